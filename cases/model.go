@@ -1,0 +1,128 @@
+// Package cases is the catalogue: each case is a value with a stable ID, the claim it checks in
+// plain words, the requirements it cites, a conversation script and a judge. It does no I/O; the
+// suite plays the script with the harness and hands the timeline back to the judge.
+package cases
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// Role is the part a target plays on the connection the suite opens to it.
+type Role string
+
+const (
+	Origin  Role = "origin"
+	Gateway Role = "gateway" // judged as an origin towards the client (RFC 9110 §3.7)
+	Proxy   Role = "proxy"
+)
+
+// Verdict is a case's result on one target (design.md, "Verdicts").
+type Verdict string
+
+const (
+	Pass  Verdict = "pass"
+	Fail  Verdict = "fail"
+	Warn  Verdict = "warn"
+	Info  Verdict = "info"
+	NA    Verdict = "na"
+	Error Verdict = "error"
+)
+
+// severity orders verdicts for "the worst finding wins". na and error are not findings of the
+// target's behaviour; a judge that returns them returns them alone.
+func (v Verdict) severity() int {
+	switch v {
+	case Fail:
+		return 4
+	case Warn:
+		return 3
+	case Info:
+		return 2
+	case Pass:
+		return 1
+	}
+	return 0
+}
+
+// Timing holds every wait a case may use. All of them are already scaled by --timeout-scale.
+type Timing struct {
+	// RTT0 is the measured baseline: time to the first byte of a trivial request on a fresh
+	// connection.
+	RTT0 time.Duration
+	// Immediate is the pass bound for "immediate": RTT0 + 1 s (libcurl's default wait for a 100).
+	Immediate time.Duration
+	// Max is how long to wait for a first response while the content is withheld (T_max); nothing
+	// by then means the server is waiting for the content.
+	Max time.Duration
+	// Response is how long to wait for a final response once the content has been sent.
+	Response time.Duration
+	// Quiet is the negative wait: how long silence must last before the suite concludes that
+	// nothing more is coming. It is as short as the claims allow, since a conforming target pays it.
+	Quiet time.Duration
+}
+
+// DefaultTiming returns the timing for a measured RTT0 and a scale factor.
+func DefaultTiming(rtt0 time.Duration, scale float64) Timing {
+	s := func(d time.Duration) time.Duration { return time.Duration(float64(d) * scale) }
+	quiet := s(300*time.Millisecond) + 4*rtt0
+	return Timing{
+		RTT0:      rtt0,
+		Immediate: rtt0 + s(time.Second),
+		Max:       s(10 * time.Second),
+		Response:  s(5 * time.Second),
+		Quiet:     quiet,
+	}
+}
+
+// Env is what a case knows about the target it runs against: pure data, decided by the suite.
+type Env struct {
+	Host string // the Host header value
+	// Path is the upload resource of the target contract: it accepts a POST with up to 1 KiB of
+	// content and answers 2xx after reading it.
+	Path string
+	// EarlyPath is a resource the target answers with a final status decided from the header
+	// section alone (by default a sibling path that does not exist, usually a 404).
+	EarlyPath string
+	// UpgradeProtocol is the protocol token offered in the Upgrade case.
+	UpgradeProtocol string
+	Timing          Timing
+}
+
+// Case is one entry of the catalogue.
+type Case struct {
+	ID       string // stable, semantic: "origin/immediate-100"; never a position
+	Scenario string // the wire scenario of requirements.md §2, e.g. "T01"
+	Title    string // the claim, in the project's own words
+	// Requirements are catalogue IDs (requirements.go) this case checks.
+	Requirements []string
+	Roles        []Role
+	Script       func(Env) conv.Script
+	Judge        func(Env, *conv.Timeline) Outcome
+}
+
+// Budget is the longest the case can take against any target: the sum of its steps' deadlines.
+// The suite uses it (plus a margin) as the per-entry timeout.
+func (c Case) Budget(env Env) time.Duration {
+	var d time.Duration
+	for _, s := range c.Script(env).Steps {
+		d += s.Within
+	}
+	return d
+}
+
+// Outcome is a judge's conclusion.
+type Outcome struct {
+	Verdict Verdict
+	Reason  string
+	// Requirements are the IDs the verdict rests on: for a fail, the requirements broken.
+	Requirements []string
+	// Fix says what to change, for fail and warn.
+	Fix string
+}
+
+func (o Outcome) String() string {
+	return fmt.Sprintf("%s %v: %s", o.Verdict, o.Requirements, o.Reason)
+}

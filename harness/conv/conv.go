@@ -1,0 +1,222 @@
+// Package conv is the conversation vocabulary shared by the wire driver and the cases: a script of
+// steps to play against a peer, and the timeline of what happened. It holds types and pure helpers
+// only; nothing here touches a socket, so cases can import it and stay free of I/O.
+package conv
+
+import (
+	"strings"
+	"time"
+)
+
+// StepKind says what a step does.
+type StepKind int
+
+const (
+	// Send writes Data to the connection with a write deadline of Within. A write error (the peer
+	// closed or reset) is recorded on the timeline and the script goes on: later awaits still read
+	// whatever the peer sent before it went away.
+	Send StepKind = iota
+	// SendStream writes Size filler octets in chunks of 64 KiB without reading, with a write
+	// deadline of Within for the whole stream. It stops at the first write error or the deadline.
+	SendStream
+	// Await reads until the Until condition holds, the peer closes, or Within elapses, whichever
+	// is first. Reaching the deadline is not an error: it is an event the judge reads.
+	Await
+	// HalfClose shuts down the write side (FIN) and keeps reading possible.
+	HalfClose
+)
+
+// Until is the condition that ends an Await step early.
+type Until int
+
+const (
+	// UntilMessage: one more response message (interim or final) than when the step began.
+	UntilMessage Until = iota
+	// UntilFinals: the connection has carried at least Count final responses in total.
+	UntilFinals
+	// UntilClose: the peer closed (FIN or RST). Used as a negative wait with a short deadline:
+	// "nothing may arrive in the next Within".
+	UntilClose
+)
+
+// Step is one action of a script. Label names it so a judge can find when it happened
+// ("head", "body", "follow-up").
+type Step struct {
+	Kind   StepKind
+	Label  string
+	Data   []byte
+	Size   int64
+	Until  Until
+	Count  int
+	Within time.Duration
+}
+
+// Script is a conversation on one fresh connection.
+type Script struct {
+	Steps []Step
+}
+
+// EventKind classifies a timeline event.
+type EventKind string
+
+const (
+	EvConnect    EventKind = "connect"     // connection established
+	EvSent       EventKind = "sent"        // Data written (complete write)
+	EvWriteError EventKind = "write-error" // a write failed; Data holds what was written of it
+	EvRecv       EventKind = "recv"        // raw octets read
+	EvMessage    EventKind = "message"     // a complete response message was parsed
+	EvParseError EventKind = "parse-error" // the octets could not be parsed as HTTP/1.x; reading stops
+	EvFIN        EventKind = "fin"         // the peer closed its side cleanly (EOF)
+	EvRST        EventKind = "rst"         // the connection was reset
+	EvDeadline   EventKind = "deadline"    // an await step's deadline passed without its condition
+	EvHalfClose  EventKind = "half-close"  // we sent FIN
+	EvLimit      EventKind = "limit"       // a safety bound was hit (bytes, messages); reading stops
+)
+
+// Event is one thing that happened, at an offset from the start of the conversation.
+type Event struct {
+	At    time.Duration
+	Kind  EventKind
+	Step  string // the label of the step during which it happened
+	Data  []byte // bounded copy of the octets sent or received
+	N     int64  // octets written or read (may exceed len(Data))
+	Msg   *Response
+	Error string
+}
+
+// ConnState is the state of the connection at the end of the script.
+type ConnState string
+
+const (
+	StateOpen ConnState = "open" // still open when the script ended
+	StateFIN  ConnState = "fin"  // the peer closed cleanly
+	StateRST  ConnState = "rst"  // the connection was reset
+)
+
+// Field is one header field line as received: the name keeps its spelling.
+type Field struct {
+	Name  string
+	Value string
+}
+
+// Response is one parsed response message.
+type Response struct {
+	Proto  string // "HTTP/1.1"
+	Status int
+	Reason string
+	Header []Field
+	// Framing says how the body was delimited: "none" (1xx, 204, 304), "content-length",
+	// "chunked" or "close".
+	Framing string
+	Body    []byte // the first octets of the body, bounded
+	BodyLen int64  // the body's full length
+	Head    []byte // the raw status line and header section, bounded
+}
+
+// Interim reports whether the response is a 1xx.
+func (r *Response) Interim() bool { return r.Status >= 100 && r.Status < 200 }
+
+// Get returns the values of the fields with the given name (case-insensitive), in order.
+func (r *Response) Get(name string) []string {
+	var out []string
+	for _, f := range r.Header {
+		if strings.EqualFold(f.Name, name) {
+			out = append(out, f.Value)
+		}
+	}
+	return out
+}
+
+// Has reports whether a field with this name is present.
+func (r *Response) Has(name string) bool { return len(r.Get(name)) > 0 }
+
+// HasConnectionOption reports whether the Connection field lists opt (case-insensitive).
+func (r *Response) HasConnectionOption(opt string) bool {
+	for _, v := range r.Get("Connection") {
+		for _, o := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(o), opt) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Timeline is everything that happened on one conversation.
+type Timeline struct {
+	Events []Event
+	State  ConnState
+	// Err is set when the conversation could not be carried out at all (the connection was
+	// refused): the judge does not run and the outcome is "error".
+	Err string
+}
+
+// Messages returns the parsed responses in order of arrival.
+func (t *Timeline) Messages() []Timed {
+	var out []Timed
+	for _, e := range t.Events {
+		if e.Kind == EvMessage && e.Msg != nil {
+			out = append(out, Timed{At: e.At, Step: e.Step, Msg: e.Msg})
+		}
+	}
+	return out
+}
+
+// Finals returns the final (non-1xx) responses in order.
+func (t *Timeline) Finals() []Timed {
+	var out []Timed
+	for _, m := range t.Messages() {
+		if !m.Msg.Interim() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Timed is a response with its arrival offset and the step during which it arrived.
+type Timed struct {
+	At   time.Duration
+	Step string
+	Msg  *Response
+}
+
+// StepAt returns when the step with this label began sending or waiting, and whether it ran.
+// For a Send step this is the offset of its sent (or write-error) event.
+func (t *Timeline) StepAt(label string) (time.Duration, bool) {
+	for _, e := range t.Events {
+		if e.Step == label && (e.Kind == EvSent || e.Kind == EvWriteError) {
+			return e.At, true
+		}
+	}
+	return 0, false
+}
+
+// Closed returns when the peer closed (FIN or RST), if it did.
+func (t *Timeline) Closed() (Event, bool) {
+	for _, e := range t.Events {
+		if e.Kind == EvFIN || e.Kind == EvRST {
+			return e, true
+		}
+	}
+	return Event{}, false
+}
+
+// First returns the first event of a kind, if any.
+func (t *Timeline) First(kind EventKind) (Event, bool) {
+	for _, e := range t.Events {
+		if e.Kind == kind {
+			return e, true
+		}
+	}
+	return Event{}, false
+}
+
+// WriteFailed reports whether the step with this label failed to write (the peer was gone).
+func (t *Timeline) WriteFailed(label string) bool {
+	for _, e := range t.Events {
+		if e.Step == label && e.Kind == EvWriteError {
+			return true
+		}
+	}
+	return false
+}
