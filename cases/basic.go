@@ -1,0 +1,95 @@
+package cases
+
+import (
+	"strings"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// Basic 100-continue: requirements.md §2.1 (T01, T01b).
+
+// immediateHundred is T01: with the content withheld, a 100 or a final status comes at once; after
+// the content, exactly one final response.
+var immediateHundred = Case{
+	ID:       "origin/immediate-100",
+	Scenario: "T01",
+	Title:    "With the content withheld, the server answers 100 (Continue) or a final status at once, and a final status after the content",
+	Requirements: []string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-FINAL-AFTER-100",
+		"IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-NO-CONTENT", "IR-SEQUENCE-ONE-FINAL", "GW-ORIGIN-RULES-OUTBOUND"},
+	Roles: []Role{Origin, Gateway},
+	Script: func(env Env) conv.Script {
+		return withheldThenContent(env, post(env, env.Path, len(body), "Content-Type: text/plain", "Expect: 100-continue"))
+	},
+	Judge: judgeWithheld,
+}
+
+// withheldThenContent is the shape of T01 and its spelling variants: send the head, wait for a
+// first response, send the content, wait for the final response.
+func withheldThenContent(env Env, head []byte) conv.Script {
+	return script(
+		send("head", head),
+		awaitMessage("first", env.Timing.Max),
+		sendString("body", body),
+		awaitFinals("final", 1, env.Timing.Response),
+	)
+}
+
+// judgeWithheld judges withheldThenContent for a request that carries a 100-continue
+// expectation: the immediate duty, the 1xx rules, and a final response after a 100.
+func judgeWithheld(env Env, tl *conv.Timeline) Outcome {
+	var j Judgement
+	judgeWithheldInto(&j, env, tl)
+	return j.Outcome()
+}
+
+func judgeWithheldInto(j *Judgement, env Env, tl *conv.Timeline) (first conv.Timed, ok bool) {
+	first, ok = firstResponse(j, env, tl, "head")
+	interimHygiene(j, tl)
+	if ok && first.Msg.Interim() {
+		finalAfterContinue(j, tl)
+	}
+	interimsAfterFinal(j, tl, "")
+	return first, ok
+}
+
+// headBeforeBlankLine is T01b: a 100 sent before the header section is complete was decided on a
+// partial header section. RFC 9110 frames the duty on a complete header section, but sending a
+// 100 is not applying the request (§5.3), so this is a warning, not a failure.
+var headBeforeBlankLine = Case{
+	ID:           "origin/100-after-complete-head",
+	Scenario:     "T01b",
+	Title:        "The 100 (Continue) is decided on the complete header section, not before its empty line",
+	Requirements: []string{"SRV-WHOLE-HEADER-SECTION", "EXP-ORIGIN-IMMEDIATE"},
+	Roles:        []Role{Origin, Gateway},
+	Script: func(env Env) conv.Script {
+		full := string(post(env, env.Path, len(body), "Expect: 100-continue"))
+		partial := strings.TrimSuffix(full, "\r\n") // everything but the empty line
+		return script(
+			sendString("partial-head", partial),
+			awaitMessage("early", env.Timing.Quiet),
+			sendString("head", "\r\n"),
+			awaitMessage("first", env.Timing.Max),
+			sendString("body", body),
+			awaitFinals("final", 1, env.Timing.Response),
+		)
+	},
+	Judge: func(env Env, tl *conv.Timeline) Outcome {
+		var j Judgement
+		headAt, _ := tl.StepAt("head")
+		msgs := tl.Messages()
+		if len(msgs) == 0 || msgs[0].At >= headAt {
+			j.Pass("SRV-WHOLE-HEADER-SECTION", "nothing arrived during the %s before the empty line", ms(env.Timing.Quiet))
+			judgeWithheldInto(&j, env, tl)
+			return j.Outcome()
+		}
+		j.Warn("SRV-WHOLE-HEADER-SECTION", "a %s arrived before the header section's empty line was sent", status(msgs[0].Msg))
+		interimHygiene(&j, tl)
+		if msgs[0].Msg.Interim() {
+			finalAfterContinue(&j, tl)
+		}
+		interimsAfterFinal(&j, tl, "")
+		return j.Outcome()
+	},
+}
+
+var basicCases = []Case{immediateHundred, headBeforeBlankLine}

@@ -1,0 +1,3 @@
+package cases
+
+var http10Cases []Case

@@ -1,0 +1,166 @@
+package cases
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// This file holds the observations judges share: each reads the timeline and records findings
+// for the requirements it names. They never decide more than their requirement says.
+
+// after returns the messages that were read after the step label was sent, in order.
+func after(tl *conv.Timeline, label string) []conv.Timed {
+	at, ok := tl.StepAt(label)
+	if !ok {
+		return nil
+	}
+	var out []conv.Timed
+	for _, m := range tl.Messages() {
+		if m.At >= at {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// parseErrorAfter returns the first parse error recorded after the step label was sent.
+func parseErrorAfter(tl *conv.Timeline, label string) (conv.Event, bool) {
+	at, _ := tl.StepAt(label)
+	for _, e := range tl.Events {
+		if e.Kind == conv.EvParseError && e.At >= at {
+			return e, true
+		}
+	}
+	return conv.Event{}, false
+}
+
+// status renders a response briefly for reasons: "100 Continue" or "401 Unauthorized".
+func status(r *conv.Response) string {
+	if r.Reason == "" {
+		return fmt.Sprintf("%d", r.Status)
+	}
+	return fmt.Sprintf("%d %s", r.Status, r.Reason)
+}
+
+func ms(d time.Duration) string {
+	if d < 10*time.Millisecond {
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%d ms", d.Milliseconds())
+}
+
+// firstResponse applies the origin's duty while the content is withheld (EXP-ORIGIN-IMMEDIATE,
+// EXP-ORIGIN-NO-WAIT): after the head was sent, a 100 or a final status must come within the
+// immediate bound. Later but before Max is a warning (libcurl has sent the content by then);
+// nothing by Max is a failure. It returns the first response, if any.
+func firstResponse(j *Judgement, env Env, tl *conv.Timeline, head string) (conv.Timed, bool) {
+	headAt, _ := tl.StepAt(head)
+	msgs := after(tl, head)
+	if len(msgs) == 0 {
+		if e, ok := parseErrorAfter(tl, head); ok {
+			j.Fail("EXP-ORIGIN-IMMEDIATE", "answered the header section with octets that are not an HTTP/1.x response (%s)", e.Error)
+			return conv.Timed{}, false
+		}
+		if e, ok := tl.Closed(); ok && e.At-headAt < env.Timing.Max {
+			// Closing is allowed at any time (RFC 9112 §9.5), but the request got neither answer.
+			j.Warn("EXP-ORIGIN-IMMEDIATE", "closed the connection (%s) %s after the header section without a 100 or a final status", e.Kind, ms(e.At-headAt))
+			return conv.Timed{}, false
+		}
+		j.Fail("EXP-ORIGIN-IMMEDIATE", "sent neither a 100 (Continue) nor a final status within %s while the content was withheld", ms(env.Timing.Max))
+		j.Fail("EXP-ORIGIN-NO-WAIT", "appears to wait for the content before answering")
+		return conv.Timed{}, false
+	}
+	first := msgs[0]
+	took := first.At - headAt
+	switch {
+	case took <= env.Timing.Immediate:
+		j.Pass("EXP-ORIGIN-IMMEDIATE", "%s arrived %s after the header section", status(first.Msg), ms(took))
+	case took <= env.Timing.Max:
+		j.Warn("EXP-ORIGIN-IMMEDIATE", "%s arrived only %s after the header section, later than the immediate bound of %s (RTT0 + 1 s); a client like curl has sent the content by then", status(first.Msg), ms(took), ms(env.Timing.Immediate))
+	default:
+		j.Fail("EXP-ORIGIN-IMMEDIATE", "%s arrived %s after the header section, after the %s the content was withheld", status(first.Msg), ms(took), ms(env.Timing.Max))
+	}
+	return first, true
+}
+
+// interimHygiene checks every 1xx on the timeline: no Content-Length (IR-NO-CONTENT-LENGTH), no
+// Transfer-Encoding (IR-NO-TRANSFER-ENCODING), and nothing but a new status line after its empty
+// line (IR-NO-CONTENT).
+func interimHygiene(j *Judgement, tl *conv.Timeline) {
+	var lastWasInterim bool
+	var last *conv.Response
+	for _, e := range tl.Events {
+		switch e.Kind {
+		case conv.EvMessage:
+			last, lastWasInterim = e.Msg, e.Msg.Interim()
+			if !e.Msg.Interim() {
+				continue
+			}
+			if v := e.Msg.Get("Content-Length"); len(v) > 0 {
+				j.Fail("IR-NO-CONTENT-LENGTH", "the %s carried Content-Length: %s", status(e.Msg), strings.Join(v, ", "))
+			}
+			if v := e.Msg.Get("Transfer-Encoding"); len(v) > 0 {
+				j.Fail("IR-NO-TRANSFER-ENCODING", "the %s carried Transfer-Encoding: %s", status(e.Msg), strings.Join(v, ", "))
+			}
+		case conv.EvParseError:
+			if lastWasInterim {
+				j.Fail("IR-NO-CONTENT", "the octets after the %s's empty line are not a status line (%s)", status(last), e.Error)
+			}
+			return
+		}
+	}
+}
+
+// interimsAfterFinal fails any 1xx read after a final response and before the step next was sent
+// (IR-SEQUENCE-ONE-FINAL): no request was outstanding, so the 1xx belongs to no request and a
+// client would pin it on its next one (RFC 9112 §9.2). next == "" means the end of the script.
+func interimsAfterFinal(j *Judgement, tl *conv.Timeline, next string) {
+	limit := time.Duration(1<<63 - 1)
+	if next != "" {
+		if at, ok := tl.StepAt(next); ok {
+			limit = at
+		}
+	}
+	final := false
+	for _, m := range tl.Messages() {
+		if m.At >= limit {
+			return
+		}
+		if !m.Msg.Interim() {
+			final = true
+			continue
+		}
+		if final {
+			j.Fail("IR-SEQUENCE-ONE-FINAL", "a %s arrived after the final response, when no request was outstanding", status(m.Msg))
+			return
+		}
+	}
+}
+
+// finalAfterContinue applies EXP-FINAL-AFTER-100 to a conversation in which a 100 was received
+// and the content was then sent: a final response must follow unless the connection closed
+// prematurely.
+func finalAfterContinue(j *Judgement, tl *conv.Timeline) {
+	if finals := tl.Finals(); len(finals) > 0 {
+		j.Pass("EXP-FINAL-AFTER-100", "the final %s followed", status(finals[0].Msg))
+		return
+	}
+	if e, ok := tl.Closed(); ok {
+		j.Warn("EXP-FINAL-AFTER-100", "closed the connection (%s) after the 100 without a final response", e.Kind)
+		return
+	}
+	j.Fail("EXP-FINAL-AFTER-100", "sent a 100 (Continue) and, after the whole content, no final response")
+}
+
+// sawInterim reports whether any 1xx with this status was read.
+func sawInterim(tl *conv.Timeline, code int) bool {
+	for _, m := range tl.Messages() {
+		if m.Msg.Status == code {
+			return true
+		}
+	}
+	return false
+}

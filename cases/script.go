@@ -1,0 +1,65 @@
+package cases
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// lines joins raw lines with CRLF and ends the header section with an empty line. Cases build
+// requests from literal lines so that every octet on the wire is visible in the case.
+func lines(ls ...string) []byte {
+	return []byte(strings.Join(ls, "\r\n") + "\r\n\r\n")
+}
+
+// post is the usual request head of the catalogue: POST to the upload resource over HTTP/1.1 with
+// a Content-Length and the given extra field lines, written exactly as given.
+func post(env Env, path string, contentLength int, fields ...string) []byte {
+	ls := []string{"POST " + path + " HTTP/1.1", "Host: " + env.Host, "Content-Length: " + strconv.Itoa(contentLength)}
+	return lines(append(ls, fields...)...)
+}
+
+// body is the 5-octet content the catalogue sends to the upload resource.
+const body = "hello"
+
+// smuggled is a complete request used as content: if the target ever answers it, content octets
+// were parsed as a request. Its path must not exist on any target.
+func smuggled(env Env) string {
+	return "GET /__expectspec_smuggled HTTP/1.1\r\nHost: " + env.Host + "\r\n\r\n"
+}
+
+// followUp is a request sent after a case's main exchange on the same connection. It asks the
+// target to close after answering, so "the conversation is over" is an event (a FIN) rather
+// than a timed silence.
+func followUp(env Env) string {
+	return "POST " + env.Path + " HTTP/1.1\r\nHost: " + env.Host + "\r\nContent-Length: 5\r\nConnection: close\r\n\r\n" + body
+}
+
+// Step constructors: a Send has a generous write deadline (loopback writes of a few octets do not
+// block); an await names what ends it and its deadline.
+
+const writeWithin = 5 * time.Second
+
+func send(label string, data []byte) conv.Step {
+	return conv.Step{Kind: conv.Send, Label: label, Data: data, Within: writeWithin}
+}
+
+func sendString(label, data string) conv.Step { return send(label, []byte(data)) }
+
+func awaitMessage(label string, within time.Duration) conv.Step {
+	return conv.Step{Kind: conv.Await, Label: label, Until: conv.UntilMessage, Within: within}
+}
+
+func awaitFinals(label string, n int, within time.Duration) conv.Step {
+	return conv.Step{Kind: conv.Await, Label: label, Until: conv.UntilFinals, Count: n, Within: within}
+}
+
+// awaitClose reads until the peer closes or within elapses; with a short within it is the
+// negative wait "nothing more arrives".
+func awaitClose(label string, within time.Duration) conv.Step {
+	return conv.Step{Kind: conv.Await, Label: label, Until: conv.UntilClose, Within: within}
+}
+
+func script(steps ...conv.Step) conv.Script { return conv.Script{Steps: steps} }
