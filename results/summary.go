@@ -1,0 +1,57 @@
+package results
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// summaryWidth bounds a reason on the console.
+const summaryWidth = 160
+
+// Summary prints a compact console report: per target a counts line, then one line per result
+// that is not a pass (worst first), with a fix line under fails and warns:
+//
+//	origin: 31 pass, 2 fail, 1 warn, 5 info, 0 na, 0 error
+//	  FAIL  origin/immediate-100  [EXP-ORIGIN-IMMEDIATE] no 100 within 1.2 s of the head
+//	         fix: send 100 Continue as soon as the request head is accepted
+//
+// Reasons are cut to one line of about 160 characters. Write errors are ignored (it is console
+// output).
+func Summary(w io.Writer, f *File) {
+	if f == nil {
+		f = &File{}
+	}
+	bw := bufio.NewWriter(w)
+	defer bw.Flush()
+	counts := CountAll(f)
+	for i, t := range f.Targets {
+		if i > 0 {
+			bw.WriteString("\n")
+		}
+		c := counts[t.Name]
+		if c.Total() == 0 {
+			fmt.Fprintf(bw, "%s: no results\n", visible(t.Name))
+			continue
+		}
+		fmt.Fprintf(bw, "%s: %s\n", visible(t.Name), c)
+		for _, r := range nonPass(f, t.Name) {
+			line := fmt.Sprintf("  %-5s  %s  ", r.Verdict.Label(), visible(r.Case))
+			if len(r.Requirements) > 0 {
+				line += "[" + visible(strings.Join(r.Requirements, " ")) + "] "
+			}
+			bw.WriteString(line + oneLine(r.Reason, summaryWidth) + "\n")
+			if r.Fix != "" && (r.Verdict == Fail || r.Verdict == Warn) {
+				bw.WriteString("         fix: " + oneLine(r.Fix, summaryWidth) + "\n")
+			}
+		}
+	}
+	if len(f.Targets) > 1 {
+		var all Counts
+		for _, r := range f.Results {
+			all.Add(r.Verdict)
+		}
+		fmt.Fprintf(bw, "\nall targets: %s\n", all)
+	}
+}

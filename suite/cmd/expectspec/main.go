@@ -1,0 +1,269 @@
+// Command expectspec runs the Expect / 100-continue conformance suite against HTTP servers and
+// writes a conformance matrix.
+//
+//	expectspec run [--target URL] [--out DIR] [flags]   run the suite (embedded defaults without --target)
+//	expectspec cases                                    list the catalogue
+//	expectspec report [--html F] [--md F] FILE…          merge results files into a compatibility table
+//	expectspec diff OLD NEW                             list changed cells; exit 1 on a regression
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/target"
+	"github.com/expectspec/expectspec/results"
+	"github.com/expectspec/expectspec/suite"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `expectspec checks how HTTP servers handle Expect: 100-continue, 100 (Continue),
+417 (Expectation Failed) and interim responses (RFC 9110 §10.1.1, §15.2; RFC 9112).
+
+Usage:
+  expectspec run [--target URL] [--out DIR] [flags]   run the suite; without --target, against the embedded defaults
+  expectspec cases                                    list the catalogue: id, scenario, requirements, keywords, roles
+  expectspec report [--html FILE] [--md FILE] RESULTS.json…   merge results into a compatibility table
+  expectspec diff OLD.json NEW.json                   list every changed cell; exit 1 on a regression
+
+Run "expectspec run -h" for the flags of run.
+Exit status of run: 0 no fail; 1 at least one fail; 2 the suite could not run or judged nothing.
+`
+
+func main() {
+	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func realMain(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	code := 0
+	switch args[0] {
+	case "run":
+		code, err = run(args[1:], stdout, stderr)
+	case "cases":
+		err = listCases(stdout)
+	case "report":
+		err = report(args[1:], stdout, stderr)
+	case "diff":
+		code, err = diff(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "expectspec", version)
+	default:
+		err = fmt.Errorf("unknown command %q (expected run, cases, report or diff)", args[0])
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "expectspec:", err)
+		if code == 0 {
+			code = 2
+		}
+	}
+	return code
+}
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func run(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var targets, focus multi
+	fs.Var(&targets, "target", "URL of the upload resource of an origin server (repeatable): it must accept a POST with up to 1 KiB of content and answer 2xx after reading it")
+	name := fs.String("name", "", "name of the target in the results (default: host:port of --target)")
+	out := fs.String("out", "out", "directory for results.json and junit.xml")
+	scale := fs.Float64("timeout-scale", 1, "multiply every wait by this factor (e.g. 3 for a slow target)")
+	labelFilter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'keyword:MUST && !scenario:T10c' (labels: role:, target:, scenario:, id:, keyword:, req:, rfc9110:SECTION)")
+	fs.Var(&focus, "focus", "run only cases whose text (target, case ID) matches this regular expression (repeatable)")
+	concurrency := fs.Int("concurrency", 8, "how many cases run at once against the targets")
+	early := fs.String("early-path", "", "path the target answers from the header section alone, e.g. one that needs credentials (default: a sibling path that does not exist)")
+	upgrade := fs.String("upgrade-protocol", "h2c", "protocol token offered in the Upgrade + Expect case")
+	verbose := fs.Bool("v", false, "verbose: print every case as it finishes")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: expectspec run [--target URL] [flags]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2, err
+	}
+	if fs.NArg() > 0 {
+		return 2, fmt.Errorf("run takes no arguments, got %q (did you mean --target %s?)", fs.Arg(0), fs.Arg(0))
+	}
+	if *scale <= 0 || *scale > 100 {
+		return 2, fmt.Errorf("--timeout-scale must be a number above 0 and at most 100, got %v", *scale)
+	}
+	if *concurrency < 1 || *concurrency > 64 {
+		return 2, fmt.Errorf("--concurrency must be between 1 and 64, got %d", *concurrency)
+	}
+	if *name != "" && len(targets) > 1 {
+		return 2, fmt.Errorf("--name names a single --target; got %d targets", len(targets))
+	}
+	if *early != "" && !strings.HasPrefix(*early, "/") {
+		return 2, fmt.Errorf("--early-path must be an absolute path like /admin, got %q", *early)
+	}
+	if err := checkWritable(*out); err != nil {
+		return 2, err
+	}
+
+	var ts []target.Target
+	for _, raw := range targets {
+		t, err := target.Parse(raw, *name)
+		if err != nil {
+			return 2, err
+		}
+		if *early != "" {
+			t.Early = *early
+		}
+		t.Upgrade = *upgrade
+		ts = append(ts, t)
+	}
+	if len(ts) == 0 {
+		emb, err := target.Embedded()
+		if err != nil {
+			return 2, err
+		}
+		defer func() {
+			for _, t := range emb {
+				t.Stop()
+			}
+		}()
+		fmt.Fprintf(stdout, "no --target given: running against the %d embedded default targets\n", len(emb))
+		ts = emb
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return suite.Run(ctx, suite.Config{
+		Targets: ts, Out: *out, TimeoutScale: *scale, LabelFilter: *labelFilter, Focus: focus,
+		Concurrency: *concurrency, Version: version, Args: append([]string{"run"}, args...),
+		Stdout: stdout, Verbose: *verbose,
+	})
+}
+
+// checkWritable fails early, before any case runs, when the results cannot be written.
+func checkWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--out %s is not writable: %v", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".expectspec-write-check-*")
+	if err != nil {
+		return fmt.Errorf("--out %s is not writable: %v", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+func listCases(stdout io.Writer) error {
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSCENARIO\tROLES\tKEYWORDS\tREQUIREMENTS\tCLAIM")
+	for _, c := range cases.All() {
+		var roles, kws []string
+		seen := map[string]bool{}
+		for _, r := range c.Roles {
+			roles = append(roles, string(r))
+		}
+		for _, id := range c.Requirements {
+			if r, ok := cases.Lookup(id); ok && !seen[r.Keyword] {
+				seen[r.Keyword] = true
+				kws = append(kws, r.Keyword)
+			}
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Scenario, strings.Join(roles, ","), strings.Join(kws, ","), strings.Join(c.Requirements, ","), c.Title)
+	}
+	return w.Flush()
+}
+
+func report(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	htmlOut := fs.String("html", "", "write the HTML table to this file")
+	mdOut := fs.String("md", "", "write the Markdown table to this file (default: print it)")
+	jsonOut := fs.String("json", "", "write the merged results file here")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("report needs at least one results.json")
+	}
+	var files []*results.File
+	for _, p := range fs.Args() {
+		f, err := results.Read(p)
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
+	}
+	merged, err := results.Merge(files...)
+	if err != nil {
+		return err
+	}
+	if *jsonOut != "" {
+		if err := results.Write(*jsonOut, merged); err != nil {
+			return err
+		}
+	}
+	if *htmlOut != "" {
+		if err := writeWith(*htmlOut, func(w io.Writer) error { return results.HTML(w, merged) }); err != nil {
+			return err
+		}
+	}
+	if *mdOut != "" {
+		return writeWith(*mdOut, func(w io.Writer) error { return results.Markdown(w, merged) })
+	}
+	if *htmlOut == "" && *jsonOut == "" {
+		return results.Markdown(stdout, merged)
+	}
+	return nil
+}
+
+func writeWith(path string, fn func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func diff(args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) != 2 {
+		return 2, fmt.Errorf("diff needs two results files: expectspec diff OLD.json NEW.json")
+	}
+	old, err := results.Read(args[0])
+	if err != nil {
+		return 2, err
+	}
+	cur, err := results.Read(args[1])
+	if err != nil {
+		return 2, err
+	}
+	rep := results.Diff(old, cur)
+	rep.Write(stdout)
+	if rep.Regressed() {
+		return 1, nil
+	}
+	return 0, nil
+}

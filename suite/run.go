@@ -1,0 +1,254 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/target"
+	"github.com/expectspec/expectspec/results"
+)
+
+// Config is one run of the suite.
+type Config struct {
+	Targets      []target.Target
+	Out          string // directory for results.json and junit.xml
+	TimeoutScale float64
+	LabelFilter  string
+	Focus        []string
+	Concurrency  int
+	Version      string
+	Args         []string
+	Stdout       io.Writer
+	Verbose      bool
+}
+
+const suiteDescription = "expectspec"
+
+// prepared is a target with the timing measured for it.
+type prepared struct {
+	t   target.Target
+	env cases.Env
+}
+
+// Run probes every target, runs the selected cases against each under Ginkgo, writes the results
+// files and returns the exit status (0, 1 on any fail, 2 when nothing could be judged).
+// Ginkgo allows one RunSpecs per process, so Run is called once, by the CLI.
+func Run(ctx context.Context, cfg Config) (int, error) {
+	started := time.Now()
+	selected, err := selector(cfg)
+	if err != nil {
+		return 2, err
+	}
+	var ps []prepared
+	for _, t := range cfg.Targets {
+		rtt, err := target.Probe(ctx, t, 3)
+		if err != nil {
+			return 2, err
+		}
+		ps = append(ps, prepared{t: t, env: Env(t, cases.DefaultTiming(rtt, cfg.TimeoutScale))})
+		fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s: baseline round trip %s\n", t.Name, t.Role, t.Address, rtt.Round(10*time.Microsecond))
+	}
+
+	sched := newScheduler(ctx)
+	catalogue := cases.All()
+	for _, p := range ps {
+		for _, c := range applicable(catalogue, p.t.Role) {
+			sched.add(key(p.t.Name, c.ID), p.t.Address, p.env, c)
+		}
+	}
+	sched.prefetch(cfg.Concurrency, func(k string) bool {
+		name, id, _ := strings.Cut(k, "\x00")
+		c, _ := cases.ByID(id)
+		return selected(fullText(name, c), labels(targetRole(ps, name), name, c))
+	})
+	defer sched.wait()
+
+	var file *results.File
+	for _, p := range ps {
+		Describe(p.t.Name, Label("target:"+labelSafe(p.t.Name), "role:"+p.t.Role), func() {
+			DescribeTable("Expect handling", func(ctx SpecContext, k string) {
+				j, err := sched.result(ctx, k)
+				if err != nil {
+					Fail(fmt.Sprintf("ERROR %s: the case did not finish: %v", j.c.ID, err))
+				}
+				report(j)
+			}, entries(p))
+		})
+	}
+	ReportAfterSuite("expectspec results", func(r Report) {
+		file = buildFile(cfg, ps, sched, r, started)
+		if err := writeOutputs(cfg, file); err != nil {
+			fmt.Fprintf(cfg.Stdout, "expectspec: %v\n", err)
+		}
+	})
+
+	sc, rc := GinkgoConfiguration()
+	sc.LabelFilter = cfg.LabelFilter
+	sc.FocusStrings = cfg.Focus
+	sc.RandomSeed = 1 // stable order of targets between runs
+	sc.Timeout = 24 * time.Hour
+	sc.GracePeriod = 2 * time.Second
+	rc.Succinct = !cfg.Verbose
+	rc.Verbose = cfg.Verbose
+	rc.SilenceSkips = true
+	RunSpecs(&ginkgoT{}, suiteDescription, sc, rc)
+	if file == nil {
+		return 2, fmt.Errorf("the run ended before any result was written")
+	}
+	return results.ExitCode(file), nil
+}
+
+type ginkgoT struct{}
+
+func (ginkgoT) Fail() {}
+
+// entries generates one table entry per applicable case, labelled and with its own deadline.
+func entries(p prepared) []TableEntry {
+	var out []TableEntry
+	for _, c := range applicable(cases.All(), p.t.Role) {
+		out = append(out, Entry(c.ID, key(p.t.Name, c.ID),
+			Label(labels(p.t.Role, p.t.Name, c)...), SpecTimeout(caseTimeout(c, p.env))))
+	}
+	return out
+}
+
+// report turns an outcome into the Ginkgo spec's state: fail and error fail the spec with a
+// message that names the requirement, what was sent and received, and the fix; na skips it.
+func report(j *job) {
+	o := j.outcome
+	AddReportEntry("verdict", string(o.Verdict), ReportEntryVisibilityNever)
+	switch o.Verdict {
+	case cases.Fail:
+		Fail(failureMessage(j))
+	case cases.Error:
+		Fail("ERROR (the suite could not carry out the case): " + o.Reason)
+	case cases.NA:
+		Skip("n/a: " + o.Reason)
+	case cases.Warn, cases.Info:
+		AddReportEntry(string(o.Verdict), o.Reason)
+	}
+}
+
+func failureMessage(j *job) string {
+	o := j.outcome
+	var b strings.Builder
+	fmt.Fprintf(&b, "FAIL %s — %s\n", j.c.ID, j.c.Title)
+	for _, id := range o.Requirements {
+		if r, ok := cases.Lookup(id); ok {
+			fmt.Fprintf(&b, "  breaks %s (RFC %s §%s, %s) %s\n", r.ID, r.RFC, r.Section, r.Keyword, r.Anchor())
+		}
+	}
+	fmt.Fprintf(&b, "  why: %s\n", o.Reason)
+	if o.Fix != "" {
+		fmt.Fprintf(&b, "  fix: %s\n", o.Fix)
+	}
+	if j.tl != nil {
+		fmt.Fprintf(&b, "  conversation:\n%s", indent(j.tl.Transcript(), "    "))
+	}
+	return b.String()
+}
+
+func indent(s, prefix string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		b.WriteString(prefix + l + "\n")
+	}
+	return b.String()
+}
+
+func key(target, caseID string) string { return target + "\x00" + caseID }
+
+// applicable returns the cases that apply to a role.
+func applicable(all []cases.Case, role string) []cases.Case {
+	var out []cases.Case
+	for _, c := range all {
+		for _, r := range c.Roles {
+			if string(r) == role {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func targetRole(ps []prepared, name string) string {
+	for _, p := range ps {
+		if p.t.Name == name {
+			return p.t.Role
+		}
+	}
+	return ""
+}
+
+// labels are the Ginkgo labels of a case on a target: role, target, scenario, case ID, keywords
+// and RFC sections, so --label-filter can select by any of them.
+func labels(role, targetName string, c cases.Case) []string {
+	ls := []string{"role:" + role, "target:" + labelSafe(targetName), "scenario:" + c.Scenario, "id:" + labelSafe(c.ID)}
+	seen := map[string]bool{}
+	for _, id := range c.Requirements {
+		r, ok := cases.Lookup(id)
+		if !ok {
+			continue
+		}
+		for _, l := range []string{"keyword:" + labelSafe(r.Keyword), "rfc" + r.RFC + ":" + r.Section, "req:" + r.ID} {
+			if !seen[l] {
+				seen[l] = true
+				ls = append(ls, l)
+			}
+		}
+	}
+	return ls
+}
+
+// labelSafe replaces the characters Ginkgo does not allow in labels.
+var labelUnsafe = regexp.MustCompile(`[&|!,()/\s]`)
+
+func labelSafe(s string) string { return labelUnsafe.ReplaceAllString(s, ".") }
+
+// fullText is the text Ginkgo matches --focus against for an entry.
+func fullText(targetName string, c cases.Case) string {
+	return strings.Join([]string{suiteDescription, targetName, "Expect handling", c.ID}, " ")
+}
+
+// selector evaluates the label filter and focus the same way Ginkgo will, so only selected
+// cases are run ahead of time. A mismatch costs only time: an entry always runs its own case.
+func selector(cfg Config) (func(text string, labels []string) bool, error) {
+	lf := types.LabelFilter(func([]string) bool { return true })
+	if cfg.LabelFilter != "" {
+		var err error
+		if lf, err = types.ParseLabelFilter(cfg.LabelFilter); err != nil {
+			return nil, fmt.Errorf("--label-filter %q: %v", cfg.LabelFilter, err)
+		}
+	}
+	var focus []*regexp.Regexp
+	for _, f := range cfg.Focus {
+		re, err := regexp.Compile(f)
+		if err != nil {
+			return nil, fmt.Errorf("--focus %q is not a regular expression: %v", f, err)
+		}
+		focus = append(focus, re)
+	}
+	return func(text string, ls []string) bool {
+		if !lf(ls) {
+			return false
+		}
+		if len(focus) == 0 {
+			return true
+		}
+		for _, re := range focus {
+			if re.MatchString(text) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}

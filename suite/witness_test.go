@@ -1,0 +1,161 @@
+package suite
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/reference"
+	"github.com/expectspec/expectspec/harness/target"
+)
+
+// A witness is a mutant reference server that breaks exactly the requirement a case checks: the
+// case must fail it (or warn, for a SHOULD) and name that requirement. Each topic file declares
+// its rows; every case needs at least one.
+type witness struct {
+	Case        string
+	Mutant      string
+	Verdict     cases.Verdict
+	Requirement string
+}
+
+func allWitnesses() []witness {
+	var out []witness
+	for _, ws := range [][]witness{witnessesBasic, witnessesSpelling, witnessesConnection} {
+		out = append(out, ws...)
+	}
+	return out
+}
+
+var witnessesBasic = []witness{
+	{Case: "origin/immediate-100", Mutant: "mut-no-continue", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
+	{Case: "origin/immediate-100", Mutant: "mut-slow-continue", Verdict: cases.Warn, Requirement: "EXP-ORIGIN-IMMEDIATE"},
+	{Case: "origin/immediate-100", Mutant: "mut-no-final-after-continue", Verdict: cases.Fail, Requirement: "EXP-FINAL-AFTER-100"},
+	{Case: "origin/immediate-100", Mutant: "mut-continue-content-length", Verdict: cases.Fail, Requirement: "IR-NO-CONTENT-LENGTH"},
+	{Case: "origin/immediate-100", Mutant: "mut-continue-transfer-encoding", Verdict: cases.Fail, Requirement: "IR-NO-TRANSFER-ENCODING"},
+	{Case: "origin/immediate-100", Mutant: "mut-continue-with-content", Verdict: cases.Fail, Requirement: "IR-NO-CONTENT"},
+	{Case: "origin/100-after-complete-head", Mutant: "mut-continue-before-head-end", Verdict: cases.Warn, Requirement: "SRV-WHOLE-HEADER-SECTION"},
+}
+
+// witnessTiming halves every wait so the silent mutants cost 5 s, not 10; the slow-continue
+// mutant's delay still falls between the immediate bound and the maximum.
+const witnessScale = 0.5
+
+type run struct {
+	outcome cases.Outcome
+	tl      *conv.Timeline
+}
+
+var _ = Describe("witnesses", Ordered, func() {
+	var (
+		refs    []target.Target
+		mutants = map[string]target.Target{}
+		runs    = map[string]run{}
+	)
+
+	BeforeAll(func(ctx SpecContext) {
+		for _, b := range reference.Conforming() {
+			t, err := target.StartReference(b)
+			Expect(err).NotTo(HaveOccurred())
+			refs = append(refs, t)
+		}
+		for _, b := range reference.Mutants() {
+			t, err := target.StartReference(b)
+			Expect(err).NotTo(HaveOccurred())
+			mutants[b.Name] = t
+		}
+		DeferCleanup(func() {
+			for _, t := range refs {
+				t.Stop()
+			}
+			for _, t := range mutants {
+				t.Stop()
+			}
+		})
+
+		type pair struct {
+			t target.Target
+			c cases.Case
+		}
+		var pairs []pair
+		for _, t := range refs {
+			for _, c := range cases.All() {
+				pairs = append(pairs, pair{t, c})
+			}
+		}
+		for _, w := range allWitnesses() {
+			c, ok := cases.ByID(w.Case)
+			m, okm := mutants[w.Mutant]
+			if ok && okm {
+				pairs = append(pairs, pair{m, c})
+			}
+		}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 24)
+		for _, p := range pairs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				env := Env(p.t, cases.DefaultTiming(time.Millisecond, witnessScale))
+				cctx, cancel := context.WithTimeout(ctx, caseTimeout(p.c, env))
+				defer cancel()
+				o, tl := RunCase(cctx, p.t.Address, env, p.c)
+				mu.Lock()
+				runs[key(p.t.Name, p.c.ID)] = run{o, tl}
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+	}, NodeTimeout(5*time.Minute))
+
+	It("gives no conforming reference a fail, warn or error", func() {
+		for _, t := range refs {
+			for _, c := range cases.All() {
+				r := runs[key(t.Name, c.ID)]
+				Expect(r.outcome.Verdict).To(BeElementOf(cases.Pass, cases.Info, cases.NA),
+					"%s on %s: %s\n%s", c.ID, t.Name, r.outcome, transcript(r.tl))
+			}
+		}
+	})
+
+	It("fails (or warns) every mutant for the requirement it breaks", func() {
+		for _, w := range allWitnesses() {
+			Expect(mutants).To(HaveKey(w.Mutant), "witness row names an unknown mutant")
+			r, ok := runs[key(w.Mutant, w.Case)]
+			Expect(ok).To(BeTrue(), "witness row names an unknown case %s", w.Case)
+			Expect(r.outcome.Verdict).To(Equal(w.Verdict), "%s on %s: %s\n%s", w.Case, w.Mutant, r.outcome, transcript(r.tl))
+			Expect(r.outcome.Requirements).To(ContainElement(w.Requirement), "%s on %s: %s", w.Case, w.Mutant, r.outcome)
+		}
+	})
+
+	It("has a witness for every case", func() {
+		covered := map[string]bool{}
+		for _, w := range allWitnesses() {
+			covered[w.Case] = true
+		}
+		var missing []string
+		for _, c := range cases.All() {
+			if !covered[c.ID] {
+				missing = append(missing, c.ID)
+			}
+		}
+		sort.Strings(missing)
+		Expect(missing).To(BeEmpty(), "cases without a mutant witness")
+	})
+})
+
+func transcript(tl *conv.Timeline) string {
+	if tl == nil {
+		return "(no timeline)"
+	}
+	return tl.Transcript()
+}
