@@ -1,0 +1,201 @@
+// Package driver plays a conv.Script on a fresh TCP connection and records what happened as a
+// conv.Timeline. It reads only inside Await steps: a case that streams content without reading
+// must be able to provoke a reset that destroys a response the client never read.
+package driver
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/h1"
+)
+
+// Options tune a run. A zero field takes its default.
+type Options struct {
+	// DialTimeout bounds connecting. Default 3 s.
+	DialTimeout time.Duration
+	// Limits bound the response parser.
+	Limits h1.Limits
+	// MaxRecord bounds the octets copied into one event's Data; N always has the real count.
+	// Default 4 KiB.
+	MaxRecord int
+	// MaxRecv bounds the octets read on one conversation; past it an EvLimit is recorded and
+	// reading stops. Default 8 MiB.
+	MaxRecv int64
+	// MaxEvents bounds the events one conversation records, so a peer that trickles one octet
+	// per segment cannot grow the timeline without bound. Default 10000.
+	MaxEvents int
+}
+
+// The defaults of Options.
+const (
+	DefaultDialTimeout = 3 * time.Second
+	DefaultMaxRecord   = 4 << 10
+	DefaultMaxRecv     = 8 << 20
+	DefaultMaxEvents   = 10000
+	// DefaultWithin is the deadline of a step whose Within is zero.
+	DefaultWithin = 5 * time.Second
+)
+
+func (o Options) withDefaults() Options {
+	if o.DialTimeout <= 0 {
+		o.DialTimeout = DefaultDialTimeout
+	}
+	if o.MaxRecord <= 0 {
+		o.MaxRecord = DefaultMaxRecord
+	}
+	if o.MaxRecv <= 0 {
+		o.MaxRecv = DefaultMaxRecv
+	}
+	if o.MaxEvents <= 0 {
+		o.MaxEvents = DefaultMaxEvents
+	}
+	return o
+}
+
+// Run connects to addr, plays the script and returns the timeline. It never fails: a connection
+// that cannot be made sets Timeline.Err, everything else the peer does is an event. It returns
+// within the sum of the steps' deadlines plus the dial timeout, and promptly when ctx is done.
+func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Timeline {
+	opt = opt.withDefaults()
+	tl := &conv.Timeline{}
+	d := net.Dialer{Timeout: opt.DialTimeout}
+	nc, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		tl.Err = dialError(addr, opt.DialTimeout, err)
+		return tl
+	}
+	c := nc.(*net.TCPConn)
+	defer c.Close()
+
+	r := &runner{c: c, tl: tl, opt: opt, p: h1.NewParser(opt.Limits), start: time.Now()}
+	stop := r.watch(ctx)
+	defer stop()
+	r.record(conv.Event{At: 0, Kind: conv.EvConnect})
+	for _, st := range s.Steps {
+		r.label = st.Label
+		if !r.run(st) {
+			break
+		}
+	}
+	if tl.State == "" {
+		tl.State = conv.StateOpen
+	}
+	return tl
+}
+
+// runner is the state of one conversation.
+type runner struct {
+	c     *net.TCPConn
+	tl    *conv.Timeline
+	opt   Options
+	p     *h1.Parser
+	start time.Time
+	label string // the step being played
+	buf   []byte // the read buffer, allocated by the first await
+
+	msgs, finals int   // messages and final responses parsed
+	recv         int64 // octets read
+	parseDead    bool  // the parser failed: octets are still recorded, no longer parsed
+	readDone     bool  // the read side is over (EOF, reset, limit): awaits return at once
+
+	// mu orders cancellation against setting deadlines: once cancelled is set (and every
+	// deadline moved to the past), no step may set a new deadline that would undo it.
+	mu        sync.Mutex
+	cancelled bool
+}
+
+// aLongTimeAgo is a deadline in the past: it makes blocked reads and writes return at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// watch makes ctx's cancellation interrupt blocked I/O by moving the deadlines to the past. The
+// returned stop waits for the callback if it started, so no goroutine outlives Run.
+func (r *runner) watch(ctx context.Context) (stop func()) {
+	fired := make(chan struct{})
+	stopf := context.AfterFunc(ctx, func() {
+		defer close(fired)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.cancelled = true
+		r.c.SetDeadline(aLongTimeAgo)
+	})
+	return func() {
+		if !stopf() {
+			<-fired
+		}
+	}
+}
+
+// setDeadline sets a read or write deadline unless the run was cancelled; false means it was.
+func (r *runner) setDeadline(set func(time.Time) error, t time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cancelled {
+		return false
+	}
+	set(t) // an error here (closed socket) surfaces on the next read or write
+	return true
+}
+
+func (r *runner) isCancelled() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cancelled
+}
+
+// at is the offset of now from the start of the conversation.
+func (r *runner) at() time.Duration { return time.Since(r.start) }
+
+// record appends an event, stamping the current step's label.
+func (r *runner) record(e conv.Event) {
+	if e.Step == "" {
+		e.Step = r.label
+	}
+	r.tl.Events = append(r.tl.Events, e)
+}
+
+// clip returns a bounded copy of b for an event's Data.
+func (r *runner) clip(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return append([]byte(nil), b[:min(len(b), r.opt.MaxRecord)]...)
+}
+
+// run plays one step; false stops the script (the run was cancelled or the step is invalid).
+func (r *runner) run(st conv.Step) bool {
+	if r.isCancelled() {
+		return r.cancel(0)
+	}
+	switch st.Kind {
+	case conv.Send:
+		return r.send(st)
+	case conv.SendStream:
+		return r.sendStream(st)
+	case conv.Await:
+		return r.await(st)
+	case conv.HalfClose:
+		return r.halfClose()
+	}
+	r.tl.Err = fmt.Sprintf("step %q has unknown kind %d (a defect of the script)", st.Label, st.Kind)
+	return false
+}
+
+// cancel records that ctx ended the run during the current step; n is what the step had
+// written. It returns false so the caller stops the script.
+func (r *runner) cancel(n int64) bool {
+	r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, N: n, Error: "cancelled"})
+	return false
+}
+
+// within is a step's deadline: Within, or DefaultWithin when it is zero.
+func within(st conv.Step) time.Duration {
+	if st.Within <= 0 {
+		return DefaultWithin
+	}
+	return st.Within
+}

@@ -1,0 +1,216 @@
+package driver
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/h1"
+)
+
+// send writes a step's data in full within its deadline.
+func (r *runner) send(st conv.Step) bool {
+	if !r.setDeadline(r.c.SetWriteDeadline, time.Now().Add(within(st))) {
+		return r.cancel(0)
+	}
+	n, err := r.c.Write(st.Data)
+	if err != nil {
+		return r.writeFailed(st.Data[:n], int64(n), err)
+	}
+	r.record(conv.Event{At: r.at(), Kind: conv.EvSent, Data: r.clip(st.Data), N: int64(n)})
+	return true
+}
+
+// filler is the content SendStream writes, one chunk at a time. It is only ever read.
+var filler = func() []byte {
+	b := make([]byte, 64<<10)
+	for i := range b {
+		b[i] = 'x'
+	}
+	return b
+}()
+
+// sendStream writes Size filler octets with one deadline for the whole stream and records one
+// event for it. It does not read: the point of a stream is often to see what the peer does to
+// a client that keeps sending.
+func (r *runner) sendStream(st conv.Step) bool {
+	if !r.setDeadline(r.c.SetWriteDeadline, time.Now().Add(within(st))) {
+		return r.cancel(0)
+	}
+	var n int64
+	for n < st.Size {
+		chunk := filler[:min(int64(len(filler)), st.Size-n)]
+		m, err := r.c.Write(chunk)
+		n += int64(m)
+		if err != nil {
+			return r.writeFailed(nil, n, err)
+		}
+	}
+	r.record(conv.Event{At: r.at(), Kind: conv.EvSent, N: n})
+	return true
+}
+
+// writeFailed records a failed write and goes on with the script: later awaits still read what
+// the peer sent before it went away. A reset seen on the write side is recorded as the RST; a
+// broken pipe is not, because Linux reports EPIPE when the peer's FIN came first (the FIN is
+// then read, and recorded, by the next await).
+func (r *runner) writeFailed(written []byte, n int64, err error) bool {
+	if r.isCancelled() {
+		return r.cancel(n)
+	}
+	at := r.at()
+	r.record(conv.Event{At: at, Kind: conv.EvWriteError, Data: r.clip(written), N: n, Error: describe(err)})
+	if isReset(err) && r.tl.State == "" {
+		r.record(conv.Event{At: at, Kind: conv.EvRST, Error: describe(err)})
+		r.tl.State = conv.StateRST
+	}
+	return true
+}
+
+// halfClose sends our FIN and leaves the read side open.
+func (r *runner) halfClose() bool {
+	e := conv.Event{At: r.at(), Kind: conv.EvHalfClose}
+	if err := r.c.CloseWrite(); err != nil {
+		e.Error = describe(err)
+	}
+	r.record(e)
+	return true
+}
+
+// await reads until the step's condition holds, the read side ends, or its deadline passes.
+// Reaching the deadline is an event, not a failure.
+func (r *runner) await(st conv.Step) bool {
+	if r.readDone {
+		return true
+	}
+	if r.buf == nil {
+		r.buf = make([]byte, 64<<10)
+	}
+	deadline := time.Now().Add(within(st))
+	start := r.msgs
+	for !r.met(st, start) {
+		if !r.setDeadline(r.c.SetReadDeadline, deadline) {
+			return r.cancel(0)
+		}
+		n, err := r.c.Read(r.buf)
+		if n > 0 {
+			r.received(r.buf[:n])
+			if r.readDone {
+				return true
+			}
+		}
+		switch {
+		case err == nil:
+		case isTimeout(err):
+			if r.isCancelled() {
+				return r.cancel(0)
+			}
+			r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline})
+			return true
+		case errors.Is(err, io.EOF):
+			r.eof()
+			return true
+		default:
+			r.reset(err)
+			return true
+		}
+	}
+	return true
+}
+
+// met reports whether an await's condition holds; start is the message count when it began.
+func (r *runner) met(st conv.Step, start int) bool {
+	switch st.Until {
+	case conv.UntilMessage:
+		return r.msgs > start
+	case conv.UntilFinals:
+		return r.finals >= st.Count
+	}
+	return false // UntilClose ends only with the read side or the deadline
+}
+
+// received records octets read and parses them. Everything from one read carries the read's
+// offset: the messages it completes arrived then.
+func (r *runner) received(b []byte) {
+	at := r.at()
+	if len(r.tl.Events) >= r.opt.MaxEvents {
+		r.limit(at, fmt.Sprintf("more than %d events on one conversation; reading stopped", r.opt.MaxEvents))
+		return
+	}
+	b = b[:min(int64(len(b)), r.opt.MaxRecv-r.recv)]
+	r.recv += int64(len(b))
+	r.record(conv.Event{At: at, Kind: conv.EvRecv, Data: r.clip(b), N: int64(len(b))})
+	if !r.parseDead {
+		msgs, err := r.p.Feed(b)
+		r.messages(at, msgs)
+		if err != nil {
+			r.parseFailed(at, err)
+		}
+	}
+	if r.recv >= r.opt.MaxRecv && !r.readDone {
+		r.limit(at, fmt.Sprintf("read %d octets, the most one conversation may carry; reading stopped", r.opt.MaxRecv))
+	}
+}
+
+// messages records parsed messages and counts them for the await conditions.
+func (r *runner) messages(at time.Duration, msgs []*conv.Response) {
+	for _, m := range msgs {
+		r.msgs++
+		if !m.Interim() {
+			r.finals++
+		}
+		r.record(conv.Event{At: at, Kind: conv.EvMessage, Msg: m})
+	}
+}
+
+// parseFailed records a parse error. One of our own bounds is a limit and stops reading; a
+// peer that is not speaking HTTP/1.x stops parsing, but its octets are still recorded until
+// the await ends, since what it sent is evidence.
+func (r *runner) parseFailed(at time.Duration, err error) {
+	r.parseDead = true
+	if errors.Is(err, h1.ErrLimit) {
+		r.limit(at, err.Error())
+		return
+	}
+	r.record(conv.Event{At: at, Kind: conv.EvParseError, Error: err.Error()})
+}
+
+// limit records that a safety bound was hit and stops reading for the rest of the script.
+func (r *runner) limit(at time.Duration, why string) {
+	r.record(conv.Event{At: at, Kind: conv.EvLimit, Error: why})
+	r.readDone = true
+}
+
+// eof handles the peer's FIN: it may complete a close-delimited message or reveal a truncated
+// one. After a reset was seen on the write side, the EOF only means the socket is gone, so no
+// FIN is recorded and nothing is completed.
+func (r *runner) eof() {
+	r.readDone = true
+	if r.tl.State != "" {
+		return
+	}
+	at := r.at()
+	if !r.parseDead {
+		m, err := r.p.EOF()
+		if m != nil {
+			r.messages(at, []*conv.Response{m})
+		}
+		if err != nil {
+			r.parseFailed(at, err)
+		}
+	}
+	r.record(conv.Event{At: at, Kind: conv.EvFIN})
+	r.tl.State = conv.StateFIN
+}
+
+// reset handles a read error other than a timeout or EOF: the connection is gone abruptly.
+func (r *runner) reset(err error) {
+	r.readDone = true
+	if r.tl.State != "" {
+		return
+	}
+	r.record(conv.Event{At: r.at(), Kind: conv.EvRST, Error: describe(err)})
+	r.tl.State = conv.StateRST
+}
