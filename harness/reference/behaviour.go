@@ -1,16 +1,22 @@
 // Package reference holds the suite's own HTTP/1.1 origin servers: conforming ones, one per
 // alternative the RFC allows, and mutants that each break exactly one requirement. They are the
-// witnesses of the suite's tests and part of the embedded default target.
+// witnesses of the suite's tests and part of the embedded default target. They speak HTTP/1.1 on
+// raw sockets (not net/http), so that a mutant can differ from a conforming server by one byte.
 //
 // Resources (the target contract of the suite):
 //
-//	UploadPath (POST/PUT)      reads the content (at most Limit octets), answers 200 with a short body
+//	UploadPath (POST/PUT)      reads the content (at most Limit octets), answers 200 with "ok\n"
 //	UploadPath (GET/HEAD)      answers 200 at once
+//	UploadPath (other methods) 405, decided from the header section
 //	any other path             an early final status decided from the header section: 404
 //	                           (before any 100 and before reading content)
-//	UploadPath with a declared Content-Length above Limit: 413 decided from the header section
+//	UploadPath with a declared Content-Length above Limit: 413 decided from the header section,
+//	with `Connection: close`, then a staged close; chunked content that passes Limit: 413 and
+//	close once it does
+//	UploadPath offering UpgradeProtocol: 101 after the content, then an echo
 //
-// Every knob below defaults to conforming behaviour; a mutant sets one of them.
+// Every knob below defaults to conforming behaviour; a mutant sets one of them. Start serves a
+// Behaviour; Conforming and Mutants list the ones the suite uses.
 package reference
 
 import "time"
@@ -72,7 +78,9 @@ type Behaviour struct {
 	CaseSensitiveValue417 bool
 	// CaseSensitiveName: only a field named exactly "Expect" is recognised (FLD-NAME-CASE).
 	CaseSensitiveName bool
-	// NoTrimOWS: the value is compared without trimming spaces and tabs (FLD-TRIM-OWS).
+	// NoTrimOWS: the value is compared without trimming spaces and tabs (FLD-TRIM-OWS). Only the
+	// one SP conventionally written after the colon is skipped, so `Expect: 100-continue` still
+	// works and `Expect: \t100-continue\t ` does not.
 	NoTrimOWS bool
 	// WholeValueOnly: the whole field value must equal 100-continue; list forms with empty
 	// elements or other members are not recognised (FLD-LIST-EMPTY-ELEMENTS, EXP-ABNF-LIST).
@@ -122,7 +130,9 @@ type Behaviour struct {
 	// requests on the connection, taking the next octets as a request (H1-CLOSE-THEN-NO-MORE).
 	CloseButContinue bool
 	// AbruptClose: after an early final response, close at once without draining, so unread
-	// content makes the kernel reset the connection (H1-RST-RISK; warn).
+	// content makes the kernel reset the connection (H1-RST-RISK; warn). On Linux the response
+	// already delivered stays readable; the reset shows as a failed write, or a read error after
+	// the response.
 	AbruptClose bool
 	// CLWrap: parse Content-Length modulo 2^64 (SRV-CL-LARGE-NUMBERS).
 	CLWrap bool
@@ -145,4 +155,10 @@ type Behaviour struct {
 	// UnknownContinueNoFinal: send 100 for an unknown expectation and then never a final response
 	// (EXP-FINAL-AFTER-100 via T04).
 	UnknownContinueNoFinal bool
+	// ZeroLengthWait: a request with Expect: 100-continue and `Content-Length: 0` is treated as
+	// having content still to come; the server waits (H1-NO-FRAMING-NO-CONTENT, T06b).
+	ZeroLengthWait bool
+	// ContinueAfterFinal: after the final response of a request that got a 100, send another
+	// `100 Continue` although no request is outstanding (IR-SEQUENCE-ONE-FINAL, T12b).
+	ContinueAfterFinal bool
 }
