@@ -38,4 +38,7 @@ var fixes = map[string]string{
 	"SRV-CL-LARGE-NUMBERS":     "Parse Content-Length without overflow: a value beyond your integer range is an error (400/413), not a wrapped number.",
 	"SRV-WHOLE-HEADER-SECTION": "Decide on the 100-continue expectation only once the whole header section (its empty line) has arrived.",
 	"H1-PIPELINE-ORDER":        "Send responses in the order the requests were received.",
+	"EXP-UNKNOWN-417-MAY":      "Answer a request whose Expect holds a member other than 100-continue: refuse it with 417, or ignore the member and process the request.",
+	"EXP-MAY-OMIT-100":         "Take a request without Content-Length or Transfer-Encoding, or with Content-Length: 0, as complete: answer it at once (a 100 is optional) and parse the next octets as the next request.",
+	"H1-NO-FRAMING-NO-CONTENT": "Without Content-Length or Transfer-Encoding, or with Content-Length: 0, a request has no content: answer it at once, whatever Expect says.",
 }

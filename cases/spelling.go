@@ -1,3 +1,204 @@
 package cases
 
-var spellingCases []Case
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// What counts as a 100-continue expectation: requirements.md §2.2 (T02, T03). Each case sends
+// T01's request with the Expect field spelled or laid out differently and withholds the content.
+// The field is a 100-continue expectation every time, so T01's duties hold; a 417 says the
+// server did not recognise it, and silence says it waited for the content.
+
+// spelling is one such request: the Expect field lines as sent, the rules a server that does not
+// recognise them breaks, and what a 417 means.
+type spelling struct {
+	id, scenario, title string
+	fields              []string // the Expect field lines, exactly as sent
+	rules               []string // broken when the expectation goes unrecognised (silence, 417)
+	on417               Verdict  // warn: the defined expectation was refused; info: a MAY
+	rule417             []string // what a 417 is reported against
+}
+
+// spellingCase turns a spelling into a case: T01's conversation and judge, plus the rule findings.
+func spellingCase(s spelling) Case {
+	return Case{
+		ID:           "origin/" + s.id,
+		Scenario:     s.scenario,
+		Title:        s.title,
+		Requirements: uniq("EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-FINAL-AFTER-100", s.rules, s.rule417),
+		Roles:        []Role{Origin, Gateway},
+		Script: func(env Env) conv.Script {
+			return withheldThenContent(env, post(env, env.Path, len(body), s.fields...))
+		},
+		Judge: func(env Env, tl *conv.Timeline) Outcome {
+			var j Judgement
+			judgeWithheldInto(&j, env, tl)
+			sent := quoteFields(s.fields)
+			first, ok := answerToHead(tl, "head", "body")
+			switch {
+			case ok && first.Msg.Status == 417:
+				for _, r := range s.rule417 {
+					j.add(s.on417, r, "answered %s to %s with the content withheld", []any{status(first.Msg), sent})
+				}
+			case !ok && silentUntil(tl, "head", "body"):
+				for _, r := range s.rules {
+					j.Fail(r, "sent %s with the content withheld and got no answer in %s: the field was apparently not taken as a 100-continue expectation (if origin/immediate-100 passes, this spelling is the cause)", sent, ms(env.Timing.Max))
+				}
+			}
+			return j.Outcome()
+		},
+	}
+}
+
+// uniq flattens strings and string slices into a list without repeats, in order.
+func uniq(items ...any) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, it := range items {
+		switch v := it.(type) {
+		case string:
+			add(v)
+		case []string:
+			for _, s := range v {
+				add(s)
+			}
+		}
+	}
+	return out
+}
+
+// answerToHead returns the answer to a withheld header section: the first response read after
+// the step head was sent and before the step next was (all of them when next never ran).
+func answerToHead(tl *conv.Timeline, head, next string) (conv.Timed, bool) {
+	nextAt, sent := tl.StepAt(next)
+	for _, m := range after(tl, head) {
+		if sent && m.At >= nextAt {
+			break
+		}
+		return m, true
+	}
+	return conv.Timed{}, false
+}
+
+// eventUntil returns the first event of one of the kinds between the steps head and next.
+func eventUntil(tl *conv.Timeline, head, next string, kinds ...conv.EventKind) (conv.Event, bool) {
+	headAt, _ := tl.StepAt(head)
+	nextAt, sent := tl.StepAt(next)
+	for _, e := range tl.Events {
+		if e.At < headAt || sent && e.At >= nextAt {
+			continue
+		}
+		for _, k := range kinds {
+			if e.Kind == k {
+				return e, true
+			}
+		}
+	}
+	return conv.Event{}, false
+}
+
+// silentUntil reports whether nothing at all came back between the steps head and next: no
+// response, no unparseable octets, no close.
+func silentUntil(tl *conv.Timeline, head, next string) bool {
+	if _, ok := answerToHead(tl, head, next); ok {
+		return false
+	}
+	_, ok := eventUntil(tl, head, next, conv.EvParseError, conv.EvFIN, conv.EvRST)
+	return !ok
+}
+
+// quoteFields renders field lines for a reason, escaping control characters: `Expect:\t100-continue`.
+func quoteFields(fields []string) string {
+	q := make([]string, len(fields))
+	for i, f := range fields {
+		s := strconv.Quote(f)
+		q[i] = "`" + s[1:len(s)-1] + "`"
+	}
+	return strings.Join(q, " + ")
+}
+
+// The spellings of T02. The first entry of each list is the canonical one; IDs name the spelling
+// of each part ("title" is `Expect` and `100-Continue`).
+var (
+	nameSpellings = []struct{ id, name string }{
+		{"title", "Expect"}, {"lower", "expect"}, {"upper", "EXPECT"}, {"mixed", "eXpEcT"},
+	}
+	valueSpellings = []struct{ id, value string }{
+		{"lower", "100-continue"}, {"title", "100-Continue"}, {"upper", "100-CONTINUE"}, {"mixed", "100-cOnTiNuE"},
+	}
+)
+
+// caseSpellings is T02: every field-name spelling times every value spelling.
+func caseSpellings() []Case {
+	var out []Case
+	for ni, n := range nameSpellings {
+		for vi, v := range valueSpellings {
+			s := spelling{
+				id:       "name-" + n.id + "-value-" + v.id,
+				scenario: "T02",
+				title:    fmt.Sprintf("`%s: %s` is a 100-continue expectation (field names and the Expect value are case-insensitive): the server answers 100 (Continue) or a final status at once", n.name, v.value),
+				fields:   []string{n.name + ": " + v.value},
+				on417:    Warn,
+			}
+			if ni > 0 {
+				s.rules = append(s.rules, "FLD-NAME-CASE")
+			}
+			if vi > 0 {
+				s.rules = append(s.rules, "EXP-VALUE-CASE")
+			}
+			s.rule417 = s.rules
+			if len(s.rules) == 0 {
+				// The canonical spelling: a 417 is a final status the immediate duty allows; it
+				// tells the client the chain does not support expectations (§3.1 item 3).
+				s.on417, s.rule417 = Info, []string{"S417-CHAIN-SIGNAL"}
+			}
+			out = append(out, spellingCase(s))
+		}
+	}
+	return out
+}
+
+// listForms is T03: whitespace around the value and the list forms of the field. In a–d every
+// member is 100-continue, so a 417 refuses the defined expectation (warn); in e–f another member
+// is present, so a 417 is the server's choice (EXP-UNKNOWN-417-MAY).
+var listForms = []spelling{
+	{id: "ows-none", scenario: "T03a", fields: []string{"Expect:100-continue"},
+		title: "`Expect:100-continue`, with no whitespace after the colon, is a 100-continue expectation",
+		rules: []string{"FLD-TRIM-OWS"}, on417: Warn},
+	{id: "ows-around", scenario: "T03b", fields: []string{"Expect: \t100-continue\t "},
+		title: "Spaces and tabs around the Expect value are not part of it: `Expect: \\t100-continue\\t ` is a 100-continue expectation",
+		rules: []string{"FLD-TRIM-OWS"}, on417: Warn},
+	{id: "list-empty-elements", scenario: "T03c", fields: []string{"Expect: ,100-continue,"},
+		title: "Empty list elements are ignored: `Expect: ,100-continue,` is a 100-continue expectation",
+		rules: []string{"FLD-LIST-EMPTY-ELEMENTS"}, on417: Warn},
+	{id: "list-repeated", scenario: "T03d", fields: []string{"Expect: 100-continue, 100-continue"},
+		title: "Expect is a list: `Expect: 100-continue, 100-continue` is a 100-continue expectation",
+		rules: []string{"EXP-ABNF-LIST"}, on417: Warn},
+	{id: "list-two-lines", scenario: "T03e", fields: []string{"Expect: foo", "Expect: 100-continue"},
+		title: "Two Expect lines form one list: `foo` then `100-continue` carries a 100-continue expectation, so the server answers at once (a 417 for `foo` is allowed)",
+		rules: []string{"FLD-COMBINE-LINES"}, on417: Info, rule417: []string{"EXP-UNKNOWN-417-MAY"}},
+	{id: "list-with-unknown", scenario: "T03f", fields: []string{"Expect: 100-continue, foo"},
+		title: "`Expect: 100-continue, foo` carries a 100-continue expectation, so the server answers at once (a 417 for `foo` is allowed)",
+		rules: []string{"EXP-ABNF-LIST"}, on417: Info, rule417: []string{"EXP-UNKNOWN-417-MAY"}},
+}
+
+var spellingCases = func() []Case {
+	out := caseSpellings()
+	for _, s := range listForms {
+		if s.rule417 == nil {
+			s.rule417 = s.rules
+		}
+		out = append(out, spellingCase(s))
+	}
+	return out
+}()

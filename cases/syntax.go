@@ -1,3 +1,207 @@
 package cases
 
-var syntaxCases []Case
+import (
+	"strings"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// HTTP/1.1 field-syntax obfuscation of Expect: requirements.md §2.2 (T05). Each case sends T01's
+// request with the Expect field malformed in one way and the content withheld. RFC 9112 says, per
+// malformation, whether the server must reject the message or may repair it; whichever it
+// chooses, it must not read a 100-continue expectation that is not there, and must not sit
+// silent on one that is.
+
+// wsBeforeColon is T05a: whitespace between the field name and the colon is rejected with 400,
+// and only 400.
+var wsBeforeColon = Case{
+	ID:           "origin/ws-before-colon",
+	Scenario:     "T05a",
+	Title:        "A request with `Expect : 100-continue` (whitespace before the colon) is rejected with 400 (Bad Request)",
+	Requirements: []string{"H1-WS-BEFORE-COLON"},
+	Roles:        []Role{Origin, Gateway},
+	Script: func(env Env) conv.Script {
+		return withheldThenContent(env, post(env, env.Path, len(body), "Expect : 100-continue"))
+	},
+	Judge: func(env Env, tl *conv.Timeline) Outcome {
+		var j Judgement
+		const rule, sent = "H1-WS-BEFORE-COLON", "`Expect : 100-continue`"
+		headAt, _ := tl.StepAt("head")
+		first, ok := answerToHead(tl, "head", "body")
+		switch {
+		case ok && first.Msg.Status == 400:
+			j.Pass(rule, "rejected %s with 400 after %s", sent, ms(first.At-headAt))
+		case ok && first.Msg.Status == 100:
+			j.Fail(rule, "answered %s with 100 (Continue) instead of 400: the malformed line was taken as Expect", sent)
+		case ok:
+			j.Fail(rule, "answered %s with %s instead of 400: the malformed line was accepted or ignored", sent, status(first.Msg))
+		default:
+			noAnswer(&j, env, tl, rule, "a request with "+sent, "the 400 it requires")
+		}
+		return j.Outcome()
+	},
+}
+
+// noAnswer records what it means for a rule that requires an answer that none came to the
+// withheld header section before the content was sent (or the script ended): a close loses the
+// answer (warn: closing is allowed at any time); unparseable octets and silence break the rule.
+func noAnswer(j *Judgement, env Env, tl *conv.Timeline, rule, what, required string) {
+	e, ok := eventUntil(tl, "head", "body", conv.EvParseError, conv.EvFIN, conv.EvRST)
+	switch {
+	case ok && e.Kind == conv.EvParseError:
+		j.Fail(rule, "answered %s with octets that are not an HTTP/1.x response (%s)", what, e.Error)
+	case ok:
+		j.Warn(rule, "closed the connection (%s) on %s without %s", e.Kind, what, required)
+	default:
+		j.Fail(rule, "sent nothing in %s after %s with the content withheld: neither rejected it nor answered it", ms(env.Timing.Max), what)
+	}
+}
+
+// rejectOrRepair judges T05b, d and f: the server may reject the message (a status that rejected
+// says so) or repair the field, after which the request carries a 100-continue expectation and
+// T01's duties hold. Silence is the failure: the field was neither rejected nor repaired.
+func rejectOrRepair(rule, sent string, rejected func(status int) bool) func(Env, *conv.Timeline) Outcome {
+	return func(env Env, tl *conv.Timeline) Outcome {
+		var j Judgement
+		headAt, _ := tl.StepAt("head")
+		first, ok := answerToHead(tl, "head", "body")
+		if ok && rejected(first.Msg.Status) {
+			j.Pass(rule, "rejected a request with %s: %s after %s", sent, status(first.Msg), ms(first.At-headAt))
+			return j.Outcome()
+		}
+		judgeWithheldInto(&j, env, tl)
+		switch {
+		case ok && first.Msg.Status == 417:
+			j.Info(rule, "answered %s to %s: not rejected, and the repaired value was not taken as 100-continue", status(first.Msg), sent)
+		case ok:
+			j.Pass(rule, "repaired %s and answered %s", sent, status(first.Msg))
+		default:
+			noAnswer(&j, env, tl, rule, "a request with "+sent, "a 400 or an answer to its expectation")
+		}
+		return j.Outcome()
+	}
+}
+
+var obsFold = Case{
+	ID:           "origin/obs-fold",
+	Scenario:     "T05b",
+	Title:        "An obs-folded `Expect:` + CRLF SP `100-continue` is rejected with 400, or the fold is replaced with SP and the request answered as a 100-continue expectation",
+	Requirements: []string{"H1-OBS-FOLD", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
+	Roles:        []Role{Origin, Gateway},
+	Script: func(env Env) conv.Script {
+		return withheldThenContent(env, post(env, env.Path, len(body), "Expect:", " 100-continue"))
+	},
+	Judge: rejectOrRepair("H1-OBS-FOLD", "`Expect:` folded onto ` 100-continue`", func(s int) bool { return s == 400 }),
+}
+
+var nulInValue = Case{
+	ID:           "origin/nul-in-value",
+	Scenario:     "T05d",
+	Title:        "A NUL in the Expect value (`100-continue` NUL) makes the server reject the message, or replace the NUL with SP and answer a 100-continue expectation",
+	Requirements: []string{"FLD-CR-LF-NUL", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
+	Roles:        []Role{Origin, Gateway},
+	Script: func(env Env) conv.Script {
+		return withheldThenContent(env, post(env, env.Path, len(body), "Expect: 100-continue\x00"))
+	},
+	Judge: rejectOrRepair("FLD-CR-LF-NUL", "`Expect: 100-continue\\x00`", func(s int) bool { return s == 400 }),
+}
+
+// oversizeValue is about 64 KiB of `100-continue, ` members: a valid list, larger than many
+// servers take.
+var oversizeValue = strings.Repeat("100-continue, ", 64*1024/14) + "100-continue"
+
+var oversizeField = Case{
+	ID:           "origin/oversize-expect",
+	Scenario:     "T05f",
+	Title:        "An Expect field of about 64 KiB gets a 4xx if it is too large to process, or is answered as a 100-continue expectation; never silence",
+	Requirements: []string{"FLD-OVERSIZE-4XX", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
+	Roles:        []Role{Origin, Gateway},
+	Script: func(env Env) conv.Script {
+		return withheldThenContent(env, post(env, env.Path, len(body), "Expect: "+oversizeValue))
+	},
+	Judge: rejectOrRepair("FLD-OVERSIZE-4XX", "a 64 KiB `Expect: 100-continue, 100-continue, …`", func(s int) bool { return s >= 400 && s < 500 }),
+}
+
+// ignoredOrRejected is the shape of T05c and e: the malformed line must not yield a 100-continue
+// expectation, so ignoring it is conforming and the server may wait for the content. The suite
+// waits a short while, sends the content anyway, and awaits the final response.
+func ignoredOrRejected(env Env, head []byte) conv.Script {
+	return script(
+		send("head", head),
+		awaitMessage("first", env.Timing.Quiet),
+		sendString("body", body),
+		awaitFinals("final", 1, env.Timing.Response),
+	)
+}
+
+// judgeNoHundred judges ignoredOrRejected: a 100 at any point means the malformed line was read as
+// `Expect: 100-continue`, which rule forbids. A 4xx rejects the message; waiting for the content
+// and then answering 2xx is ordinary processing. A 417 is reported against rule417.
+func judgeNoHundred(rule, sent, rule417, why417 string) func(Env, *conv.Timeline) Outcome {
+	return func(env Env, tl *conv.Timeline) Outcome {
+		var j Judgement
+		headAt, _ := tl.StepAt("head")
+		bodyAt, sentBody := tl.StepAt("body")
+		when := func(m conv.Timed) string {
+			if sentBody && m.At >= bodyAt {
+				return "after the content"
+			}
+			return ms(m.At-headAt) + " after the header section, before the content"
+		}
+		for _, m := range after(tl, "head") {
+			if m.Msg.Status == 100 {
+				j.Fail(rule, "sent 100 (Continue) %s for a request with %s: the malformed line was read as `Expect: 100-continue`", when(m), sent)
+				break
+			}
+		}
+		finals := tl.Finals()
+		switch {
+		case len(finals) == 0:
+			if e, ok := tl.Closed(); ok {
+				j.Info("H1-MAY-CLOSE-ANYTIME", "closed the connection (%s) without a response to a request with %s", e.Kind, sent)
+			} else if e, ok := parseErrorAfter(tl, "head"); ok {
+				j.Warn(rule, "answered a request with %s with octets that are not an HTTP/1.x response (%s)", sent, e.Error)
+			} else {
+				j.Warn(rule, "neither rejected a request with %s nor answered it %s after its content", sent, ms(env.Timing.Response))
+			}
+		case finals[0].Msg.Status == 417:
+			j.Info(rule417, "answered 417 %s: %s", when(finals[0]), why417)
+		case finals[0].Msg.Status >= 400 && finals[0].Msg.Status < 500:
+			j.Pass(rule, "rejected a request with %s: %s %s", sent, status(finals[0].Msg), when(finals[0]))
+		case finals[0].Msg.Status < 300 && sentBody && finals[0].At >= bodyAt:
+			j.Pass(rule, "waited for the content, then answered %s: the malformed line did not make a 100-continue expectation", status(finals[0].Msg))
+		default:
+			j.Info(rule, "answered %s %s to a request with %s", status(finals[0].Msg), when(finals[0]), sent)
+		}
+		interimsAfterFinal(&j, tl, "")
+		return j.Outcome()
+	}
+}
+
+var wsLineAfterStart = Case{
+	ID:           "origin/ws-line-after-start",
+	Scenario:     "T05c",
+	Title:        "A whitespace-preceded ` Expect: 100-continue` straight after the request line is rejected or ignored entirely, so it never yields a 100 (Continue)",
+	Requirements: []string{"H1-WS-LINE-AFTER-START", "H1-MAY-CLOSE-ANYTIME"},
+	Roles:        []Role{Origin, Gateway},
+	Script: func(env Env) conv.Script {
+		return ignoredOrRejected(env, lines("POST "+env.Path+" HTTP/1.1", " Expect: 100-continue", "Host: "+env.Host, "Content-Length: 5"))
+	},
+	Judge: judgeNoHundred("H1-WS-LINE-AFTER-START", "` Expect: 100-continue` as its first line after the request line",
+		"H1-WS-LINE-AFTER-START", "the whitespace-preceded line seems to have been read as Expect, but the message was refused"),
+}
+
+var bareCR = Case{
+	ID:           "origin/bare-cr-in-value",
+	Scenario:     "T05e",
+	Title:        "A bare CR in `Expect: 100-` CR `continue` makes the field invalid or becomes SP; it is never dropped to read `100-continue`",
+	Requirements: []string{"H1-BARE-CR", "EXP-UNKNOWN-417-MAY", "H1-MAY-CLOSE-ANYTIME"},
+	Roles:        []Role{Origin, Gateway},
+	Script: func(env Env) conv.Script {
+		return ignoredOrRejected(env, post(env, env.Path, len(body), "Expect: 100-\rcontinue"))
+	},
+	Judge: judgeNoHundred("H1-BARE-CR", "`Expect: 100-\\rcontinue`",
+		"EXP-UNKNOWN-417-MAY", "with the CR replaced by SP the value is the unknown `100- continue`, which may be refused"),
+}
+
+var syntaxCases = []Case{wsBeforeColon, obsFold, wsLineAfterStart, nulInValue, bareCR, oversizeField}
