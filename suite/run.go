@@ -219,6 +219,12 @@ func fullText(targetName string, c cases.Case) string {
 	return strings.Join([]string{suiteDescription, targetName, "Expect handling", c.ID}, " ")
 }
 
+// CheckSelection validates --label-filter and --focus before anything is started.
+func CheckSelection(labelFilter string, focus []string) error {
+	_, err := selector(Config{LabelFilter: labelFilter, Focus: focus})
+	return err
+}
+
 // selector evaluates the label filter and focus the same way Ginkgo will, so only selected
 // cases are run ahead of time. A mismatch costs only time: an entry always runs its own case.
 func selector(cfg Config) (func(text string, labels []string) bool, error) {
@@ -226,7 +232,7 @@ func selector(cfg Config) (func(text string, labels []string) bool, error) {
 	if cfg.LabelFilter != "" {
 		var err error
 		if lf, err = types.ParseLabelFilter(cfg.LabelFilter); err != nil {
-			return nil, fmt.Errorf("--label-filter %q: %v", cfg.LabelFilter, err)
+			return nil, fmt.Errorf("--label-filter %q does not parse: %s", cfg.LabelFilter, oneLine(err, cfg.LabelFilter))
 		}
 	}
 	var focus []*regexp.Regexp
@@ -251,4 +257,19 @@ func selector(cfg Config) (func(text string, labels []string) bool, error) {
 		}
 		return false
 	}, nil
+}
+
+var ansi = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
+// oneLine condenses Ginkgo's multi-line, coloured filter error into the one line a CLI error is.
+func oneLine(err error, input string) string {
+	var parts []string
+	for _, l := range strings.Split(ansi.ReplaceAllString(err.Error(), ""), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || l == strings.TrimSpace(input) || strings.HasPrefix(l, "Learn more") || strings.HasPrefix(l, "http") {
+			continue
+		}
+		parts = append(parts, l)
+	}
+	return strings.Join(parts, " ")
 }

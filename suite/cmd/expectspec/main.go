@@ -121,6 +121,9 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	if *early != "" && !strings.HasPrefix(*early, "/") {
 		return 2, fmt.Errorf("--early-path must be an absolute path like /admin, got %q", *early)
 	}
+	if err := suite.CheckSelection(*labelFilter, focus); err != nil {
+		return 2, err
+	}
 	if err := checkWritable(*out); err != nil {
 		return 2, err
 	}

@@ -1,0 +1,68 @@
+package suite
+
+import (
+	"context"
+	"testing"
+
+	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/reference"
+	"github.com/expectspec/expectspec/harness/target"
+)
+
+// runCatalogue runs every origin case against one target the way `expectspec run` does: through
+// the scheduler with the default concurrency and the default timing.
+func runCatalogue(b *testing.B, t target.Target) map[cases.Verdict]int {
+	rtt, err := target.Probe(context.Background(), t, 3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := Env(t, cases.DefaultTiming(rtt, 1))
+	s := newScheduler(context.Background())
+	all := applicable(cases.All(), "origin")
+	for _, c := range all {
+		s.add(key(t.Name, c.ID), t.Address, env, c)
+	}
+	s.prefetch(8, func(string) bool { return true })
+	counts := map[cases.Verdict]int{}
+	for _, c := range all {
+		j, err := s.result(context.Background(), key(t.Name, c.ID))
+		if err != nil {
+			b.Fatal(err)
+		}
+		counts[j.outcome.Verdict]++
+	}
+	s.wait()
+	return counts
+}
+
+func benchTarget(b *testing.B, start func() (target.Target, error)) {
+	t, err := start()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer t.Stop()
+	b.ResetTimer()
+	var counts map[cases.Verdict]int
+	for i := 0; i < b.N; i++ {
+		counts = runCatalogue(b, t)
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/catalogue")
+	b.Logf("%s: %v", t.Name, counts)
+}
+
+// BenchmarkCatalogueConforming: the whole origin catalogue against a conforming loopback origin
+// (the issue's bar: under 3 s of wall time).
+func BenchmarkCatalogueConforming(b *testing.B) {
+	benchTarget(b, func() (target.Target, error) { return target.StartReference(reference.Behaviour{Name: "ref-continue"}) })
+}
+
+// BenchmarkCatalogueNetHTTP: the same against Go's net/http server.
+func BenchmarkCatalogueNetHTTP(b *testing.B) { benchTarget(b, target.StartNetHTTP) }
+
+// BenchmarkCatalogueSilentMutant: the worst case for time, a server that never answers a
+// withheld request, so every such case waits its full deadline (the bar: under 60 s).
+func BenchmarkCatalogueSilentMutant(b *testing.B) {
+	benchTarget(b, func() (target.Target, error) {
+		return target.StartReference(reference.Behaviour{Name: "mut-no-continue", NoContinue: true})
+	})
+}
