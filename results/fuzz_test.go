@@ -53,7 +53,7 @@ func FuzzDecode(f *testing.F) {
 		if _, err := results.EncodeJUnit(file); err != nil {
 			t.Fatal(err)
 		}
-		results.Summary(io.Discard, file)
+		results.Summary(io.Discard, file, true)
 		results.ExitCode(file)
 		if _, err := results.Merge(file, again); err != nil {
 			t.Fatalf("a file does not merge with its own copy: %v", err)

@@ -17,9 +17,10 @@ const summaryWidth = 160
 //	  FAIL  origin/immediate-100  [EXP-ORIGIN-IMMEDIATE] no 100 within 1.2 s of the head
 //	         fix: send 100 Continue as soon as the request head is accepted
 //
-// Reasons are cut to one line of about 160 characters. Write errors are ignored (it is console
-// output).
-func Summary(w io.Writer, f *File) {
+// Reasons are cut to one line of about 160 characters. Info results are only counted unless
+// withInfo is set: they are the choices the RFC leaves open, not something to act on. Write
+// errors are ignored (it is console output).
+func Summary(w io.Writer, f *File, withInfo bool) {
 	if f == nil {
 		f = &File{}
 	}
@@ -37,6 +38,9 @@ func Summary(w io.Writer, f *File) {
 		}
 		fmt.Fprintf(bw, "%s: %s\n", visible(t.Name), c)
 		for _, r := range nonPass(f, t.Name) {
+			if r.Verdict == Info && !withInfo {
+				continue
+			}
 			line := fmt.Sprintf("  %-5s  %s  ", r.Verdict.Label(), visible(r.Case))
 			if len(r.Requirements) > 0 {
 				line += "[" + visible(strings.Join(r.Requirements, " ")) + "] "

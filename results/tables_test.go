@@ -145,7 +145,7 @@ var _ = Describe("HTML", func() {
 var _ = Describe("Summary", func() {
 	It("prints counts per target, then every non-pass result, worst first, with fixes", func() {
 		var b bytes.Buffer
-		results.Summary(&b, sample())
+		results.Summary(&b, sample(), true)
 		Expect(b.String()).To(Equal(`go: 1 pass, 1 fail, 0 warn, 1 info, 1 na, 0 error
   FAIL   origin/no-100-after-final  [EXP-ORIGIN-NO-LATE] got <script>alert(1)</script> | pipe & *stars* ` + "`tick`" + ` \x00\x1b[31m \u202e end second line
          fix: do not send 100 once the final response is out
@@ -167,7 +167,7 @@ all targets: 3 pass, 1 fail, 1 warn, 1 info, 1 na, 1 error
 		f := sample()
 		f.Results[1].Reason = strings.Repeat("x", 500) + "\n" + "y"
 		var b bytes.Buffer
-		results.Summary(&b, f)
+		results.Summary(&b, f, true)
 		line := strings.Split(b.String(), "\n")[1]
 		Expect(utf8.RuneCountInString(line)).To(BeNumerically("<=", 220))
 		Expect(line).To(HaveSuffix("…"))
@@ -179,7 +179,7 @@ var _ = Describe("renderers given nothing", func() {
 		var b bytes.Buffer
 		Expect(results.Markdown(&b, nil)).To(Succeed())
 		Expect(results.HTML(&b, nil)).To(Succeed())
-		results.Summary(&b, nil)
+		results.Summary(&b, nil, true)
 		Expect(results.JUnit(nil).Tests).To(BeZero())
 		Expect(results.CountAll(nil)).To(BeEmpty())
 		_, err := results.EncodeJUnit(nil)

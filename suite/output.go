@@ -145,7 +145,7 @@ func writeOutputs(cfg Config, f *results.File) error {
 		return err
 	}
 	fmt.Fprintln(cfg.Stdout)
-	results.Summary(cfg.Stdout, f)
+	results.Summary(cfg.Stdout, f, cfg.Verbose)
 	fmt.Fprintf(cfg.Stdout, "\nwrote %s and %s\n", jsonPath, junitPath)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -99,6 +100,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	rc.Succinct = !cfg.Verbose
 	rc.Verbose = cfg.Verbose
 	rc.SilenceSkips = true
+	rc.NoColor = !isTerminal(cfg.Stdout)
 	RunSpecs(&ginkgoT{}, suiteDescription, sc, rc)
 	if file == nil {
 		return 2, fmt.Errorf("the run ended before any result was written")
@@ -133,7 +135,7 @@ func report(j *job) {
 	case cases.NA:
 		Skip("n/a: " + o.Reason)
 	case cases.Warn, cases.Info:
-		AddReportEntry(string(o.Verdict), o.Reason)
+		AddReportEntry(string(o.Verdict), o.Reason, ReportEntryVisibilityFailureOrVerbose)
 	}
 }
 
@@ -272,4 +274,14 @@ func oneLine(err error, input string) string {
 		parts = append(parts, l)
 	}
 	return strings.Join(parts, " ")
+}
+
+// isTerminal reports whether w is a character device, so colours are only sent to a person.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
