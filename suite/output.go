@@ -2,8 +2,10 @@ package suite
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -44,6 +46,11 @@ func buildFile(cfg Config, ps []prepared, sched *scheduler, r Report, started ti
 		}
 		f.Results = append(f.Results, resultEntry(tname, c, sched, s))
 	}
+	order := map[string]int{}
+	for i, c := range cases.All() {
+		order[c.ID] = i
+	}
+	sort.SliceStable(f.Cases, func(a, b int) bool { return order[f.Cases[a].ID] < order[f.Cases[b].ID] })
 	return f
 }
 
@@ -144,8 +151,46 @@ func writeOutputs(cfg Config, f *results.File) error {
 	if err := results.WriteJUnit(junitPath, f); err != nil {
 		return err
 	}
-	fmt.Fprintln(cfg.Stdout)
-	results.Summary(cfg.Stdout, f, cfg.Verbose)
-	fmt.Fprintf(cfg.Stdout, "\nwrote %s and %s\n", jsonPath, junitPath)
+	if len(f.Targets) > 1 {
+		for name, write := range map[string]func(io.Writer, *results.File) error{"matrix.md": results.Markdown, "matrix.html": results.HTML} {
+			if err := writeFile(filepath.Join(cfg.Out, name), func(w io.Writer) error { return write(w, f) }); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// printSummary is the last thing a run prints: the matrix (for several targets), the summary per
+// target, and where the files are.
+func printSummary(cfg Config, f *results.File) {
+	w := cfg.Stdout
+	if len(f.Targets) > 1 {
+		fmt.Fprintln(w, "\nconformance matrix:")
+		_ = results.Matrix(w, f)
+	}
+	fmt.Fprintln(w)
+	results.Summary(w, f, cfg.Verbose)
+	names := []string{"results.json", "junit.xml"}
+	if len(f.Targets) > 1 {
+		names = append(names, "matrix.md", "matrix.html")
+	}
+	fmt.Fprintf(w, "\nwrote %s in %s\n", strings.Join(names, ", "), cfg.Out)
+}
+
+// writeFile writes through a temporary file and a rename, so a reader never sees half a table.
+func writeFile(path string, fn func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := fn(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

@@ -105,6 +105,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	if file == nil {
 		return 2, fmt.Errorf("the run ended before any result was written")
 	}
+	printSummary(cfg, file)
 	return results.ExitCode(file), nil
 }
 

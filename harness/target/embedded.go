@@ -46,7 +46,7 @@ func StartReference(b reference.Behaviour) (Target, error) {
 	return Target{
 		Name: b.Name, Role: "origin", Address: srv.Addr(), Host: srv.Addr(),
 		Path: reference.UploadPath, Early: "/expectspec-no-such-resource",
-		Upgrade: reference.UpgradeProtocol, Software: "expectspec reference", Version: b.Name,
+		Upgrade: reference.UpgradeProtocol, Software: "expectspec reference server",
 		Stop: func() { _ = srv.Close() },
 	}, nil
 }
