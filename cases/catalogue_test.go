@@ -15,7 +15,7 @@ import (
 var _ = Describe("the catalogue", func() {
 	env := cases.Env{Host: "t", Path: "/upload", EarlyPath: "/nope", UpgradeProtocol: "x",
 		Timing: cases.DefaultTiming(time.Millisecond, 1)}
-	idShape := regexp.MustCompile(`^(origin|gateway|proxy)/[a-z0-9]+(-[a-z0-9]+)*$`)
+	idShape := regexp.MustCompile(`^(origin|gateway|proxy|chain)/[a-z0-9]+(-[a-z0-9]+)*$`)
 
 	It("has unique, semantic IDs", func() {
 		seen := map[string]bool{}
@@ -38,7 +38,12 @@ var _ = Describe("the catalogue", func() {
 				Expect(ok).To(BeTrue(), "%s cites unknown requirement %s", c.ID, id)
 			}
 			Expect(c.Script).NotTo(BeNil(), c.ID)
-			Expect(c.Judge).NotTo(BeNil(), c.ID)
+			if c.Chain != nil {
+				Expect(c.Chain.Origin).NotTo(BeNil(), c.ID)
+				Expect(c.Chain.Judge).NotTo(BeNil(), c.ID)
+			} else {
+				Expect(c.Judge).NotTo(BeNil(), c.ID)
+			}
 		}
 	})
 

@@ -89,6 +89,25 @@ type Env struct {
 	// UpgradeProtocol is the protocol token offered in the Upgrade case.
 	UpgradeProtocol string
 	Timing          Timing
+
+	// For intermediary cases (a Case with a Chain): Token names this case's requests to the
+	// suite's origin; the origin follows the case's OriginScript for them and records them under
+	// it. Proxy says the target is a forward proxy, so request-targets are in absolute form for
+	// OriginAuthority (the origin's host:port); for a gateway they are origin-form.
+	Token           string
+	Proxy           bool
+	OriginAuthority string
+}
+
+// Target returns the request-target for a resource of this case's token at the suite's origin:
+// "/__expectspec/<token>/<resource>" through a gateway, "http://<origin>/__expectspec/…" through
+// a forward proxy.
+func (e Env) Target(resource string) string {
+	p := conv.OriginPath(e.Token, resource)
+	if e.Proxy {
+		return "http://" + e.OriginAuthority + p
+	}
+	return p
 }
 
 // Case is one entry of the catalogue.
@@ -101,6 +120,16 @@ type Case struct {
 	Roles        []Role
 	Script       func(Env) conv.Script
 	Judge        func(Env, *conv.Timeline) Outcome
+	// Chain is set for cases that need the suite's origin behind an intermediary; Judge is then
+	// unused and Chain.Judge sees both sides.
+	Chain *Chain
+}
+
+// Chain is what an intermediary case adds to a case: what the suite's origin does with the
+// case's requests, and a judge that reads what the client saw and what the origin saw.
+type Chain struct {
+	Origin func(Env) conv.OriginScript
+	Judge  func(Env, *conv.Timeline, conv.OriginRecord) Outcome
 }
 
 // Budget is the longest the case can take against any target: the sum of its steps' deadlines.
