@@ -11,6 +11,8 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/expectspec/expectspec/harness/reference"
+	"github.com/expectspec/expectspec/harness/target"
 	"github.com/expectspec/expectspec/results"
 )
 
@@ -18,11 +20,17 @@ import (
 var _ = Describe("the expectspec command", Ordered, func() {
 	var bin string
 
+	var refURL string
+
 	BeforeAll(func() {
 		var err error
 		bin, err = gexec.Build("github.com/expectspec/expectspec/suite/cmd/expectspec")
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(gexec.CleanupBuildArtifacts)
+		ref, err := target.StartReference(reference.Behaviour{Name: "ref-continue"})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(ref.Stop)
+		refURL = "http://" + ref.Address + ref.Path
 	})
 
 	runCLI := func(args ...string) (int, string, string) {
@@ -47,6 +55,17 @@ var _ = Describe("the expectspec command", Ordered, func() {
 				Expect(r.Verdict).To(BeElementOf(results.Pass, results.Info, results.NA), "%s on %s: %s", r.Case, r.Target, r.Reason)
 			}
 		}
+	})
+
+	It("tests a server named with --target", func() {
+		out := GinkgoT().TempDir()
+		code, stdout, stderr := runCLI("run", "--out", out, "--target", refURL, "--name", "myserver")
+		Expect(code).To(Equal(0), stdout+stderr)
+		f, err := results.Read(filepath.Join(out, "results.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(f.Targets).To(HaveLen(1))
+		Expect(f.Targets[0].Name).To(Equal("myserver"))
+		Expect(results.CountTarget(f, "myserver").Fail).To(BeZero())
 	})
 
 	It("selects cases with --label-filter", func() {
@@ -82,6 +101,13 @@ var _ = Describe("the expectspec command", Ordered, func() {
 		code, _, stderr := runCLI("run", "--out", GinkgoT().TempDir(), "--target", "http://"+addr+"/upload")
 		Expect(code).To(Equal(2))
 		Expect(stderr).To(ContainSubstring("unreachable"))
+	})
+
+	It("refuses a target that breaks the contract (a POST must get 2xx)", func() {
+		code, _, stderr := runCLI("run", "--out", GinkgoT().TempDir(), "--target", refURL+"-does-not-exist")
+		Expect(code).To(Equal(2))
+		Expect(stderr).To(ContainSubstring("breaks the target contract"))
+		Expect(stderr).To(ContainSubstring("404"))
 	})
 
 	It("lists the catalogue", func() {

@@ -54,6 +54,9 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		if err != nil {
 			return 2, err
 		}
+		if err := target.CheckContract(ctx, t); err != nil {
+			return 2, err
+		}
 		ps = append(ps, prepared{t: t, env: Env(t, cases.DefaultTiming(rtt, cfg.TimeoutScale))})
 		fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s: baseline round trip %s\n", t.Name, t.Role, t.Address, rtt.Round(10*time.Microsecond))
 	}
@@ -116,9 +119,17 @@ func (ginkgoT) Fail() {}
 // entries generates one table entry per applicable case, labelled and with its own deadline.
 func entries(p prepared) []TableEntry {
 	var out []TableEntry
-	for _, c := range applicable(cases.All(), p.t.Role) {
+	all := applicable(cases.All(), p.t.Role)
+	var longest time.Duration
+	for _, c := range all {
+		longest = max(longest, caseTimeout(c, p.env))
+	}
+	for _, c := range all {
+		// The entry's own run, then, if it must be confirmed, the drain of the cases in flight
+		// and the run alone.
+		timeout := 2*caseTimeout(c, p.env) + longest
 		out = append(out, Entry(c.ID, key(p.t.Name, c.ID),
-			Label(labels(p.t.Role, p.t.Name, c)...), SpecTimeout(caseTimeout(c, p.env))))
+			Label(labels(p.t.Role, p.t.Name, c)...), SpecTimeout(timeout)))
 	}
 	return out
 }

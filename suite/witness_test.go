@@ -1,9 +1,8 @@
 package suite
 
 import (
-	"context"
 	"sort"
-	"sync"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -81,42 +80,42 @@ var _ = Describe("witnesses", Ordered, func() {
 			}
 		})
 
-		type pair struct {
-			t target.Target
-			c cases.Case
+		// Every pair runs through the scheduler, as in `expectspec run`: concurrently, and a fail
+		// or warn of a conforming reference is confirmed alone (mutants are meant to fail).
+		sched := newScheduler(ctx)
+		isRef := map[string]bool{}
+		for _, t := range refs {
+			isRef[t.Name] = true
 		}
-		var pairs []pair
+		sched.needConfirm = func(j *job) bool {
+			name, _, _ := strings.Cut(j.key, "\x00")
+			return isRef[name] && (j.outcome.Verdict == cases.Fail || j.outcome.Verdict == cases.Warn)
+		}
+		var keys []string
+		addPair := func(t target.Target, c cases.Case) {
+			env := Env(t, cases.DefaultTiming(time.Millisecond, witnessScale))
+			sched.add(key(t.Name, c.ID), t.Address, env, c)
+			keys = append(keys, key(t.Name, c.ID))
+		}
 		for _, t := range refs {
 			for _, c := range cases.All() {
-				pairs = append(pairs, pair{t, c})
+				addPair(t, c)
 			}
 		}
 		for _, w := range allWitnesses() {
 			c, ok := cases.ByID(w.Case)
 			m, okm := mutants[w.Mutant]
 			if ok && okm {
-				pairs = append(pairs, pair{m, c})
+				addPair(m, c)
 			}
 		}
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, 24)
-		for _, p := range pairs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				env := Env(p.t, cases.DefaultTiming(time.Millisecond, witnessScale))
-				cctx, cancel := context.WithTimeout(ctx, caseTimeout(p.c, env))
-				defer cancel()
-				o, tl := RunCase(cctx, p.t.Address, env, p.c)
-				mu.Lock()
-				runs[key(p.t.Name, p.c.ID)] = run{o, tl}
-				mu.Unlock()
-			}()
+		sched.prefetch(24, func(string) bool { return true })
+		for _, k := range keys {
+			j, err := sched.result(ctx, k)
+			Expect(err).NotTo(HaveOccurred())
+			runs[k] = run{j.outcome, j.tl}
 		}
-		wg.Wait()
+		sched.wait()
 	}, NodeTimeout(5*time.Minute))
 
 	It("gives no conforming reference a fail, warn or error", func() {
