@@ -1,0 +1,304 @@
+package origin
+
+import (
+	"errors"
+	"io"
+	"net"
+	"syscall"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+)
+
+// conn is one accepted connection, served by its own goroutine. Only that goroutine reads or
+// writes it; Close only closes the socket, which unblocks it.
+type conn struct {
+	o    *Origin
+	info *connInfo
+	nc   net.Conn
+	r    *wire.Reader
+	last *exchange // the latest request, which a close is attributed to
+}
+
+// exchange is one request being served.
+type exchange struct {
+	e      *entry
+	rec    *conv.OriginRequest
+	script conv.OriginScript
+	head   parsedHead
+	// headSeq is the read that completed the header section: content in the same read was not
+	// sent separately from the head.
+	headSeq   int
+	responded bool // a final response went out
+}
+
+func (x *exchange) at(t time.Time) time.Duration { return t.Sub(x.e.base) }
+
+func (x *exchange) hasContent() bool { return x.head.chunked || x.head.length > 0 }
+
+// serve reads and answers requests until one of them ends the connection.
+func (c *conn) serve() {
+	c.r = wire.NewReader(c.nc, c.o.opts.idle)
+	defer func() {
+		_ = c.nc.Close()
+		c.closed(conv.ClosedByOrigin) // no-op when a cause was already recorded
+		c.o.untrack(c)
+	}()
+	inside := false
+	for {
+		h, err := c.r.ReadHead(maxHead, maxEmptyLines)
+		if errors.Is(err, wire.ErrTooLarge) {
+			_, _ = c.nc.Write([]byte("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
+			c.closed(conv.ClosedByLimit)
+			return
+		}
+		if err != nil {
+			c.closed(c.cause(err))
+			return
+		}
+		x := c.begin(h, inside)
+		var keep bool
+		keep, inside = c.handle(x)
+		if !keep {
+			return
+		}
+	}
+}
+
+// begin records a request head and picks the script of its case.
+func (c *conn) begin(h *wire.Head, inside bool) *exchange {
+	p := parseHead(h)
+	token, script := c.o.scriptFor(tokenOf(p.target, p.fields))
+	e, rec := c.o.newRequest(token, c.info)
+	x := &exchange{e: e, rec: rec, script: script, head: p, headSeq: h.EndSeq}
+	c.last = x
+	c.o.update(func() {
+		rec.StartAt, rec.HeadAt = x.at(h.StartAt), x.at(h.EndAt)
+		rec.RequestLine, rec.Method, rec.Target, rec.Proto = h.Lines[0], p.method, p.target, p.proto
+		rec.Fields, rec.Head = p.fields, h.Raw
+		rec.ExpectValues = rec.Get("Expect")
+		rec.ExpectSeen = len(rec.ExpectValues) > 0
+		rec.ExpectsContinue = wire.ExpectsContinue(rec.ExpectValues)
+		rec.StartedInsideContent = inside
+		switch {
+		case p.framingErr != "":
+			rec.Framing, rec.FramingError = "invalid", p.framingErr
+		case p.chunked:
+			rec.Framing = "chunked"
+		case p.length >= 0:
+			rec.Framing, rec.DeclaredLength = "content-length", p.length
+		}
+		rec.HeadBeforeContent = x.hasContent()
+	})
+	return x
+}
+
+// badRequest answers a request whose framing cannot be trusted; the connection then closes,
+// since what follows cannot be framed either (RFC 9112 §6.3).
+const badRequest conv.RawMessage = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+// handle follows the script for one request. keep says whether the connection goes on; inside,
+// that the next request began inside this one's content (it is already buffered).
+func (c *conn) handle(x *exchange) (keep, inside bool) {
+	s := x.script
+	if x.head.framingErr != "" {
+		if c.send(x, badRequest) {
+			c.closeStaged(x)
+		}
+		return false, false
+	}
+	early, ok := c.onHead(x)
+	if !ok {
+		return false, false
+	}
+	if early != "" && s.AfterEarly == conv.EarlyClose {
+		c.closeStaged(x)
+		return false, false
+	}
+	end := c.readContent(x)
+	switch end {
+	case contentGone:
+		return false, false
+	case contentLimit:
+		_ = c.nc.Close()
+		c.closed(conv.ClosedByLimit)
+		return false, false
+	case contentBroken:
+		if x.responded || c.send(x, badRequest) {
+			c.closeStaged(x)
+		}
+		return false, false
+	}
+	last := early
+	if !x.responded {
+		if last, ok = c.respond(x); !ok {
+			return false, false
+		}
+	}
+	if s.HTTP10 || x.head.closeAfter || respClose(last) {
+		c.closeStaged(x)
+		return false, false
+	}
+	return true, end == contentDesync
+}
+
+// onHead does what the script says once the header section has arrived: a 100, an early final
+// (returned), or nothing. ok is false when a write failed.
+func (c *conn) onHead(x *exchange) (early conv.RawMessage, ok bool) {
+	s := x.script
+	// No 1xx ever goes to an HTTP/1.0 request (RFC 9110 §15.2), nor from an HTTP/1.0 origin.
+	no1xx := s.HTTP10 || x.head.minor == 0
+	switch s.OnHead {
+	case conv.HeadContinue:
+		if !no1xx && x.rec.ExpectsContinue && x.hasContent() {
+			return "", c.send(x, or(s.Continue, conv.Continue100))
+		}
+	case conv.HeadContinueAlways:
+		if !no1xx {
+			return "", c.send(x, or(s.Continue, conv.Continue100))
+		}
+	case conv.HeadFinal:
+		early = or(s.Early, conv.ExpectationFailed417)
+	case conv.HeadFinalIfExpect:
+		if x.rec.ExpectSeen {
+			early = or(s.Early, conv.ExpectationFailed417)
+		}
+	}
+	if early == "" {
+		return "", true
+	}
+	if !c.send(x, early) {
+		return early, false
+	}
+	x.responded = true
+	c.o.update(func() { x.rec.EarlyFinal = true })
+	return early, true
+}
+
+// respond sends the interims and the final once the content has arrived, and returns the final.
+func (c *conn) respond(x *exchange) (final conv.RawMessage, ok bool) {
+	s := x.script
+	if !s.HTTP10 && x.head.minor > 0 {
+		for _, m := range s.Interims {
+			if !c.send(x, m) {
+				return "", false
+			}
+		}
+	}
+	final = or(s.Final, conv.OK200)
+	if s.HTTP10 && s.Final == "" {
+		final = conv.OK200HTTP10
+	}
+	x.responded = c.send(x, final)
+	return final, x.responded
+}
+
+// send writes raw and records it; false means the write failed and the connection is done.
+func (c *conn) send(x *exchange, raw conv.RawMessage) bool {
+	_ = c.nc.SetWriteDeadline(time.Now().Add(c.o.opts.idle))
+	_, err := io.WriteString(c.nc, string(raw))
+	now := time.Now()
+	c.o.update(func() {
+		kept := raw
+		if len(kept) > maxSentKept {
+			kept = kept[:maxSentKept]
+		}
+		x.rec.Sent = append(x.rec.Sent, conv.Sent{At: x.at(now), Msg: kept})
+	})
+	if err != nil {
+		c.closed(c.cause(err))
+		return false
+	}
+	return true
+}
+
+// closeStaged is the lingering close of RFC 9112 §9.6: half-close so the intermediary sees the
+// end of the response, then keep reading until it closes or the linger time is up, logging what
+// arrives as octets after the response, then close. Closing at once with unread input would
+// make the kernel answer with a reset, which can destroy the response before it is read.
+func (c *conn) closeStaged(x *exchange) {
+	c.closed(conv.ClosedByOrigin)
+	if tc, ok := c.nc.(*net.TCPConn); ok {
+		if tc.CloseWrite() != nil {
+			return
+		}
+	}
+	deadline := time.Now().Add(c.o.opts.linger)
+	for {
+		d := time.Until(deadline)
+		if d <= 0 {
+			return
+		}
+		seg, err := c.r.NextWithin(readSize, d)
+		if err != nil {
+			return
+		}
+		if !c.logAfter(x, seg) {
+			return
+		}
+	}
+}
+
+// logAfter records octets that arrived after the final response; false once the bound is hit.
+func (c *conn) logAfter(x *exchange, seg wire.Segment) bool {
+	ok := true
+	c.o.update(func() {
+		q := x.rec
+		q.AfterResponse = appendArrival(q, q.AfterResponse, conv.Arrival{At: x.at(seg.At), N: len(seg.Data)})
+		room := maxAfterBytes - len(q.AfterBytes)
+		if len(seg.Data) > room {
+			q.Truncated, ok = true, false
+		}
+		q.AfterBytes = append(q.AfterBytes, seg.Data[:min(len(seg.Data), room)]...)
+	})
+	return ok
+}
+
+func appendArrival(q *conv.OriginRequest, list []conv.Arrival, a conv.Arrival) []conv.Arrival {
+	if len(list) >= maxArrivalsKept {
+		q.Truncated = true
+		return list
+	}
+	return append(list, a)
+}
+
+// closed records the end of the connection once, on the connection and on its latest request.
+func (c *conn) closed(cause conv.CloseCause) {
+	now := time.Now()
+	c.o.update(func() {
+		if c.info.closed {
+			return
+		}
+		c.info.closed, c.info.closedAt, c.info.closedBy = true, now, cause
+		if x := c.last; x != nil {
+			x.rec.Closed, x.rec.ClosedAt, x.rec.ClosedBy = true, x.at(now), cause
+		}
+	})
+}
+
+// cause classifies the error that ended a read or a write.
+func (c *conn) cause(err error) conv.CloseCause {
+	select {
+	case <-c.o.done:
+		return conv.ClosedByShutdown
+	default:
+	}
+	var ne net.Error
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return conv.ClosedByPeer
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return conv.ClosedByReset
+	case errors.As(err, &ne) && ne.Timeout():
+		return conv.ClosedByIdle
+	}
+	return conv.ClosedByPeer
+}
+
+func or(m, def conv.RawMessage) conv.RawMessage {
+	if m == "" {
+		return def
+	}
+	return m
+}

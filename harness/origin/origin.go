@@ -1,0 +1,298 @@
+// Package origin is the scripted origin the suite puts behind a gateway or a forward proxy, in
+// the style of cache-tests: the suite owns the origin, tells it in advance what to do for a case
+// (a conv.OriginScript registered under the case's token) and afterwards reads exactly what
+// arrived and when (a conv.OriginRecord).
+//
+// It is a raw-socket HTTP/1.1 server rather than net/http, for byte-level control and exact
+// arrival times: it keeps every field line as received, frames content by Content-Length or
+// chunked coding, logs every read of content with its time, keeps connections persistent as an
+// HTTP/1.1 server does (so connection reuse by the intermediary is visible), and after an early
+// final response keeps reading and logging the connection, bounded in octets and time.
+//
+// Requests are correlated with their case by a token in the request-target,
+// /__expectspec/<token>/... (conv.OriginPath), or failing that by an X-Expectspec-Case field.
+// Requests with an unknown token (a proxy's own health checks) get a plain 200 and are recorded
+// under the token "".
+package origin
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// DefaultIdleTimeout is how long a connection may stay silent before the origin closes it. It is
+// longer than the suite's T_max (10 s), so a stalled exchange is still stalled when the suite
+// stops waiting, and it bounds the life of every connection.
+const DefaultIdleTimeout = 30 * time.Second
+
+// DefaultLinger is how long a staged close keeps reading (and logging) after the half-close.
+const DefaultLinger = time.Second
+
+// Bounds on what one origin keeps, so no intermediary can make it hold unbounded memory.
+const (
+	maxHead            = 64 << 10 // request-line plus header section
+	maxRequestsKept    = 256      // requests kept per token; later ones are counted in Dropped
+	maxArrivalsKept    = 4096     // entries of ContentAt and of AfterResponse
+	maxContentKept     = 64 << 10 // OriginRequest.Content
+	maxAfterBytes      = 1 << 20  // OriginRequest.AfterBytes, and what is read after a response
+	maxContentRead     = 64 << 20 // content read for one request before the origin gives up
+	maxSentKept        = 4 << 10  // octets of each Sent message kept
+	maxRequestLineKept = 256      // NextRequestLine
+	readSize           = 32 << 10 // one read
+	maxEmptyLines      = 4        // empty lines skipped before a request-line (RFC 9112 §2.2)
+	maxTrailingTail    = 512      // content octets kept to find a request split across reads
+)
+
+// Option configures an origin.
+type Option func(*options)
+
+type options struct {
+	idle   time.Duration
+	linger time.Duration
+}
+
+// WithIdleTimeout sets how long a connection may stay silent (DefaultIdleTimeout when unset).
+func WithIdleTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.idle = d
+		}
+	}
+}
+
+// WithLinger sets how long a staged close drains the connection (DefaultLinger when unset).
+func WithLinger(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.linger = d
+		}
+	}
+}
+
+// Origin is a running scripted origin. Its methods are safe for concurrent use.
+type Origin struct {
+	opts    options
+	ln      net.Listener
+	started time.Time
+	done    chan struct{} // closed by Close
+
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+
+	mu      sync.Mutex // guards everything below, and every record the connections write
+	entries map[string]*entry
+	conns   map[int]*connInfo
+	live    map[*conn]struct{}
+	nextID  int
+	closing bool
+}
+
+// entry is one registered case: its script and what arrived for it.
+type entry struct {
+	script  conv.OriginScript
+	base    time.Time // offsets in the record count from here
+	reqs    []*conv.OriginRequest
+	connIDs []int
+	dropped int
+}
+
+// connInfo is what the origin knows about one connection, for OriginRecord.Conns.
+type connInfo struct {
+	id       int
+	remote   string
+	opened   time.Time
+	requests int
+	closed   bool
+	closedAt time.Time
+	closedBy conv.CloseCause
+}
+
+// Start listens on a loopback port chosen by the system.
+func Start(opts ...Option) (*Origin, error) { return StartOn("127.0.0.1:0", opts...) }
+
+// StartOn listens on addr (the suite's --origin ADDR).
+func StartOn(addr string, opts ...Option) (*Origin, error) {
+	o := options{idle: DefaultIdleTimeout, linger: DefaultLinger}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("scripted origin: %w", err)
+	}
+	now := time.Now()
+	org := &Origin{
+		opts: o, ln: ln, started: now, done: make(chan struct{}),
+		entries: map[string]*entry{"": {base: now}},
+		conns:   map[int]*connInfo{}, live: map[*conn]struct{}{},
+	}
+	org.wg.Add(1)
+	go org.accept()
+	return org, nil
+}
+
+// Addr is the host:port the origin listens on.
+func (o *Origin) Addr() string { return o.ln.Addr().String() }
+
+// Register tells the origin what to do for the requests of the case named token, and starts a
+// fresh record for it whose offsets count from now. Register again to reuse a token. The token
+// "" is the origin's own (unknown requests) and cannot be scripted.
+func (o *Origin) Register(token string, s conv.OriginScript) {
+	if token == "" {
+		return
+	}
+	s.Interims = append([]conv.RawMessage(nil), s.Interims...)
+	o.mu.Lock()
+	o.entries[token] = &entry{script: s, base: time.Now()}
+	o.mu.Unlock()
+}
+
+// Record returns a copy of what arrived for token so far. An unregistered token gives an empty
+// record.
+func (o *Origin) Record(token string) conv.OriginRecord {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	rec := conv.OriginRecord{Token: token}
+	e := o.entries[token]
+	if e == nil {
+		return rec
+	}
+	rec.Dropped = e.dropped
+	for _, q := range e.reqs {
+		rec.Requests = append(rec.Requests, *q)
+	}
+	for _, id := range e.connIDs {
+		ci := o.conns[id]
+		c := conv.OriginConn{
+			ID: ci.id, Remote: ci.remote, OpenedAt: ci.opened.Sub(e.base), Requests: ci.requests,
+			Closed: ci.closed, ClosedBy: ci.closedBy,
+		}
+		if ci.closed {
+			c.ClosedAt = ci.closedAt.Sub(e.base)
+		}
+		rec.Conns = append(rec.Conns, c)
+	}
+	return rec.Clone()
+}
+
+// Close stops accepting, closes every connection and returns once every goroutine of the origin
+// has ended.
+func (o *Origin) Close() error {
+	var err error
+	o.closeOnce.Do(func() {
+		close(o.done)
+		err = o.ln.Close()
+		o.mu.Lock()
+		o.closing = true
+		for c := range o.live {
+			_ = c.nc.Close()
+		}
+		o.mu.Unlock()
+		o.wg.Wait()
+	})
+	return err
+}
+
+func (o *Origin) accept() {
+	defer o.wg.Done()
+	var backoff time.Duration
+	for {
+		nc, err := o.ln.Accept()
+		if err != nil {
+			select {
+			case <-o.done:
+				return
+			default:
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				// Out of file descriptors and the like: wait a little, as net/http does.
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				time.Sleep(backoff)
+				continue
+			}
+			return
+		}
+		backoff = 0
+		c := o.track(nc)
+		if c == nil {
+			_ = nc.Close()
+			return
+		}
+		go c.serve()
+	}
+}
+
+// track registers a new connection, or refuses it once Close has begun so that none escapes
+// Close's sweep.
+func (o *Origin) track(nc net.Conn) *conn {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closing {
+		return nil
+	}
+	o.nextID++
+	info := &connInfo{id: o.nextID, remote: nc.RemoteAddr().String(), opened: time.Now()}
+	o.conns[info.id] = info
+	c := &conn{o: o, info: info, nc: nc}
+	o.live[c] = struct{}{}
+	o.wg.Add(1)
+	return c
+}
+
+func (o *Origin) untrack(c *conn) {
+	o.mu.Lock()
+	delete(o.live, c)
+	o.mu.Unlock()
+	o.wg.Done()
+}
+
+// newRequest starts the record of a request on connection info for token (which must be
+// registered, or "").
+func (o *Origin) newRequest(token string, info *connInfo) (*entry, *conv.OriginRequest) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	e := o.entries[token]
+	info.requests++
+	rec := &conv.OriginRequest{Conn: info.id, Seq: info.requests, DeclaredLength: -1, Framing: "none"}
+	if len(e.reqs) >= maxRequestsKept {
+		e.dropped++
+		return e, rec // served, recorded nowhere
+	}
+	e.reqs = append(e.reqs, rec)
+	if len(e.connIDs) == 0 || !contains(e.connIDs, info.id) {
+		e.connIDs = append(e.connIDs, info.id)
+	}
+	return e, rec
+}
+
+// scriptFor resolves a token to a registered one and its script; unknown tokens become "".
+func (o *Origin) scriptFor(token string) (string, conv.OriginScript) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if e, ok := o.entries[token]; ok && token != "" {
+		return token, e.script
+	}
+	return "", conv.OriginScript{}
+}
+
+// update runs f with the records locked: every write to a record goes through it.
+func (o *Origin) update(f func()) {
+	o.mu.Lock()
+	f()
+	o.mu.Unlock()
+}
+
+func contains(ids []int, id int) bool {
+	for _, v := range ids {
+		if v == id {
+			return true
+		}
+	}
+	return false
+}
