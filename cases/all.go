@@ -13,6 +13,8 @@ func All() []Case {
 		earlyCases,    // §2.4 T10
 		limitCases,    // §2.4 T11
 		sequenceCases, // §2.4 T12, T13
+		proxyCases,    // §2.5 T20-T27 (forward proxies; some apply to gateways too)
+		gatewayCases,  // §2.6 T30, T31
 	} {
 		out = append(out, topic...)
 	}

@@ -1,0 +1,4 @@
+package cases
+
+// Gateway (reverse proxy) scenarios, requirements.md §2.6.
+var gatewayCases []Case
