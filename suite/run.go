@@ -35,8 +35,9 @@ const suiteDescription = "expectspec"
 
 // prepared is a target with the timing measured for it.
 type prepared struct {
-	t   target.Target
-	env cases.Env
+	t        target.Target
+	env      cases.Env
+	capacity int // how many of its cases may run at once (target.Capacity)
 }
 
 // Run probes every target, runs the selected cases against each under Ginkgo, writes the results
@@ -57,13 +58,19 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		if err := target.CheckContract(ctx, t); err != nil {
 			return 2, err
 		}
-		ps = append(ps, prepared{t: t, env: Env(t, cases.DefaultTiming(rtt, cfg.TimeoutScale))})
+		timing := cases.DefaultTiming(rtt, cfg.TimeoutScale)
+		capacity := target.Capacity(ctx, t, cfg.Concurrency, timing.Immediate)
+		if capacity < cfg.Concurrency {
+			fmt.Fprintf(cfg.Stdout, "target %s stops answering while %d connections wait for content: running %d case(s) at a time against it\n", t.Name, 2*capacity, capacity)
+		}
+		ps = append(ps, prepared{t: t, env: Env(t, timing), capacity: capacity})
 		fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s: baseline round trip %s\n", t.Name, t.Role, t.Address, rtt.Round(10*time.Microsecond))
 	}
 
 	sched := newScheduler(ctx)
 	catalogue := cases.All()
 	for _, p := range ps {
+		sched.limit(p.t.Address, p.capacity)
 		for _, c := range applicable(catalogue, p.t.Role) {
 			sched.add(key(p.t.Name, c.ID), p.t.Address, p.env, c)
 		}

@@ -16,9 +16,11 @@ import (
 // into an entry's own deadline.
 //
 // Concurrency must never turn into a verdict: a server with two workers answers the ninth
-// concurrent request late, and that is not the server failing "immediate". So a fail or warn
-// found under concurrency is confirmed by running the case again alone (the pool paused and
-// drained), and the run alone decides.
+// concurrent request late, and that is not the server failing "immediate". The run measures each
+// target's capacity first (target.Capacity) and never runs more of its cases at once (limit).
+// A caller may also ask for a fail or warn found under concurrency to be confirmed by running the
+// case again alone, the pool paused and drained (needConfirm); the witness tests do, for the
+// conforming references, since other test packages load the machine meanwhile.
 
 type jobState int
 
@@ -52,12 +54,14 @@ type scheduler struct {
 	paused      bool
 	inflight    int
 	needConfirm func(*job) bool
+	limits      map[string]int // per target address: how many cases may run at once
+	busy        map[string]int // per target address: cases running now
+	active      int            // workers still taking jobs
 }
 
 func newScheduler(ctx context.Context) *scheduler {
-	s := &scheduler{ctx: ctx, jobs: map[string]*job{}, needConfirm: func(j *job) bool {
-		return j.outcome.Verdict == cases.Fail || j.outcome.Verdict == cases.Warn
-	}}
+	s := &scheduler{ctx: ctx, jobs: map[string]*job{}, limits: map[string]int{}, busy: map[string]int{},
+		needConfirm: func(*job) bool { return false }}
 	s.cond = sync.NewCond(&s.mu)
 	context.AfterFunc(ctx, func() {
 		s.mu.Lock()
@@ -65,6 +69,26 @@ func newScheduler(ctx context.Context) *scheduler {
 		s.mu.Unlock()
 	})
 	return s
+}
+
+// limit sets how many cases may run at once against a target address (target.Capacity).
+func (s *scheduler) limit(addr string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limits[addr] = max(n, 1)
+}
+
+// free reports whether one more case may start against addr. Callers hold s.mu.
+func (s *scheduler) free(addr string) bool {
+	n, ok := s.limits[addr]
+	return !ok || s.busy[addr] < n
+}
+
+// start marks a job running. Callers hold s.mu.
+func (s *scheduler) start(j *job) {
+	j.state = running
+	s.inflight++
+	s.busy[j.addr]++
 }
 
 // add registers a case for a target; it does not start it.
@@ -91,6 +115,9 @@ func (s *scheduler) prefetch(n int, selected func(key string) bool) {
 	s.queue = q
 	s.workers = n
 	s.mu.Unlock()
+	s.mu.Lock()
+	s.active = n
+	s.mu.Unlock()
 	for i := 0; i < n; i++ {
 		s.wg.Add(1)
 		go func() {
@@ -98,29 +125,40 @@ func (s *scheduler) prefetch(n int, selected func(key string) bool) {
 			for j := s.next(); j != nil; j = s.next() {
 				s.run(j)
 			}
+			s.mu.Lock()
+			s.active--
+			s.cond.Broadcast()
+			s.mu.Unlock()
 		}()
 	}
 }
 
-// next takes the next queued job off the queue, waiting while the pool is paused.
+// next takes the first queued job whose target has room, waiting while the pool is paused or
+// every queued job's target is at its limit.
 func (s *scheduler) next() *job {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for {
-		for s.paused && s.ctx.Err() == nil {
-			s.cond.Wait()
+	for s.ctx.Err() == nil {
+		if !s.paused {
+			pending := false
+			for i, j := range s.queue {
+				if j.state != queued {
+					continue
+				}
+				pending = true
+				if s.free(j.addr) {
+					s.queue = append(s.queue[:i:i], s.queue[i+1:]...)
+					s.start(j)
+					return j
+				}
+			}
+			if !pending {
+				return nil
+			}
 		}
-		if len(s.queue) == 0 || s.ctx.Err() != nil {
-			return nil
-		}
-		j := s.queue[0]
-		s.queue = s.queue[1:]
-		if j.state == queued {
-			j.state = running
-			s.inflight++
-			return j
-		}
+		s.cond.Wait()
 	}
+	return nil
 }
 
 // run plays the job's case (its state is already running) and records the outcome.
@@ -129,6 +167,7 @@ func (s *scheduler) run(j *job) {
 	s.mu.Lock()
 	j.outcome, j.tl, j.took, j.state = o, tl, took, done
 	s.inflight--
+	s.busy[j.addr]--
 	s.cond.Broadcast()
 	s.mu.Unlock()
 	close(j.doneCh)
@@ -147,10 +186,27 @@ func (s *scheduler) play(j *job) (cases.Outcome, *conv.Timeline, time.Duration) 
 func (s *scheduler) result(ctx context.Context, key string) (*job, error) {
 	s.mu.Lock()
 	j := s.jobs[key]
-	runNow := j.state == queued
-	if runNow {
-		j.state = running
-		s.inflight++
+	runNow := false
+	if j.state == queued {
+		if s.active > 0 {
+			// Workers are running: put the job first in line for its target's next free slot,
+			// so the target's limit holds and the entry is not starved by later jobs.
+			q := []*job{j}
+			for _, o := range s.queue {
+				if o != j {
+					q = append(q, o)
+				}
+			}
+			s.queue = q
+			s.cond.Broadcast()
+		} else {
+			for !s.free(j.addr) && s.ctx.Err() == nil {
+				s.cond.Wait()
+			}
+			if runNow = j.state == queued; runNow {
+				s.start(j)
+			}
+		}
 	}
 	s.mu.Unlock()
 	if runNow {
