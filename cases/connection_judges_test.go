@@ -37,6 +37,12 @@ func (b *tlb) msg(step string, code int, fields ...string) *tlb {
 	return b.ev(conv.EvMessage, step, conv.Event{Msg: r})
 }
 
+// resp adds a parsed response given whole, for fields msg does not set (Framing, Body).
+func (b *tlb) resp(step string, r *conv.Response) *tlb {
+	b.ev(conv.EvRecv, step, conv.Event{N: int64(len(r.Head) + len(r.Body)), Data: append(append([]byte(nil), r.Head...), r.Body...)})
+	return b.ev(conv.EvMessage, step, conv.Event{Msg: r})
+}
+
 func (b *tlb) fin(step string) *tlb {
 	b.tl.State = conv.StateFIN
 	return b.ev(conv.EvFIN, step, conv.Event{})
@@ -195,5 +201,79 @@ var _ = Describe("the connection judges", func() {
 	It("do not require a 400 when the content came with the head", func() {
 		tl := (&tlb{}).sent("head").msg("final", 200).sent("follow-up").msg("after", 200, "Connection: close").fin("after").done()
 		Expect(judge("origin/content-with-head-one-final", tl).Verdict).To(Equal(cases.Pass))
+	})
+
+	// T09c: h2o answered with no length and keep-alive, then answered the pipelined GET; the
+	// parser read the second response as the first one's body.
+	h2oFinal := func() *conv.Response {
+		return &conv.Response{Proto: "HTTP/1.1", Status: 200, Reason: "OK", Framing: "close",
+			Header: []conv.Field{{Name: "Connection", Value: "keep-alive"}},
+			Head:   []byte("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n\r\n"),
+			Body:   []byte("received 5 octets\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"), BodyLen: 63}
+	}
+
+	It("fail an HTTP/1.0 chunked request whose close-delimited answer holds the pipelined GET's answer", func() {
+		tl := (&tlb{}).sent("head").deadline("withheld").sent("body").resp("after", h2oFinal()).fin("after").done()
+		o := judge("origin/http10-chunked-then-close", tl)
+		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
+		Expect(o.Requirements).To(Equal([]string{"H1-HTTP10-TE-FAULTY"}))
+		Expect(o.Reason).To(ContainSubstring("answered the pipelined GET"))
+		Expect(o.Reason).To(ContainSubstring("HTTP/1.1 200 OK"))
+	})
+
+	It("fail it too when the close never came and the octets read hold two responses", func() {
+		r := h2oFinal()
+		tl := (&tlb{}).sent("head").deadline("withheld").sent("body").
+			ev(conv.EvRecv, "after", conv.Event{N: 100, Data: append(r.Head, r.Body...)}).deadline("after", 5*time.Second).done()
+		o := judge("origin/http10-chunked-then-close", tl)
+		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
+		Expect(o.Requirements).To(Equal([]string{"H1-HTTP10-TE-FAULTY"}))
+	})
+
+	It("pass a close-delimited answer to an HTTP/1.0 chunked request whose body is only content", func() {
+		r := h2oFinal()
+		r.Body = []byte("received 5 octets, see HTTP/1.1 200 for details\n")
+		tl := (&tlb{}).sent("head").deadline("withheld").sent("body").resp("after", r).fin("after").done()
+		Expect(judge("origin/http10-chunked-then-close", tl).Verdict).To(Equal(cases.Pass))
+	})
+
+	It("pass an HTTP/1.0 chunked request answered with close whose FIN is late (a staged close)", func() {
+		tl := (&tlb{}).sent("head").deadline("withheld").sent("body").msg("after", 200, "Connection: close", "Content-Length: 3").
+			deadline("after", 5*time.Second).done()
+		o := judge("origin/http10-chunked-then-close", tl)
+		Expect(o.Verdict).To(Equal(cases.Pass), o.String())
+		Expect(o.Reason).To(ContainSubstring("staged close"))
+	})
+
+	It("pass an early final that announced close when the FIN is late and nothing was answered (a staged close)", func() {
+		tl := (&tlb{}).sent("head").msg("early", 413, "Connection: close").sent("content").sent("follow-up").
+			deadline("after", 5*time.Second).done()
+		o := judge("origin/early-final-read-or-close", tl)
+		Expect(o.Verdict).To(Equal(cases.Pass), o.String())
+		Expect(o.Reason).To(ContainSubstring("staged close"))
+	})
+
+	It("do not warn on a T06 final that announced close when the FIN is late", func() {
+		tl := (&tlb{}).sent("request").msg("final", 200, "Connection: close").sent("follow-up").deadline("after", 5*time.Second).done()
+		o := judge("origin/expect-zero-length-answered", tl)
+		Expect(o.Verdict).To(Equal(cases.Info), o.String())
+	})
+
+	It("say that the server closed, not that it kept the connection, when the stream broke on a FIN not yet read", func() {
+		tl := (&tlb{}).sent("head").
+			ev(conv.EvWriteError, "content", conv.Event{N: 1 << 20, Error: "write tcp 127.0.0.1:1->127.0.0.1:2: write: broken pipe"}).
+			msg("final", 413, "Connection: close").done()
+		o := judge("origin/early-final-survives-unread-content", tl)
+		Expect(o.Verdict).To(Equal(cases.Pass), o.String())
+		Expect(o.Reason).NotTo(ContainSubstring("kept the connection open"))
+		Expect(o.Reason).To(ContainSubstring("closed the connection while content was still arriving"))
+	})
+
+	It("report na for T13 when the 100 and the final came in one read and the follow-up was answered", func() {
+		tl := (&tlb{}).sent("head").msg("first", 100).msg("first", 405).sent("body").sent("follow-up").
+			msg("next", 405, "Connection: close").fin("next").done()
+		o := judge("origin/continue-before-switching-protocols", tl)
+		Expect(o.Verdict).To(Equal(cases.NA), o.String())
+		Expect(o.Reason).To(ContainSubstring("it answered 100, 405)"))
 	})
 })

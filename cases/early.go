@@ -3,6 +3,7 @@ package cases
 import (
 	"bytes"
 	"strconv"
+	"strings"
 
 	"github.com/expectspec/expectspec/harness/conv"
 )
@@ -143,28 +144,59 @@ var earlyLingering = Case{
 		of := strconv.Itoa(lingerContent)
 		rst, reset := resetEvent(tl)
 		finals := tl.Finals()
+		// The server's close shows as a FIN read, or as a write that failed with a broken pipe:
+		// Linux reports EPIPE on a connection whose peer sent its FIN before resetting it. The
+		// await for the final response may end before it reads that FIN.
 		closeEv, closed := tl.Closed()
+		pipe, piped := brokenPipe(tl)
+		how := ""
+		switch {
+		case closed:
+			how = string(closeEv.Kind)
+		case piped:
+			how = "a write during " + strconv.Quote(pipe.Step) + " failed: " + pipe.Error + ", which follows the server's FIN"
+		}
 		switch {
 		case len(finals) == 0 && reset:
 			j.Warn("H1-RST-RISK", "the connection was reset (%s) after %d of %s content octets, and no response could be read: the server closed at once with content still arriving instead of closing in stages", resetWhere(rst), streamed, of)
-		case len(finals) == 0 && closed:
-			j.Info("H1-MAY-CLOSE-ANYTIME", "the connection was closed (%s) after %d of %s content octets without any response", closeEv.Kind, streamed, of)
+		case len(finals) == 0 && how != "":
+			j.Info("H1-MAY-CLOSE-ANYTIME", "the server closed the connection (%s) after %d of %s content octets without any response", how, streamed, of)
 		case len(finals) == 0:
 			j.Info("H1-RST-RISK", "no response within %s after %d of %s content octets, so there was no response to lose", ms(env.Timing.Response), streamed, of)
 		case reset:
 			j.Warn("H1-RST-RISK", "the connection was reset (%s) while the content was still being sent (%d of %s octets), before the client read the %s: the server closed at once instead of in stages. The response survived only because this client's kernel had already received it; a client that had not yet (a longer path, a larger response), or whose network stack drops received data on a reset, loses it", resetWhere(rst), streamed, of, status(finals[0].Msg))
+		case streamed == lingerContent && how != "":
+			j.Pass("H1-RST-RISK", "the server took all %s content octets, the complete %s could be read, and the server then closed the connection (%s)", of, status(finals[0].Msg), how)
 		case streamed == lingerContent:
 			j.Pass("H1-RST-RISK", "the server took all %s content octets and the complete %s could be read", of, status(finals[0].Msg))
-		case closed:
-			j.Pass("H1-RST-RISK", "the complete %s could be read; the server stopped reading after %d of %s content octets and closed in stages (its FIN came before any reset)", status(finals[0].Msg), streamed, of)
+		case how != "":
+			j.Pass("H1-RST-RISK", "the complete %s could be read; the server closed the connection while content was still arriving, after %d of %s content octets had been written (%s), and its FIN came before any reset: a staged close", status(finals[0].Msg), streamed, of, how)
 		default:
-			j.Pass("H1-RST-RISK", "the complete %s could be read; the server stopped reading after %d of %s content octets and kept the connection open", status(finals[0].Msg), streamed, of)
+			why := "the write stopped"
+			for _, e := range tl.Events {
+				if e.Kind == conv.EvWriteError && e.Step == "content" {
+					why = "the write failed: " + e.Error
+				}
+			}
+			j.Pass("H1-RST-RISK", "the complete %s could be read; the content stream stopped after %d of %s octets (%s) with the connection still open: the server stopped reading without closing", status(finals[0].Msg), streamed, of, why)
 		}
 		return j.Outcome()
 	},
 }
 
 var earlyCases = []Case{earlyReadOrClose, earlyAbandoned, earlyLingering}
+
+// brokenPipe returns the first write that failed because the peer had closed its side: "broken
+// pipe" (EPIPE), which Linux reports when the peer's FIN preceded its reset. A reset proper is
+// resetEvent's.
+func brokenPipe(tl *conv.Timeline) (conv.Event, bool) {
+	for _, e := range tl.Events {
+		if e.Kind == conv.EvWriteError && strings.Contains(strings.ToLower(e.Error), "broken pipe") {
+			return e, true
+		}
+	}
+	return conv.Event{}, false
+}
 
 // resetWhere says how a reset showed up: "a write during "content" failed: connection reset by
 // peer", or "a read during "final" failed: ...".

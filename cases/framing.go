@@ -84,6 +84,8 @@ func judgeNoContent(framing string) func(Env, *conv.Timeline) Outcome {
 			j.Info("H1-MAY-CLOSE-ANYTIME", "the %s said Connection: close and the connection closed (%s), so the follow-up request was not answered", status(first.Msg), closeEv.Kind)
 		case closed:
 			j.Info("H1-MAY-CLOSE-ANYTIME", "the connection closed (%s) after the %s without answering the follow-up request", closeEv.Kind, status(first.Msg))
+		case first.Msg.HasConnectionOption("close"):
+			j.Info("H1-MAY-CLOSE-ANYTIME", "the follow-up request was not answered: %s", stagedClose(first.Msg, env.Timing.Response))
 		default:
 			j.Warn("EXP-MAY-OMIT-100", "the follow-up request sent after the %s was neither answered nor refused within %s: the server seems to read it as content of the first request, whose framing (%s) declares none (RFC 9112 §6.3)", status(first.Msg), ms(env.Timing.Response), framing)
 		}

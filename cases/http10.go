@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -115,17 +116,86 @@ var http10Chunked = Case{
 		switch {
 		case len(finals) >= 2:
 			j.Fail("H1-HTTP10-TE-FAULTY", "after answering the HTTP/1.0 request with Transfer-Encoding (%s), the server kept the connection and answered what followed (%s): a message with faulty framing must be followed by a close", status(finals[0].Msg), statuses(finals[1:]))
+		case len(finals) == 1 && finals[0].Msg.Framing == "close" && hasStatusLine(finals[0].Msg.Body):
+			// The close-delimited body swallowed what came next on the connection: a further
+			// response, which only the pipelined GET can have provoked.
+			line, _ := hasStatusLineAt(finals[0].Msg.Body)
+			j.Fail("H1-HTTP10-TE-FAULTY", "answered %s with no length (a body delimited by the close)%s, and that body holds a further response (%q): the server kept the connection after the HTTP/1.0 request with Transfer-Encoding and answered the pipelined GET on it; a message with faulty framing must be followed by a close", status(finals[0].Msg), keepAliveNote(finals[0].Msg), line)
 		case len(finals) == 1 && closed:
 			j.Pass("H1-HTTP10-TE-FAULTY", "answered %s and closed the connection (%s); the pipelined GET was not answered", status(finals[0].Msg), closeEv.Kind)
+		case len(finals) == 1 && http10AnnouncesClose(finals[0].Msg):
+			j.Pass("H1-HTTP10-TE-FAULTY", "the pipelined GET was not answered: %s", stagedClose(finals[0].Msg, env.Timing.Response))
 		case len(finals) == 1:
-			j.Warn("H1-HTTP10-TE-FAULTY", "answered %s, then neither closed the connection nor answered the pipelined GET within %s; a message with faulty framing must be followed by a close", status(finals[0].Msg), ms(env.Timing.Response))
+			j.Warn("H1-HTTP10-TE-FAULTY", "answered %s with `Connection: keep-alive`, then neither closed the connection nor answered the pipelined GET within %s; a message with faulty framing must be followed by a close", status(finals[0].Msg), ms(env.Timing.Response))
 		case closed:
 			j.Pass("H1-HTTP10-TE-FAULTY", "closed the connection (%s) without answering", closeEv.Kind)
 		default:
+			if line, ok := secondStatusLine(tl, "body"); ok {
+				j.Fail("H1-HTTP10-TE-FAULTY", "the response to the HTTP/1.0 request with Transfer-Encoding was still open after %s (no length, no close), and the octets read hold a further response (%q): the server kept the connection and answered the pipelined GET on it; a message with faulty framing must be followed by a close", ms(env.Timing.Response), line)
+				break
+			}
 			j.Warn("H1-HTTP10-TE-FAULTY", "neither answered nor closed the connection within %s after the chunked content and a pipelined GET", ms(env.Timing.Response))
 		}
 		return j.Outcome()
 	},
+}
+
+// http10AnnouncesClose reports whether a response to an HTTP/1.0 request says the connection
+// will not persist: `Connection: close`, or no `keep-alive` option (an HTTP/1.0 client's
+// connection persists only when the response says keep-alive, RFC 9112 §9.3 and Appendix C.2.2).
+func http10AnnouncesClose(r *conv.Response) bool {
+	return r.HasConnectionOption("close") || !r.HasConnectionOption("keep-alive")
+}
+
+func keepAliveNote(r *conv.Response) string {
+	if r.HasConnectionOption("keep-alive") {
+		return " and `Connection: keep-alive`"
+	}
+	return ""
+}
+
+// hasStatusLine reports whether b holds an HTTP/1.x status line at its start or at the start of
+// a line: in a body, the sign of a further response read as content.
+func hasStatusLine(b []byte) bool {
+	_, ok := hasStatusLineAt(b)
+	return ok
+}
+
+// statusLinePattern is a status line's start: "HTTP/1.1 200" at the start of the octets or of a
+// line (after LF, so after CRLF too: a body that ends in a bare LF is followed at once by the
+// next response's status line).
+var statusLinePattern = regexp.MustCompile(`(?:^|\n)(HTTP/1\.[0-9] [0-9]{3}[^\r\n]*)`)
+
+// hasStatusLineAt returns the first status line found in b, as hasStatusLine describes it.
+func hasStatusLineAt(b []byte) (string, bool) {
+	m := statusLinePattern.FindSubmatch(b)
+	if m == nil {
+		return "", false
+	}
+	return string(m[1]), true
+}
+
+// secondStatusLine looks at the raw octets read after the step label was sent for a second
+// final status line: a further response behind one whose body is still open (delimited by a
+// close that never came), which the parser cannot complete. 1xx status lines are not counted.
+func secondStatusLine(tl *conv.Timeline, label string) (string, bool) {
+	at, _ := tl.StepAt(label)
+	var raw []byte
+	for _, e := range tl.Events {
+		if e.Kind == conv.EvRecv && e.At >= at {
+			raw = append(raw, e.Data...)
+		}
+	}
+	var finals []string
+	for _, m := range statusLinePattern.FindAllSubmatch(raw, -1) {
+		if line := string(m[1]); line[len("HTTP/1.x ")] != '1' {
+			finals = append(finals, line)
+		}
+	}
+	if len(finals) < 2 {
+		return "", false
+	}
+	return finals[1], true
 }
 
 var http10Cases = []Case{http10Ignore, http10UnknownExpectation, http10Chunked}

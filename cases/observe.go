@@ -186,3 +186,13 @@ func sawInterim(tl *conv.Timeline, code int) bool {
 	}
 	return false
 }
+
+// stagedClose is the reason for a response that announced `Connection: close` when nothing was
+// answered after it and the connection was still open when the script stopped listening, wait
+// later. RFC 9112 §9.6 describes closing in stages (half-close, keep reading for a while, then
+// close), so a FIN that has not come yet is no violation: the testable MUST, "process no
+// further request", held.
+func stagedClose(r *conv.Response, wait time.Duration) string {
+	return fmt.Sprintf("announced close on the %s and answered nothing more; the connection was still open %s later, "+
+		"presumably still reading (a staged close, as RFC 9112 §9.6 describes)", status(r), ms(wait))
+}

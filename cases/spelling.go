@@ -21,6 +21,9 @@ type spelling struct {
 	rules               []string // broken when the expectation goes unrecognised (silence, 417)
 	on417               Verdict  // warn: the defined expectation was refused; info: a MAY
 	rule417             []string // what a 417 is reported against
+	// note is added to the reason of a failure: what commonly causes it, so that a vendor does
+	// not take it for a defect of the suite.
+	note string
 }
 
 // spellingCase turns a spelling into a case: T01's conversation and judge, plus the rule findings.
@@ -46,7 +49,7 @@ func spellingCase(s spelling) Case {
 				}
 			case !ok && silentUntil(tl, "head", "body"):
 				for _, r := range s.rules {
-					j.Fail(r, "sent %s with the content withheld and got no answer in %s: the field was apparently not taken as a 100-continue expectation (if origin/immediate-100 passes, this spelling is the cause)", sent, ms(env.Timing.Max))
+					j.Fail(r, "sent %s with the content withheld and got no answer in %s%s: the field was apparently not taken as a 100-continue expectation (if origin/immediate-100 passes, this spelling is the cause)%s", sent, ms(env.Timing.Max), afterContent(tl), s.note)
 				}
 			}
 			return j.Outcome()
@@ -177,20 +180,23 @@ var listForms = []spelling{
 		rules: []string{"FLD-TRIM-OWS"}, on417: Warn},
 	{id: "ows-around", scenario: "T03b", fields: []string{"Expect: \t100-continue\t "},
 		title: "Spaces and tabs around the Expect value are not part of it: `Expect: \\t100-continue\\t ` is a 100-continue expectation",
-		rules: []string{"FLD-TRIM-OWS"}, on417: Warn},
+		rules: []string{"FLD-TRIM-OWS"}, note: rfc7231Note, on417: Warn},
 	{id: "list-empty-elements", scenario: "T03c", fields: []string{"Expect: ,100-continue,"},
 		title: "Empty list elements are ignored: `Expect: ,100-continue,` is a 100-continue expectation",
-		rules: []string{"FLD-LIST-EMPTY-ELEMENTS"}, on417: Warn},
+		rules: []string{"FLD-LIST-EMPTY-ELEMENTS"}, note: rfc7231Note, on417: Warn},
 	{id: "list-repeated", scenario: "T03d", fields: []string{"Expect: 100-continue, 100-continue"},
 		title: "Expect is a list: `Expect: 100-continue, 100-continue` is a 100-continue expectation",
-		rules: []string{"EXP-ABNF-LIST"}, on417: Warn},
+		rules: []string{"EXP-ABNF-LIST"}, note: rfc7231Note, on417: Warn},
 	{id: "list-two-lines", scenario: "T03e", fields: []string{"Expect: foo", "Expect: 100-continue"},
 		title: "Two Expect lines form one list: `foo` then `100-continue` carries a 100-continue expectation, so the server answers at once (a 417 for `foo` is allowed)",
-		rules: []string{"FLD-COMBINE-LINES"}, on417: Info, rule417: []string{"EXP-UNKNOWN-417-MAY"}},
+		rules: []string{"FLD-COMBINE-LINES"}, note: rfc7231Note, on417: Info, rule417: []string{"EXP-UNKNOWN-417-MAY"}},
 	{id: "list-with-unknown", scenario: "T03f", fields: []string{"Expect: 100-continue, foo"},
 		title: "`Expect: 100-continue, foo` carries a 100-continue expectation, so the server answers at once (a 417 for `foo` is allowed)",
-		rules: []string{"EXP-ABNF-LIST"}, on417: Info, rule417: []string{"EXP-UNKNOWN-417-MAY"}},
+		rules: []string{"EXP-ABNF-LIST"}, note: rfc7231Note, on417: Info, rule417: []string{"EXP-UNKNOWN-417-MAY"}},
 }
+
+// rfc7231Note is the note of the list-form cases.
+const rfc7231Note = ". RFC 9110 restored the list syntax of Expect (RFC 7231 allowed only the single token); servers written to RFC 7231 commonly fail this"
 
 var spellingCases = func() []Case {
 	out := caseSpellings()

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/expectspec/expectspec/harness/conv"
@@ -59,14 +60,20 @@ func noAnswer(j *Judgement, env Env, tl *conv.Timeline, rule, what, required str
 
 // rejectOrRepair judges T05b, d and f: the server may reject the message (a status that rejected
 // says so) or repair the field, after which the request carries a 100-continue expectation and
-// T01's duties hold. Silence is the failure: the field was neither rejected nor repaired.
-func rejectOrRepair(rule, sent string, rejected func(status int) bool) func(Env, *conv.Timeline) Outcome {
+// T01's duties hold. Silence is the failure: the field was neither rejected nor repaired. A
+// silence is judged by onSilence instead when it is not set to nil: when a repair the rule allows
+// can leave a value that is no 100-continue expectation, waiting for the content is conforming
+// too, and silence proves nothing.
+func rejectOrRepair(rule, sent string, rejected func(status int) bool, onSilence func(j *Judgement, env Env, tl *conv.Timeline) bool) func(Env, *conv.Timeline) Outcome {
 	return func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		headAt, _ := tl.StepAt("head")
 		first, ok := answerToHead(tl, "head", "body")
 		if ok && rejected(first.Msg.Status) {
 			j.Pass(rule, "rejected a request with %s: %s after %s", sent, status(first.Msg), ms(first.At-headAt))
+			return j.Outcome()
+		}
+		if !ok && silentUntil(tl, "head", "body") && onSilence != nil && onSilence(&j, env, tl) {
 			return j.Outcome()
 		}
 		judgeWithheldInto(&j, env, tl)
@@ -82,6 +89,22 @@ func rejectOrRepair(rule, sent string, rejected func(status int) bool) func(Env,
 	}
 }
 
+// afterContent describes what came back once the content was sent, for a reason: "; it
+// answered only after the content was sent (417 Expectation Failed)", or "" when nothing did.
+// Apache, for one, answers an Expect it does not recognise with 417 after reading the content.
+func afterContent(tl *conv.Timeline) string {
+	bodyAt, sent := tl.StepAt("body")
+	if !sent {
+		return ""
+	}
+	for _, m := range tl.Messages() {
+		if m.At >= bodyAt {
+			return fmt.Sprintf("; it answered only after the content was sent (%s)", status(m.Msg))
+		}
+	}
+	return ""
+}
+
 var obsFold = Case{
 	ID:           "origin/obs-fold",
 	Scenario:     "T05b",
@@ -91,19 +114,37 @@ var obsFold = Case{
 	Script: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect:", " 100-continue"))
 	},
-	Judge: rejectOrRepair("H1-OBS-FOLD", "`Expect:` folded onto ` 100-continue`", func(s int) bool { return s == 400 }),
+	Judge: rejectOrRepair("H1-OBS-FOLD", "`Expect:` folded onto ` 100-continue`", func(s int) bool { return s == 400 }, nil),
 }
 
 var nulInValue = Case{
 	ID:           "origin/nul-in-value",
 	Scenario:     "T05d",
 	Title:        "A NUL in the Expect value (`100-continue` NUL) makes the server reject the message, or replace the NUL with SP and answer a 100-continue expectation",
-	Requirements: []string{"FLD-CR-LF-NUL", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
+	Requirements: []string{"FLD-CR-LF-NUL", "GEN-ERROR-RECOVERY", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
 	Roles:        []Role{Origin, Gateway},
 	Script: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect: 100-continue\x00"))
 	},
-	Judge: rejectOrRepair("FLD-CR-LF-NUL", "`Expect: 100-continue\\x00`", func(s int) bool { return s == 400 }),
+	Judge: rejectOrRepair("FLD-CR-LF-NUL", "`Expect: 100-continue\\x00`", func(s int) bool { return s == 400 }, nulSilence),
+}
+
+// nulSilence judges T05d's silence. Replacing the NUL with SP, which the rule allows, yields
+// `100-continue ` when it happens after the value was trimmed: no longer grammatical, so the
+// server may treat it as an unknown expectation and wait for the content (GEN-ERROR-RECOVERY).
+// That cannot be told apart on the wire from keeping the NUL, so silence is a warning, not a
+// failure, and the duties of a 100-continue expectation are not applied.
+func nulSilence(j *Judgement, env Env, tl *conv.Timeline) bool {
+	j.Warn("FLD-CR-LF-NUL", "sent nothing in %s to a request with `Expect: 100-continue\\x00` with the content withheld%s. "+
+		"Either the NUL was kept (the rule requires rejecting the message or replacing it with SP), or it was replaced with SP after the value was trimmed: "+
+		"`100-continue ` (trailing SP) is no longer grammatical, and GEN-ERROR-RECOVERY lets a server treat it as an unknown expectation and wait for the content. "+
+		"The two cannot be told apart on the wire; rejecting the message with 400 is unambiguous", ms(env.Timing.Max), afterContent(tl))
+	interimHygiene(j, tl)
+	if sawInterim(tl, 100) {
+		finalAfterContinue(j, tl)
+	}
+	interimsAfterFinal(j, tl, "")
+	return true
 }
 
 // oversizeValue is about 64 KiB of `100-continue, ` members: a valid list, larger than many
@@ -119,7 +160,18 @@ var oversizeField = Case{
 	Script: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect: "+oversizeValue))
 	},
-	Judge: rejectOrRepair("FLD-OVERSIZE-4XX", "a 64 KiB `Expect: 100-continue, 100-continue, …`", func(s int) bool { return s >= 400 && s < 500 }),
+	Judge: rejectOrRepair("FLD-OVERSIZE-4XX", "a 64 KiB `Expect: 100-continue, 100-continue, …`", func(s int) bool { return s >= 400 && s < 500 }, oversizeSilence),
+}
+
+// oversizeSilence judges T05f's silence: a failure, as for any silence, but the value is itself a
+// list, so a server that does not parse Expect as a list is silent for that reason and not for the
+// size. The reason says how to tell the two apart.
+func oversizeSilence(j *Judgement, env Env, tl *conv.Timeline) bool {
+	judgeWithheldInto(j, env, tl)
+	j.Fail("FLD-OVERSIZE-4XX", "sent nothing in %s after a request with a 64 KiB `Expect: 100-continue, 100-continue, …` with the content withheld%s: "+
+		"neither rejected it with a 4xx nor answered it. The value is a list of 100-continue members: if origin/list-repeated also fails on this target, "+
+		"the list form (EXP-ABNF-LIST) is the likely cause rather than the size", ms(env.Timing.Max), afterContent(tl))
+	return true
 }
 
 // ignoredOrRejected is the shape of T05c and e: the malformed line must not yield a 100-continue
