@@ -67,6 +67,12 @@ func firstResponse(j *Judgement, env Env, tl *conv.Timeline, head string) (conv.
 	}
 	if len(msgs) == 0 {
 		if e, ok := parseErrorAfter(tl, head); ok && (!contentSent || e.At < withheldUntil) {
+			if truncated(e) {
+				// A response began but the peer closed before it was complete: like a close
+				// without an answer, allowed at any time but no answer to the request.
+				j.Warn("EXP-ORIGIN-IMMEDIATE", "closed the connection %s after the header section in the middle of a response, so neither a complete 100 nor a complete final status arrived (%s)", ms(e.At-headAt), e.Error)
+				return conv.Timed{}, false
+			}
 			j.Fail("EXP-ORIGIN-IMMEDIATE", "answered the header section with octets that are not an HTTP/1.x response (%s)", e.Error)
 			return conv.Timed{}, false
 		}
@@ -128,13 +134,22 @@ func interimHygiene(j *Judgement, tl *conv.Timeline) {
 				j.Fail("IR-NO-TRANSFER-ENCODING", "the %s carried Transfer-Encoding: %s", status(e.Msg), strings.Join(v, ", "))
 			}
 		case conv.EvParseError:
-			if lastWasInterim {
+			if lastWasInterim && notAStatusLine(e) {
 				j.Fail("IR-NO-CONTENT", "the octets after the %s's empty line are not a status line (%s)", status(last), e.Error)
 			}
 			return
 		}
 	}
 }
+
+// notAStatusLine reports whether a parse error is about the octets where a status line had to
+// begin. Other parse errors come from inside a message whose status line was fine (a malformed
+// field, faulty framing) or say the peer closed mid-message (a truncation): after a 1xx they
+// belong to the next message, not to the 1xx. The parser words every status-line error so.
+func notAStatusLine(e conv.Event) bool { return strings.HasPrefix(e.Error, "status line:") }
+
+// truncated reports whether a parse error says the peer closed in the middle of a message.
+func truncated(e conv.Event) bool { return strings.HasPrefix(e.Error, "truncated message:") }
 
 // interimsAfterFinal fails any 1xx read after a final response and before the step next was sent
 // (IR-SEQUENCE-ONE-FINAL): no request was outstanding, so the 1xx belongs to no request and a

@@ -48,6 +48,10 @@ var wsBeforeColon = Case{
 // answer (warn: closing is allowed at any time); unparseable octets and silence break the rule.
 func noAnswer(j *Judgement, env Env, tl *conv.Timeline, rule, what, required string) {
 	e, ok := eventUntil(tl, "head", "body", conv.EvParseError, conv.EvFIN, conv.EvRST)
+	if ok && truncated(e) {
+		// The peer closed in the middle of a response: that is a close, not unparseable octets.
+		e, ok = tl.Closed()
+	}
 	switch {
 	case ok && e.Kind == conv.EvParseError:
 		j.Fail(rule, "answered %s with octets that are not an HTTP/1.x response (%s)", what, e.Error)
