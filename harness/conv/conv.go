@@ -64,7 +64,7 @@ const (
 	EvSent       EventKind = "sent"        // Data written (complete write)
 	EvWriteError EventKind = "write-error" // a write failed; Data holds what was written of it
 	EvRecv       EventKind = "recv"        // raw octets read
-	EvMessage    EventKind = "message"     // a complete response message was parsed
+	EvMessage    EventKind = "message"     // a response message was parsed (complete, or Msg.Truncated)
 	EvParseError EventKind = "parse-error" // the octets could not be parsed as HTTP/1.x; reading stops
 	EvFIN        EventKind = "fin"         // the peer closed its side cleanly (EOF)
 	EvRST        EventKind = "rst"         // the connection was reset
@@ -111,6 +111,10 @@ type Response struct {
 	Body    []byte // the first octets of the body, bounded
 	BodyLen int64  // the body's full length
 	Head    []byte // the raw status line and header section, bounded
+	// Truncated: the header section arrived complete but the body was cut short by a close or
+	// reset; the status was sent. Body and BodyLen hold what arrived. A close-delimited body
+	// ended by a reset is Truncated too, since nothing says it was complete.
+	Truncated bool
 }
 
 // Interim reports whether the response is a 1xx.
@@ -151,7 +155,7 @@ type Timeline struct {
 	Err string
 }
 
-// Messages returns the parsed responses in order of arrival.
+// Messages returns the parsed responses in order of arrival, Truncated ones included.
 func (t *Timeline) Messages() []Timed {
 	var out []Timed
 	for _, e := range t.Events {
@@ -173,7 +177,10 @@ func (t *Timeline) Finals() []Timed {
 	return out
 }
 
-// Timed is a response with its arrival offset and the step during which it arrived.
+// Timed is a response with its arrival offset and the step during which it arrived. A complete
+// message arrived when its last octet did; a Truncated one when its header section did, since
+// that is when its status arrived (its event sits there in the timeline, before the RST, FIN or
+// parse error that cut it short).
 type Timed struct {
 	At   time.Duration
 	Step string

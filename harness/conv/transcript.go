@@ -100,6 +100,9 @@ func summary(r *Response) string {
 	if r.BodyLen > 0 {
 		s += fmt.Sprintf(" + %d octets (%s): %s", r.BodyLen, r.Framing, escape(r.Body, r.BodyLen, 40))
 	}
+	if r.Truncated {
+		s += " (truncated)"
+	}
 	return s
 }
 

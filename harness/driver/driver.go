@@ -82,6 +82,12 @@ func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Tim
 			break
 		}
 	}
+	if tl.State == conv.StateRST && !r.readDone {
+		// A reset seen on the write side with no await after it: the connection is gone, so a
+		// message whose body was still arriving when the last await ended was cut short. (A
+		// read side that ended in a limit is not a reason: we stopped reading, not the peer.)
+		r.truncated()
+	}
 	if tl.State == "" {
 		tl.State = conv.StateOpen
 	}
@@ -102,6 +108,12 @@ type runner struct {
 	recv         int64 // octets read
 	parseDead    bool  // the parser failed: octets are still recorded, no longer parsed
 	readDone     bool  // the read side is over (EOF, reset, limit): awaits return at once
+
+	// head is where the header section of the message in progress arrived (see notePending),
+	// so a message that the end of the connection cuts short is recorded where its status
+	// arrived; cut says that was done.
+	head headNote
+	cut  bool
 
 	// mu orders cancellation against setting deadlines: once cancelled is set (and every
 	// deadline moved to the past), no step may set a new deadline that would undo it.

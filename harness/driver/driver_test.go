@@ -145,7 +145,9 @@ func TestResetMidResponse(t *testing.T) {
 		c.SetLinger(0)
 	})
 	tl, _ := timed(context.Background(), addr, send("head", head), await("final", conv.UntilFinals, 1, 2*time.Second))
-	if tl.State != conv.StateRST || len(tl.Messages()) != 0 {
+	// The head was complete, so the 200 is on the timeline, marked Truncated, before the RST.
+	msgs := tl.Messages()
+	if tl.State != conv.StateRST || len(msgs) != 1 || !msgs[0].Msg.Truncated || string(msgs[0].Msg.Body) != "abc" {
 		t.Fatalf("state %q, events: %s\n%s", tl.State, kinds(tl), tl.Transcript())
 	}
 	if e, _ := tl.Closed(); e.Kind != conv.EvRST || e.Error != "connection reset by peer" {

@@ -107,7 +107,7 @@ func TestHalfCloseAndCloseDelimited(t *testing.T) {
 	if got := kinds(tl); got != "connect sent half-close recv message fin" {
 		t.Fatalf("events: %s\n%s", got, tl.Transcript())
 	}
-	if m := tl.Finals()[0].Msg; m.Framing != "close" || string(m.Body) != "all of it" || tl.State != conv.StateFIN {
+	if m := tl.Finals()[0].Msg; m.Framing != "close" || string(m.Body) != "all of it" || m.Truncated || tl.State != conv.StateFIN {
 		t.Fatalf("message %+v, state %q", m, tl.State)
 	}
 }

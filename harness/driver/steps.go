@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
@@ -147,6 +148,8 @@ func (r *runner) received(b []byte) {
 		r.messages(at, msgs)
 		if err != nil {
 			r.parseFailed(at, err)
+		} else {
+			r.notePending(at)
 		}
 	}
 	if r.recv >= r.opt.MaxRecv && !r.readDone {
@@ -184,11 +187,14 @@ func (r *runner) limit(at time.Duration, why string) {
 }
 
 // eof handles the peer's FIN: it may complete a close-delimited message or reveal a truncated
-// one. After a reset was seen on the write side, the EOF only means the socket is gone, so no
-// FIN is recorded and nothing is completed.
+// one, which is recorded as a Truncated message before the parse error that says what was
+// missing. After a reset was seen on the write side, the EOF only means the socket is gone, so
+// no FIN is recorded and nothing is completed: a message in progress is Truncated, even a
+// close-delimited one.
 func (r *runner) eof() {
 	r.readDone = true
 	if r.tl.State != "" {
+		r.truncated()
 		return
 	}
 	at := r.at()
@@ -196,6 +202,9 @@ func (r *runner) eof() {
 		m, err := r.p.EOF()
 		if m != nil {
 			r.messages(at, []*conv.Response{m})
+		}
+		if errors.Is(err, h1.ErrTruncated) {
+			r.truncated()
 		}
 		if err != nil {
 			r.parseFailed(at, err)
@@ -205,12 +214,65 @@ func (r *runner) eof() {
 	r.tl.State = conv.StateFIN
 }
 
-// reset handles a read error other than a timeout or EOF: the connection is gone abruptly.
+// reset handles a read error other than a timeout or EOF: the connection is gone abruptly. A
+// message whose header section was complete is recorded as Truncated before the RST, whatever
+// its framing: a close-delimited body ended by a reset may not be whole either.
 func (r *runner) reset(err error) {
 	r.readDone = true
+	r.truncated()
 	if r.tl.State != "" {
 		return
 	}
 	r.record(conv.Event{At: r.at(), Kind: conv.EvRST, Error: describe(err)})
 	r.tl.State = conv.StateRST
+}
+
+// headNote records where the header section of the parser's message in progress arrived.
+type headNote struct {
+	ok    bool
+	count int           // the parser's Count then: the message is the one after that many
+	at    time.Duration // the offset of the read that completed the header section
+	step  string        // the step during which it arrived
+	index int           // where its event goes in the timeline: after that read's events
+}
+
+// notePending notes, after a Feed, where the header section of a message still in progress
+// arrived. It asks the parser only when the noted message is no longer the one in progress,
+// so a long body costs one Pending call, not one per read.
+func (r *runner) notePending(at time.Duration) {
+	if r.head.ok && r.head.count == r.p.Count() {
+		return
+	}
+	r.head = headNote{}
+	if r.p.Pending() != nil {
+		r.head = headNote{ok: true, count: r.p.Count(), at: at, step: r.label, index: len(r.tl.Events)}
+	}
+}
+
+// truncated records the message the end of the connection cut short, if the parser holds one
+// whose header section was complete: its status was sent, even if its body never ended. The
+// event is placed where the header section arrived, with that read's offset and step, since
+// that is when the status arrived; it therefore precedes the RST, parse error or FIN that ends
+// the read side. It does nothing after a parse error (the parser holds nothing trustworthy)
+// and runs at most once.
+func (r *runner) truncated() {
+	if r.cut || r.parseDead {
+		return
+	}
+	m := r.p.Pending()
+	if m == nil {
+		return
+	}
+	r.cut = true
+	m.Truncated = true
+	e := conv.Event{At: r.at(), Kind: conv.EvMessage, Step: r.label, Msg: m}
+	index := len(r.tl.Events)
+	if r.head.ok && r.head.count == r.p.Count() {
+		e.At, e.Step, index = r.head.at, r.head.step, r.head.index
+	}
+	r.msgs++
+	if !m.Interim() {
+		r.finals++
+	}
+	r.tl.Events = slices.Insert(r.tl.Events, index, e)
 }

@@ -14,8 +14,9 @@ var fuzzLimits = Limits{MaxHead: 256, MaxFields: 6, MaxBody: 24, MaxMessages: 12
 
 // run is one parse of an input fed in pieces, with its invariants checked after every Feed.
 type run struct {
-	msgs []*conv.Response
-	err  error
+	msgs    []*conv.Response
+	pending *conv.Response // Pending just before EOF
+	err     error
 }
 
 // feedSplit feeds data in pieces whose lengths come from cuts (each octet is a length of 1 to
@@ -33,6 +34,7 @@ func feedSplit(t *testing.T, data, cuts []byte) run {
 		data = data[n:]
 		r.msgs = append(r.msgs, msgs...)
 		checkBounds(t, p)
+		checkPending(t, p, err)
 		if err != nil {
 			if _, again := p.Feed([]byte("HTTP/1.1 200 OK\r\n\r\n")); again != err {
 				t.Fatalf("a dead parser returned %v, then %v", err, again)
@@ -41,12 +43,46 @@ func feedSplit(t *testing.T, data, cuts []byte) run {
 			return r
 		}
 	}
+	r.pending = p.Pending()
 	m, err := p.EOF()
 	if m != nil {
 		r.msgs = append(r.msgs, m)
 	}
 	r.err = err
+	// A message in progress at EOF is completed by it when close-delimited, with the same
+	// content, and is otherwise cut short: EOF reports a truncation and Pending keeps it.
+	switch after := p.Pending(); {
+	case r.pending == nil:
+		if after != nil {
+			t.Fatalf("nothing pending before EOF, %+v after", after)
+		}
+	case r.pending.Framing == "close":
+		if m == nil || err != nil || after != nil || !sameMessage(m, r.pending) {
+			t.Fatalf("pending %+v before EOF; EOF gave %+v, %v; pending %+v after", r.pending, m, err, after)
+		}
+	default:
+		if m != nil || !errors.Is(err, ErrTruncated) || after == nil || !sameMessage(after, r.pending) {
+			t.Fatalf("pending %+v before EOF; EOF gave %+v, %v; pending %+v after", r.pending, m, err, after)
+		}
+	}
 	return r
+}
+
+// checkPending checks Pending after a Feed: nil on a dead parser or between messages, else a
+// message with content framing, within the limits, that the parser did not mark Truncated.
+func checkPending(t *testing.T, p *Parser, err error) {
+	m := p.Pending()
+	switch {
+	case m == nil:
+		return
+	case err != nil:
+		t.Fatalf("Pending after the error %v = %+v", err, m)
+	case p.Idle():
+		t.Fatalf("an idle parser has a pending message %+v", m)
+	case m.Truncated || m.Framing == "none" || m.Interim():
+		t.Fatalf("pending message %+v", m)
+	}
+	checkMessage(t, m)
 }
 
 // checkBounds checks that the parser holds no more than its limits allow.
@@ -96,14 +132,20 @@ func sameRuns(a, b run) string {
 		return fmt.Sprintf("%d messages / %d", len(a.msgs), len(b.msgs))
 	}
 	for i := range a.msgs {
-		x, y := a.msgs[i], b.msgs[i]
-		if x.Proto != y.Proto || x.Status != y.Status || x.Reason != y.Reason || x.Framing != y.Framing ||
-			x.BodyLen != y.BodyLen || !bytes.Equal(x.Body, y.Body) || !bytes.Equal(x.Head, y.Head) ||
-			fmt.Sprint(x.Header) != fmt.Sprint(y.Header) {
+		if x, y := a.msgs[i], b.msgs[i]; !sameMessage(x, y) {
 			return fmt.Sprintf("message %d differs: %+v / %+v", i, x, y)
 		}
 	}
+	if (a.pending == nil) != (b.pending == nil) || a.pending != nil && !sameMessage(a.pending, b.pending) {
+		return fmt.Sprintf("pending at EOF differs: %+v / %+v", a.pending, b.pending)
+	}
 	return ""
+}
+
+func sameMessage(x, y *conv.Response) bool {
+	return x.Proto == y.Proto && x.Status == y.Status && x.Reason == y.Reason && x.Framing == y.Framing &&
+		x.BodyLen == y.BodyLen && bytes.Equal(x.Body, y.Body) && bytes.Equal(x.Head, y.Head) &&
+		fmt.Sprint(x.Header) == fmt.Sprint(y.Header) && x.Truncated == y.Truncated
 }
 
 // FuzzParser feeds arbitrary octets whole, split where cuts says, and one octet at a time: the

@@ -16,6 +16,7 @@ package h1
 
 import (
 	"bytes"
+	"errors"
 
 	"github.com/expectspec/expectspec/harness/conv"
 )
@@ -197,6 +198,34 @@ func (p *Parser) eof() (*conv.Response, error) {
 // A dead parser is not idle.
 func (p *Parser) Idle() bool {
 	return p.err == nil && p.state == stHead && len(p.buf) == 0
+}
+
+// Pending returns the message in progress when its header section is complete and its content
+// is not: a Content-Length body short of its length, a chunked body before the end of its
+// trailer section, or a close-delimited body still waiting for EOF. Body and BodyLen hold the
+// content received so far (Body bounded by MaxBody). It returns nil when the parser is idle,
+// in the middle of a header section, or killed by a syntax or limit error; after an EOF that
+// reported ErrTruncated it still returns the cut-short message, and after a clean EOF nil.
+//
+// The result is a snapshot: later calls to Feed do not change it. It costs no copy of the
+// content, so it may be called after every Feed; in exchange its slices share storage with the
+// parser's and must be treated as read-only (appending to them is safe). The parser does not
+// mark it Truncated: whether the end of the connection cut it short is the caller's call.
+func (p *Parser) Pending() *conv.Response {
+	if p.cur == nil || p.state == stHead {
+		return nil
+	}
+	if p.err != nil && !errors.Is(p.err, ErrTruncated) {
+		return nil
+	}
+	m := *p.cur
+	// The parser only appends to Body (and no longer touches Header or Head once the header
+	// section is complete), so its writes land beyond the copy's lengths; capping the copy's
+	// slices makes an append to them reallocate instead of writing into the parser's storage.
+	m.Body = m.Body[:len(m.Body):len(m.Body)]
+	m.Header = m.Header[:len(m.Header):len(m.Header)]
+	m.Head = m.Head[:len(m.Head):len(m.Head)]
+	return &m
 }
 
 // Buffered returns how many octets the parser holds that are not yet part of a completed
