@@ -26,6 +26,11 @@ type Options struct {
 	// MaxRecv bounds the octets read on one conversation; past it an EvLimit is recorded and
 	// reading stops. Default 8 MiB.
 	MaxRecv int64
+	// MaxRecvRecord bounds the received octets copied into events' Data over one conversation;
+	// past it, recv events keep their count N and no copy. Without it a peer that sends many
+	// segments of MaxRecord octets makes a timeline hold MaxRecv octets, and a catalogue run
+	// (whose timelines are kept for the results file) hold that once per case. Default 64 KiB.
+	MaxRecvRecord int64
 	// MaxEvents bounds the events one conversation records, so a peer that trickles one octet
 	// per segment cannot grow the timeline without bound. Default 10000.
 	MaxEvents int
@@ -33,10 +38,11 @@ type Options struct {
 
 // The defaults of Options.
 const (
-	DefaultDialTimeout = 3 * time.Second
-	DefaultMaxRecord   = 4 << 10
-	DefaultMaxRecv     = 8 << 20
-	DefaultMaxEvents   = 10000
+	DefaultDialTimeout   = 3 * time.Second
+	DefaultMaxRecord     = 4 << 10
+	DefaultMaxRecv       = 8 << 20
+	DefaultMaxRecvRecord = 64 << 10
+	DefaultMaxEvents     = 2000
 	// DefaultWithin is the deadline of a step whose Within is zero.
 	DefaultWithin = 5 * time.Second
 )
@@ -50,6 +56,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxRecv <= 0 {
 		o.MaxRecv = DefaultMaxRecv
+	}
+	if o.MaxRecvRecord <= 0 {
+		o.MaxRecvRecord = DefaultMaxRecvRecord
 	}
 	if o.MaxEvents <= 0 {
 		o.MaxEvents = DefaultMaxEvents
@@ -106,6 +115,7 @@ type runner struct {
 
 	msgs, finals int   // messages and final responses parsed
 	recv         int64 // octets read
+	recorded     int64 // octets read that were copied into events' Data
 	parseDead    bool  // the parser failed: octets are still recorded, no longer parsed
 	readDone     bool  // the read side is over (EOF, reset, limit): awaits return at once
 
@@ -176,6 +186,14 @@ func (r *runner) clip(b []byte) []byte {
 		return nil
 	}
 	return append([]byte(nil), b[:min(len(b), r.opt.MaxRecord)]...)
+}
+
+// clipRecv is clip for octets read, within the conversation's MaxRecvRecord.
+func (r *runner) clipRecv(b []byte) []byte {
+	b = b[:min(int64(len(b)), max(0, r.opt.MaxRecvRecord-r.recorded))]
+	c := r.clip(b)
+	r.recorded += int64(len(c))
+	return c
 }
 
 // run plays one step; false stops the script (the run was cancelled or the step is invalid).

@@ -142,7 +142,7 @@ func (r *runner) received(b []byte) {
 	}
 	b = b[:min(int64(len(b)), r.opt.MaxRecv-r.recv)]
 	r.recv += int64(len(b))
-	r.record(conv.Event{At: at, Kind: conv.EvRecv, Data: r.clip(b), N: int64(len(b))})
+	r.record(conv.Event{At: at, Kind: conv.EvRecv, Data: r.clipRecv(b), N: int64(len(b))})
 	if !r.parseDead {
 		msgs, err := r.p.Feed(b)
 		r.messages(at, msgs)
