@@ -1,7 +1,6 @@
 package target
 
 import (
-	"bufio"
 	"context"
 	"net"
 	"strings"
@@ -54,6 +53,6 @@ func holdsUp(ctx context.Context, t Target, n int, wait time.Duration) bool {
 	if _, err := c.Write([]byte("GET " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nConnection: close\r\n\r\n")); err != nil {
 		return false
 	}
-	line, _ := bufio.NewReader(c).ReadString('\n')
+	line, _ := readStatusLine(c)
 	return strings.HasPrefix(line, "HTTP/1.")
 }

@@ -7,12 +7,15 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"path"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/expectspec/expectspec/harness/origin"
 )
 
 // Target is one server under test.
@@ -26,6 +29,17 @@ type Target struct {
 	Upgrade  string // the protocol token offered in the Upgrade case
 	Software string
 	Version  string
+
+	// For a gateway or a forward proxy (Role "gateway" or "proxy"): Origin is the suite's
+	// scripted origin behind it, OriginAuthority the origin's host:port as the intermediary
+	// reaches it (the authority of absolute-form request-targets through a forward proxy), and
+	// Prefix the gateway's own path prefix taken from --gateway's URL ("/api" for
+	// http://gw/api/, "" for none), put in front of every token path. Path and Early are then
+	// token paths of the target's contract token (ContractToken), registered at the origin.
+	Origin          *origin.Origin
+	OriginAuthority string
+	Prefix          string
+
 	// Stop releases what the suite started for this target (nil for external targets).
 	Stop func()
 }
@@ -33,19 +47,9 @@ type Target struct {
 // Parse turns --target into a Target. Only http URLs are supported: the suite speaks raw
 // HTTP/1.1 over TCP.
 func Parse(raw, name string) (Target, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return Target{}, fmt.Errorf("--target %q is not a URL like http://127.0.0.1:8080/upload", raw)
-	}
-	if u.Scheme != "http" {
-		return Target{}, fmt.Errorf("--target %q: only http:// URLs are supported (the suite speaks raw HTTP/1.1; put a TLS terminator in front or test the plain-text port)", raw)
-	}
-	if u.User != nil || u.Fragment != "" {
-		return Target{}, fmt.Errorf("--target %q: leave out user information and fragments", raw)
-	}
-	addr := u.Host
-	if u.Port() == "" {
-		addr = net.JoinHostPort(u.Hostname(), "80")
+	u, addr, err := parseHTTPURL("--target", raw, "http://127.0.0.1:8080/upload")
+	if err != nil {
+		return Target{}, err
 	}
 	p := u.EscapedPath()
 	if p == "" {
@@ -57,7 +61,26 @@ func Parse(raw, name string) (Target, error) {
 	if name == "" {
 		name = u.Host
 	}
-	return Target{Name: name, Role: "origin", Address: addr, Host: u.Host, Path: p, Early: siblingPath(u.EscapedPath())}, nil
+	return Target{Name: name, Role: RoleOrigin, Address: addr, Host: u.Host, Path: p, Early: siblingPath(u.EscapedPath())}, nil
+}
+
+// parseHTTPURL checks the URL given to flag and returns it with the address to dial.
+func parseHTTPURL(flag, raw, example string) (*url.URL, string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, "", fmt.Errorf("%s %q is not a URL like %s", flag, raw, example)
+	}
+	if u.Scheme != "http" {
+		return nil, "", fmt.Errorf("%s %q: only http:// URLs are supported (the suite speaks raw HTTP/1.1; put a TLS terminator in front or test the plain-text port)", flag, raw)
+	}
+	if u.User != nil || u.Fragment != "" {
+		return nil, "", fmt.Errorf("%s %q: leave out user information and fragments", flag, raw)
+	}
+	addr := u.Host
+	if u.Port() == "" {
+		addr = net.JoinHostPort(u.Hostname(), "80")
+	}
+	return u, addr, nil
 }
 
 // siblingPath names a resource beside the upload path that no server has, so that a server
@@ -94,7 +117,7 @@ func probeOnce(ctx context.Context, t Target) (time.Duration, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", t.Address)
 	if err != nil {
-		return 0, fmt.Errorf("target %s is unreachable: %v", t.Name, err)
+		return 0, fmt.Errorf("%s is unreachable: %v", describe(t), err)
 	}
 	defer conn.Close()
 	deadline, _ := ctx.Deadline()
@@ -102,17 +125,32 @@ func probeOnce(ctx context.Context, t Target) (time.Duration, error) {
 	start := time.Now()
 	req := "GET " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nConnection: close\r\n\r\n"
 	if _, err := conn.Write([]byte(req)); err != nil {
-		return 0, fmt.Errorf("target %s: writing a probe request failed: %v", t.Name, err)
+		return 0, fmt.Errorf("%s: writing a probe request failed: %v", describe(t), err)
 	}
-	line, err := bufio.NewReader(conn).ReadString('\n')
+	line, err := readStatusLine(conn)
 	took := time.Since(start)
 	if err != nil && line == "" {
-		return 0, fmt.Errorf("target %s accepted a connection but did not answer a plain GET within 5 s (%v)", t.Name, err)
+		return 0, fmt.Errorf("%s accepted a connection but did not answer a plain GET within 5 s (%v)", describe(t), err)
 	}
 	if !strings.HasPrefix(line, "HTTP/1.") {
-		return 0, fmt.Errorf("target %s does not speak HTTP/1.x: it answered %q", t.Name, truncate(line, 40))
+		return 0, fmt.Errorf("%s does not speak HTTP/1.x: it answered %q", describe(t), truncate(line, 40))
 	}
 	return took, nil
+}
+
+// maxStatusLine bounds what the checks before a run read of a status line. A status line is a
+// few dozen octets; a peer that never sends a LF must not make the suite hold all it sends until
+// the deadline (at loopback speed, gigabytes).
+const maxStatusLine = 4 << 10
+
+// readStatusLine reads the first line of a response, at most maxStatusLine octets. A line cut at
+// the bound comes back without its LF and with a nil error, like a complete one.
+func readStatusLine(c net.Conn) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(c, maxStatusLine)).ReadString('\n')
+	if err == io.EOF && len(line) == maxStatusLine {
+		err = nil
+	}
+	return line, err
 }
 
 func truncate(s string, n int) string {
