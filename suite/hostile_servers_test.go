@@ -35,13 +35,16 @@ type hostileServer struct {
 // hostileBehaviour serves one accepted connection; the connection is closed when it returns.
 type hostileBehaviour func(h *hostileServer, c *net.TCPConn)
 
-// hostileSpec names a behaviour. Flood says it writes as fast as the peer reads, so the heap is
-// watched while it runs.
+// hostileSpec names a behaviour. Flood says it writes as fast as the peer reads (or paces many
+// small writes), so it runs alone among the floods and the heap is watched while it runs.
+// Pending, when set, says which proposed patch the target waits for: until it is applied the
+// target is not run and its entry is pending (see hostile_test.go).
 type hostileSpec struct {
-	Name  string
-	What  string
-	Flood bool
-	Serve hostileBehaviour
+	Name    string
+	What    string
+	Flood   bool
+	Pending string
+	Serve   hostileBehaviour
 }
 
 func startHostile(spec hostileSpec) (*hostileServer, error) {
@@ -200,6 +203,20 @@ func flood(h *hostileServer, c *net.TCPConn, head, chunk []byte, pause time.Dura
 	}
 }
 
+// paced answers 200 with a close-delimited body of segment after segment, one every pause, so
+// that each of the client's reads returns one segment.
+func paced(h *hostileServer, c *net.TCPConn, segment []byte, pause time.Duration) {
+	if !readHead(c) {
+		return
+	}
+	drain(h, c)
+	if h.write(c, []byte("HTTP/1.1 200 OK\r\n\r\n")) != nil {
+		return
+	}
+	for h.write(c, segment) == nil && h.sleep(pause) {
+	}
+}
+
 var errStopped = errors.New("stopped")
 
 // trickle writes b one octet every interval.
@@ -217,7 +234,9 @@ func trickle(h *hostileServer, c *net.TCPConn, b []byte, interval time.Duration)
 
 func repeat(s string, n int) []byte { return []byte(strings.Repeat(s, n)) }
 
-// hostileSpecs are the twelve hostile targets of the "never hang, never crash" bar.
+// hostileSpecs are the hostile targets of the "never hang, never crash" bar: the twelve of the
+// brief, and four found while writing them (a truncated immediate final, two pacers that make
+// each read small, and a status line that never ends at full speed).
 var hostileSpecs = []hostileSpec{
 	{
 		Name: "garbage", What: "answers the request with binary garbage instead of a status line, then closes",
@@ -232,9 +251,12 @@ var hostileSpecs = []hostileSpec{
 		},
 	},
 	{
-		Name: "endless-status-line", What: "sends a status line that never ends ('HTTP/1.1 200 ' then 'A' forever, 8 KiB per ms)", Flood: true,
+		// Throttled to 1.6 MB/s: past the driver's 64 KiB head limit in 40 ms, and past the
+		// 4 KiB status-line bound of patch D at once. endless-status-line-fast sends as fast
+		// as the client reads.
+		Name: "endless-status-line", What: "sends a status line that never ends ('HTTP/1.1 200 ' then 'A' forever, 8 KiB per 5 ms)", Flood: true,
 		Serve: func(h *hostileServer, c *net.TCPConn) {
-			flood(h, c, []byte("HTTP/1.1 200 "), repeat("A", 8<<10), time.Millisecond)
+			flood(h, c, []byte("HTTP/1.1 200 "), repeat("A", 8<<10), 5*time.Millisecond)
 		},
 	},
 	{
@@ -309,6 +331,45 @@ var hostileSpecs = []hostileSpec{
 				return
 			}
 			closeGently(c)
+		},
+	},
+	{
+		Name: "truncated-early-final", What: "answers 413 at once with Content-Length: 100 and 5 content octets, then closes",
+		Serve: func(h *hostileServer, c *net.TCPConn) {
+			if !readHead(c) {
+				return
+			}
+			if h.write(c, []byte("HTTP/1.1 413 Content Too Large\r\nContent-Length: 100\r\n\r\nshort")) != nil {
+				return
+			}
+			closeGently(c)
+		},
+	},
+	{
+		// Every read returns one octet, so the timeline grows by events rather than octets: the
+		// driver's MaxEvents is what bounds it.
+		Name: "paced-octets", What: "answers 200 with a close-delimited body written one octet per segment, every 50 µs", Flood: true,
+		Serve: func(h *hostileServer, c *net.TCPConn) {
+			c.SetNoDelay(true)
+			paced(h, c, []byte("\xff"), 50*time.Microsecond)
+		},
+	},
+	{
+		// Every read returns about MaxRecord (4 KiB) octets, each copied into its event, so a
+		// conversation keeps up to MaxRecv (8 MiB) of copies and a catalogue run ~400 MiB.
+		Name: "paced-segments", What: "answers 200 with a close-delimited binary body written 4 KiB per segment, every 200 µs", Flood: true,
+		Pending: pendingDriverRecordBudget,
+		Serve: func(h *hostileServer, c *net.TCPConn) {
+			paced(h, c, repeat("\xff", 4<<10), 200*time.Microsecond)
+		},
+	},
+	{
+		// The checks before a run read a status line with no bound but their 5 s deadline: at
+		// loopback speed, gigabytes (target.Probe reached 1.9 GiB of heap in a fraction of a second).
+		Name: "endless-status-line-fast", What: "sends a status line that never ends, as fast as the client reads", Flood: true,
+		Pending: pendingStatusLineBound,
+		Serve: func(h *hostileServer, c *net.TCPConn) {
+			flood(h, c, []byte("HTTP/1.1 200 "), repeat("A", 64<<10), 0)
 		},
 	},
 }
