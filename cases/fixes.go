@@ -41,4 +41,18 @@ var fixes = map[string]string{
 	"EXP-UNKNOWN-417-MAY":      "Answer a request whose Expect holds a member other than 100-continue: refuse it with 417, or ignore the member and process the request.",
 	"EXP-MAY-OMIT-100":         "Take a request without Content-Length or Transfer-Encoding, or with Content-Length: 0, as complete: answer it at once (a 100 is optional) and parse the next octets as the next request.",
 	"H1-NO-FRAMING-NO-CONTENT": "Without Content-Length or Transfer-Encoding, or with Content-Length: 0, a request has no content: answer it at once, whatever Expect says.",
+
+	// Intermediary cases (gateway.go, proxy.go).
+	"EXP-PROXY-IMMEDIATE":          "Forward the request-line and header section upstream as soon as they are complete, before any content arrives, or answer a final status at once; do not buffer the content first when the next hop speaks HTTP/1.1.",
+	"IR-PROXY-FORWARD-1XX":         "Forward every 1xx the next hop sends (100, 102, 103 and unknown codes) to an HTTP/1.1 client, unless you added the expectation that caused it.",
+	"INT-NO-FORWARD-WRONG-CL":      "After an early final response from upstream, relay the rest of the declared content upstream, or close the upstream connection; never send another request on a connection that is still owed content.",
+	"INT-CONNECTION-HOP-BY-HOP":    "Remove every field the Connection field names (Connection: Expect makes Expect hop-by-hop), and Connection itself, before forwarding.",
+	"CLI-PARSE-1XX":                "Read any number of 1xx responses, of any code including unknown ones, before the final response; never fail the exchange because of one.",
+	"IR-FRAMING-ENDS-AT-HEADERS":   "End a 1xx response at its empty line whatever Content-Length or Transfer-Encoding it carries, and remove those fields before relaying it.",
+	"PRX-STRIP-WS-COLON-RESPONSE":  "Remove whitespace between a field name and its colon in responses, 1xx included, before forwarding them.",
+	"PRX-NO-PERSIST-HTTP10-CLIENT": "Close the connection with an HTTP/1.0 client after each response, even if it sent keep-alive.",
+	"CLI-NO-CHUNKED-TO-HTTP10":     "Remember when the next hop answers in HTTP/1.0, and then send it Content-Length (buffer the content) or refuse with 411; never chunked coding.",
+	"S417-MEANING":                 "Answer 100 (Continue) or relay the origin's answer to Expect: 100-continue; relay an upstream 417 as a 417 so the client retries without the expectation.",
+	"PRX-NO-AUTO-RETRY":            "Do not re-send a non-idempotent request upstream on your own after a 417; relay the 417 and let the client retry.",
+	"CLI-NO-INDEFINITE-WAIT":       "When you add Expect: 100-continue upstream, send the content anyway after a short wait (about 1 s) if no 100 arrives.",
 }

@@ -1,0 +1,480 @@
+package gateways
+
+import (
+	"errors"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+)
+
+// This file is the streaming reference gateway with knobs: each knob departs from it in one way,
+// and mutants.go turns each into a mutant intermediary that breaks one requirement. The zero
+// knobs behave as StartStreaming does; streaming.go itself stays as it is.
+
+// knobs are the departures from the streaming reference gateway.
+type knobs struct {
+	// ownContinue: answer 100 (Continue) itself at once to an HTTP/1.1 request with a
+	// 100-continue expectation and content, still forwarding Expect.
+	ownContinue bool
+	// swallow1xx: relay no 1xx from upstream.
+	swallow1xx bool
+	// holdHead: read the whole content before sending anything upstream (head and content in
+	// one write, without Expect, as the buffering gateway does), and answer no 100 itself.
+	holdHead bool
+	// interimsToHTTP10: relay upstream 1xx to an HTTP/1.0 client too.
+	interimsToHTTP10 bool
+	// reject100: answer 417 (Expectation Failed) to every 100-continue expectation.
+	reject100 bool
+	// noDiscard: after an early final response, stop reading the client's content and keep the
+	// client connection, so that the rest of the content is read as the next request (the
+	// upstream connection is closed).
+	noDiscard bool
+	// reuseAbandoned: after an early final response, read and discard the rest of the client's
+	// content without relaying it, and pool the upstream connection although the content it
+	// declared is still owed.
+	reuseAbandoned bool
+	// expectCaseSensitive: compare the 100-continue token case-sensitively, and drop an Expect
+	// field it does not recognise that way (`100-Continue`) before forwarding.
+	expectCaseSensitive bool
+	// keepConnectionExpect: forward Expect even when the client's Connection field names it.
+	keepConnectionExpect bool
+	// laxWSColon, laxObsFold, laxNUL: accept a request field line with whitespace before the
+	// colon, an obs-fold, or a NUL in a value, and forward that line as received.
+	laxWSColon, laxObsFold, laxNUL bool
+	// frame1xxByLength: take an upstream 1xx's Content-Length as the length of its content, and
+	// skip that many octets.
+	frame1xxByLength bool
+	// raw1xx: relay an upstream 1xx exactly as received (no repair of its field lines).
+	raw1xx bool
+	// unknown1xxFails: take an upstream 1xx other than 100, 102 and 103 as a malformed response
+	// (502).
+	unknown1xxFails bool
+	// chunkedToHTTP10: send chunked content upstream even when the origin answered in HTTP/1.0.
+	chunkedToHTTP10 bool
+	// convert417: turn an upstream 417 (Expectation Failed) into a 502.
+	convert417 bool
+	// addExpectWait: add `Expect: 100-continue` to an HTTP/1.1 request with content that has
+	// none, and hold the content until the origin answers, however long that takes.
+	addExpectWait bool
+}
+
+// pins holds, per client connection, the upstream connection reuseAbandoned keeps for that
+// client's next request, so that the connection it left owing content is the one reused (a
+// shared pool would hand it to whichever request dials next).
+type pins struct {
+	mu sync.Mutex
+	m  map[*client]*upstream
+}
+
+func (p *pins) take(c *client) *upstream {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	u := p.m[c]
+	delete(p.m, c)
+	return u
+}
+
+func (p *pins) put(c *client, u *upstream) {
+	p.mu.Lock()
+	p.m[c] = u
+	p.mu.Unlock()
+}
+
+// startKnobbed starts the streaming gateway with knobs k.
+func startKnobbed(originAddr, via string, k knobs) (string, func(), error) {
+	p := &pins{m: map[*client]*upstream{}}
+	exchange := func(g *gateway, c *client, req *request) bool { return knobExchange(g, c, req, k, p) }
+	if !k.laxWSColon && !k.laxObsFold && !k.laxNUL {
+		return start(originAddr, via, exchange)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	g := &gateway{upstream: originAddr, via: via, exchange: exchange, ln: ln,
+		done: make(chan struct{}), live: map[net.Conn]struct{}{}}
+	g.wg.Add(1)
+	go g.acceptLax(k)
+	return ln.Addr().String(), g.stop, nil
+}
+
+// acceptLax is accept with a request parser that lets the lax knobs' malformations through.
+func (g *gateway) acceptLax(k knobs) {
+	defer g.wg.Done()
+	for {
+		nc, err := g.ln.Accept()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
+			return
+		}
+		if !g.track(nc) {
+			_ = nc.Close()
+			return
+		}
+		g.wg.Add(1)
+		go g.serveLax(&client{nc: nc, r: wire.NewReader(nc, idleTimeout)}, k)
+	}
+}
+
+// serveLax is serve with parseLax.
+func (g *gateway) serveLax(c *client, k knobs) {
+	defer g.wg.Done()
+	defer g.forget(c.nc)
+	for {
+		h, err := c.r.ReadHead(maxHead, 4)
+		if errors.Is(err, wire.ErrTooLarge) {
+			g.fail(c, refuse(431, "request head too large"))
+			return
+		}
+		if err != nil {
+			return
+		}
+		req, err := parseLax(h, k)
+		if err != nil {
+			g.fail(c, err)
+			return
+		}
+		if !g.exchange(g, c, req) {
+			return
+		}
+	}
+}
+
+// parseLax parses a repaired copy of the head strictly, then puts back, for forwarding, the
+// field lines the knobs let through as they were received. The gateway's own reading of the
+// request (framing, expectation) is that of the repaired copy.
+func parseLax(h *wire.Head, k knobs) (*request, error) {
+	clean := &wire.Head{Raw: h.Raw, StartAt: h.StartAt, EndAt: h.EndAt, EndSeq: h.EndSeq, Lines: []string{h.Lines[0]}}
+	var asReceived []conv.Field
+	for _, line := range h.Lines[1:] {
+		if k.laxObsFold && (line[0] == ' ' || line[0] == '\t') && len(asReceived) > 0 {
+			last := &asReceived[len(asReceived)-1]
+			last.Value += "\r\n" + line // written after "Name: ", this is the fold as received
+			clean.Lines[len(clean.Lines)-1] += " " + strings.Trim(line, " \t")
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			clean.Lines = append(clean.Lines, line)
+			asReceived = append(asReceived, conv.Field{})
+			continue
+		}
+		f := conv.Field{Name: name, Value: strings.Trim(value, " \t")}
+		if trimmed := strings.TrimRight(name, " \t"); k.laxWSColon && trimmed != name {
+			// f keeps the name with its whitespace: upstreamHead writes `Name : value`.
+			name = trimmed
+		}
+		if k.laxNUL && strings.ContainsRune(value, 0) {
+			value = strings.ReplaceAll(value, "\x00", " ")
+		}
+		clean.Lines = append(clean.Lines, name+":"+value)
+		asReceived = append(asReceived, f)
+	}
+	req, err := parseRequest(clean)
+	if err != nil {
+		return nil, err
+	}
+	if len(req.fields) == len(asReceived) {
+		for i, f := range asReceived {
+			if f.Name != "" {
+				req.fields[i] = f
+			}
+		}
+	}
+	return req, nil
+}
+
+// gatedConn is an upstream connection whose writes can be turned into no-ops: the content that
+// reuseAbandoned reads from the client and does not relay.
+type gatedConn struct {
+	net.Conn
+	drop atomic.Bool
+}
+
+func (c *gatedConn) Write(b []byte) (int, error) {
+	if c.drop.Load() {
+		return len(b), nil
+	}
+	return c.Conn.Write(b)
+}
+
+// expectationFailed is what reject100 answers.
+const expectationFailed = "HTTP/1.1 417 Expectation Failed\r\nContent-Type: text/plain\r\nContent-Length: 19\r\nConnection: close\r\n\r\nExpectation Failed\n"
+
+// knobExchange is streamExchange with knobs; with zero knobs it does what streamExchange does.
+func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
+	if req.chunked && g.upstream10.Load() && !k.chunkedToHTTP10 {
+		g.fail(c, refuse(411, "the origin speaks HTTP/1.0: send Content-Length"))
+		return false
+	}
+	expects := req.expectContinue
+	if k.expectCaseSensitive {
+		expects = req.minor == 1 && req.hasContent() && hasExactMember(get(req.fields, "Expect"), "100-continue")
+	}
+	if k.reject100 && expects {
+		if write(c.nc, []byte(expectationFailed)) == nil {
+			closeStaged(c)
+		}
+		return false
+	}
+	if k.holdHead {
+		return heldExchange(g, c, req)
+	}
+	drop := []string{"Content-Length", "Transfer-Encoding"}
+	if req.minor == 0 {
+		drop = append(drop, "Expect")
+	}
+	fields := forwardable(req.fields, drop...)
+	if k.keepConnectionExpect && !inFold("Expect", drop) && len(get(fields, "Expect")) == 0 {
+		for _, f := range req.fields {
+			if strings.EqualFold(f.Name, "Expect") {
+				fields = append(fields, f)
+			}
+		}
+	}
+	if k.expectCaseSensitive {
+		var kept []conv.Field
+		for _, f := range fields {
+			if strings.EqualFold(f.Name, "Expect") && wire.ExpectsContinue([]string{f.Value}) && !hasExactMember([]string{f.Value}, "100-continue") {
+				continue // `100-Continue` is not an expectation it knows
+			}
+			kept = append(kept, f)
+		}
+		fields = kept
+	}
+	// hold is closed once the content may go upstream: at once, unless addExpectWait added an
+	// expectation, then when the origin answers.
+	hold := make(chan struct{})
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			close(hold)
+		}
+	}
+	if k.addExpectWait && req.minor == 1 && req.hasContent() && len(get(fields, "Expect")) == 0 {
+		fields = append(fields, conv.Field{Name: "Expect", Value: "100-continue"})
+	} else {
+		release()
+	}
+	defer release()
+	var framing []conv.Field
+	switch {
+	case req.chunked:
+		framing = []conv.Field{{Name: "Transfer-Encoding", Value: "chunked"}}
+	case req.length >= 0:
+		framing = []conv.Field{{Name: "Content-Length", Value: strconv.FormatInt(req.length, 10)}}
+	}
+	if k.ownContinue && expects {
+		if write(c.nc, []byte(conv.Continue100)) != nil {
+			return false
+		}
+	}
+	u := p.take(c)
+	if u == nil {
+		var err error
+		if u, err = g.dial(); err != nil {
+			g.fail(c, err)
+			return false
+		}
+	}
+	if err := write(u.nc, upstreamHead(req, g.via, fields, framing...)); err != nil {
+		g.forget(u.nc)
+		g.fail(c, err)
+		return false
+	}
+
+	gated := &gatedConn{Conn: u.nc}
+	body := make(chan error, 1)
+	if req.hasContent() {
+		g.wg.Add(1)
+		go func() {
+			defer g.wg.Done()
+			select {
+			case <-hold:
+			case <-g.done:
+				body <- net.ErrClosed
+				return
+			}
+			var err error
+			if req.chunked {
+				err = copyChunked(gated, c.r, false)
+			} else {
+				err = copyN(gated, c.r, req.length)
+			}
+			if err != nil {
+				g.forget(u.nc)
+			}
+			body <- err
+		}()
+	} else {
+		body <- nil
+	}
+	stopBody := func() error {
+		release() // a body still held would otherwise never report
+		c.r.SetIdle(time.Nanosecond)
+		err := <-body
+		c.r.SetIdle(idleTimeout)
+		return err
+	}
+
+	resp, err := readFinalKnobbed(c, u, req, !k.swallow1xx, k, release)
+	if err == nil && k.convert417 && resp.status == 417 {
+		err = errors.New("upstream refused the expectation")
+	}
+	if err != nil {
+		stopBody()
+		g.forget(u.nc)
+		g.fail(c, err)
+		return false
+	}
+	if resp.minor == 0 {
+		g.upstream10.Store(true)
+	}
+	var bodyErr error
+	bodyDone := false
+	select {
+	case bodyErr = <-body:
+		bodyDone = true
+	default:
+	}
+	if !bodyDone && k.reuseAbandoned {
+		gated.drop.Store(true) // the rest of the content is read and not relayed
+	}
+	closing := mustClose(req, resp) || !bodyDone && resp.close
+	relayErr := relayFinal(c, u, resp, req, closing)
+	if !bodyDone && k.noDiscard && !closing && relayErr == nil {
+		stopBody()
+		g.forget(u.nc)
+		return true // the rest of the content is read as the next request
+	}
+	if !bodyDone {
+		if closing || relayErr != nil {
+			bodyErr = stopBody()
+		} else {
+			c.r.SetIdle(abandonAfter)
+			bodyErr = <-body
+			c.r.SetIdle(idleTimeout)
+		}
+	}
+	clean := bodyErr == nil && relayErr == nil
+	if k.reuseAbandoned && gated.drop.Load() && clean && !resp.close && !closing {
+		p.put(c, u) // kept for this client's next request, the content still owed
+		return true
+	}
+	g.release(u, clean && !resp.close)
+	if !clean || closing {
+		closeStaged(c)
+		return false
+	}
+	return true
+}
+
+// heldExchange reads the whole content before anything goes upstream, answering no 100 while it
+// waits, then sends head and content in one write without Expect and relays the final response.
+func heldExchange(g *gateway, c *client, req *request) bool {
+	var content []byte
+	if req.hasContent() {
+		if req.length > maxBuffered {
+			g.fail(c, refuse(413, "content larger than %d octets", maxBuffered))
+			return false
+		}
+		var err error
+		if content, err = readContent(c.r, req, maxBuffered); err != nil {
+			if _, refused := err.(*statusError); refused {
+				g.fail(c, err)
+			}
+			return false
+		}
+	}
+	fields := forwardable(req.fields, "Expect", "Content-Length", "Transfer-Encoding")
+	var framing []conv.Field
+	if req.chunked || req.length >= 0 {
+		framing = []conv.Field{{Name: "Content-Length", Value: strconv.Itoa(len(content))}}
+	}
+	u, err := g.dial()
+	if err != nil {
+		g.fail(c, err)
+		return false
+	}
+	if err := write(u.nc, append(upstreamHead(req, g.via, fields, framing...), content...)); err != nil {
+		g.forget(u.nc)
+		g.fail(c, err)
+		return false
+	}
+	resp, err := readFinal(c, u, req, true)
+	if err != nil {
+		g.forget(u.nc)
+		g.fail(c, err)
+		return false
+	}
+	closing := mustClose(req, resp)
+	relayErr := relayFinal(c, u, resp, req, closing)
+	g.release(u, relayErr == nil && !resp.close)
+	if relayErr != nil || closing {
+		closeStaged(c)
+		return false
+	}
+	return true
+}
+
+// readFinalKnobbed is readFinal with the 1xx knobs.
+func readFinalKnobbed(c *client, u *upstream, req *request, relay bool, k knobs, answered func()) (*response, error) {
+	for range maxInterims {
+		h, err := u.r.ReadHead(maxHead, 0)
+		if err != nil {
+			return nil, err
+		}
+		answered()
+		resp, err := parseResponse(h, req.method)
+		if err != nil {
+			return nil, err
+		}
+		if !resp.interim() {
+			return resp, nil
+		}
+		if resp.status == 101 {
+			return nil, errBadResponse
+		}
+		if k.unknown1xxFails && resp.status != 100 && resp.status != 102 && resp.status != 103 {
+			return nil, errBadResponse
+		}
+		if k.frame1xxByLength {
+			if n, err := wire.ContentLength(get(resp.fields, "Content-Length")); err == nil && n > 0 {
+				if _, err := readContent(u.r, &request{length: n}, int(n)); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if relay && (req.minor == 1 || k.interimsToHTTP10) {
+			out := downstreamHead(resp, false, false)
+			if k.raw1xx {
+				out = h.Raw
+			}
+			if err := write(c.nc, out); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return nil, errTooManyInterims
+}
+
+// hasExactMember is wire.HasMember with a case-sensitive comparison (the knob's mistake).
+func hasExactMember(values []string, token string) bool {
+	for _, m := range wire.Members(values) {
+		if m == token {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,79 @@
+package gateways
+
+// Named is an embedded intermediary the suite can put in front of its scripted origin: Start
+// runs it in front of the origin at originAddr and returns where it listens and how to stop it.
+type Named struct {
+	Name  string
+	Start func(originAddr string) (addr string, stop func(), err error)
+}
+
+// Conforming returns the reference gateways that conform, each in one of the two ways
+// requirements.md allows: the streaming one (forwards the header section at once and relays the
+// origin's 1xx) and the buffering one (answers 100 itself and buffers, §3.2 item 1). No
+// intermediary case may fail or warn either of them.
+func Conforming() []Named {
+	return []Named{
+		{Name: "gw-streaming", Start: StartStreaming},
+		{Name: "gw-buffering", Start: StartBuffering},
+	}
+}
+
+// mutant is a streaming reference gateway with one knob turned.
+func mutant(name string, k knobs) Named {
+	return Named{Name: name, Start: func(originAddr string) (string, func(), error) {
+		return startKnobbed(originAddr, "1.1 expectspec-"+name, k)
+	}}
+}
+
+// Mutants returns the mutant intermediaries: each is the streaming reference gateway broken in
+// exactly one way, named mut-gw-…, and the comment says which requirement it breaks. They are the
+// witnesses of the intermediary cases (suite/witnesses_chain_test.go).
+func Mutants() []Named {
+	return []Named{
+		// Answers 100 itself, forwards Expect, and relays none of the origin's 1xx: conforming
+		// for a gateway (requirements.md §3.2 items 1 and 2), but a forward proxy breaks
+		// IR-PROXY-FORWARD-1XX.
+		mutant("mut-gw-swallow-1xx", knobs{ownContinue: true, swallow1xx: true}),
+		// Reads the whole content before it forwards the head, and answers no 100 meanwhile: the
+		// client stalls (EXP-ORIGIN-NO-WAIT, EXP-ORIGIN-IMMEDIATE; EXP-PROXY-IMMEDIATE as a proxy).
+		mutant("mut-gw-wait-for-content", knobs{holdHead: true}),
+		// Relays the origin's 1xx to an HTTP/1.0 client (IR-NOT-TO-HTTP10).
+		mutant("mut-gw-1xx-to-http10", knobs{interimsToHTTP10: true}),
+		// Answers 417 to every 100-continue expectation, the one it could meet (S417-MEANING: a
+		// warning, no MUST is broken).
+		mutant("mut-gw-reject-continue", knobs{reject100: true}),
+		// After an early final response, keeps the client connection without reading the rest of
+		// the content, which it then reads as a request (H1-READ-OR-CLOSE, client side).
+		mutant("mut-gw-early-no-discard", knobs{noDiscard: true}),
+		// After an early final response, discards the rest of the content instead of relaying it
+		// and reuses the upstream connection with that content owed (INT-NO-FORWARD-WRONG-CL).
+		mutant("mut-gw-reuse-abandoned-upstream", knobs{reuseAbandoned: true}),
+		// Reads the 100-continue token case-sensitively: drops `Expect: 100-Continue` as unknown
+		// and answers nothing itself, so the client stalls (EXP-VALUE-CASE via
+		// EXP-ORIGIN-IMMEDIATE).
+		mutant("mut-gw-expect-case-sensitive", knobs{expectCaseSensitive: true}),
+		// Forwards Expect although Connection names it (INT-CONNECTION-HOP-BY-HOP).
+		mutant("mut-gw-keep-connection-expect", knobs{keepConnectionExpect: true}),
+		// Forwards `Expect : 100-continue` as received instead of rejecting it (H1-WS-BEFORE-COLON).
+		mutant("mut-gw-forward-ws-colon", knobs{laxWSColon: true}),
+		// Forwards an obs-folded field line as received (H1-OBS-FOLD).
+		mutant("mut-gw-forward-obs-fold", knobs{laxObsFold: true}),
+		// Forwards a NUL in a field value as received (FLD-CR-LF-NUL).
+		mutant("mut-gw-forward-nul", knobs{laxNUL: true}),
+		// Frames an upstream 1xx by its Content-Length, eating the start of the final response
+		// (IR-FRAMING-ENDS-AT-HEADERS).
+		mutant("mut-gw-1xx-by-content-length", knobs{frame1xxByLength: true}),
+		// Relays an upstream 1xx as received, whitespace before a colon included
+		// (PRX-STRIP-WS-COLON-RESPONSE: fail for a proxy, warn for a gateway).
+		mutant("mut-gw-relay-1xx-verbatim", knobs{raw1xx: true}),
+		// Cannot parse an unknown 1xx (199) from upstream and answers 502 (CLI-PARSE-1XX).
+		mutant("mut-gw-unknown-1xx-502", knobs{unknown1xxFails: true}),
+		// Sends chunked content to an origin that answered in HTTP/1.0 (CLI-NO-CHUNKED-TO-HTTP10).
+		mutant("mut-gw-chunked-to-http10", knobs{chunkedToHTTP10: true}),
+		// Turns the origin's 417 into a 502 (S417-MEANING: a warning).
+		mutant("mut-gw-417-to-502", knobs{convert417: true}),
+		// Adds Expect: 100-continue to requests with content and holds the content until the
+		// origin answers, indefinitely (CLI-NO-INDEFINITE-WAIT: a warning).
+		mutant("mut-gw-add-expect-wait", knobs{addExpectWait: true}),
+	}
+}
