@@ -131,7 +131,7 @@ type Result struct {
 // TraceEntry is one step of the conversation behind a result.
 type TraceEntry struct {
 	TMS  float64 `json:"t_ms"` // milliseconds since the case started; fractions show sub-ms timings
-	Dir  string  `json:"dir"`  // send, recv or event
+	Dir  string  `json:"dir"`  // send, recv or event; origin for what the suite's origin saw behind an intermediary
 	Data string  `json:"data"`
 }
 

@@ -19,7 +19,7 @@ func TraceText(trace []TraceEntry) string {
 	var b strings.Builder
 	const indent = "                      "
 	for _, e := range trace {
-		fmt.Fprintf(&b, "%10.3f ms  %-5s  ", e.TMS, clip(e.Dir, 5))
+		fmt.Fprintf(&b, "%10.3f ms  %-5s  ", e.TMS, clip(e.Dir, 6)) // "origin" (intermediaries) whole
 		lines := strings.SplitAfter(e.Data, "\n")
 		if n := len(lines); n > 1 && lines[n-1] == "" {
 			lines = lines[:n-1]

@@ -84,7 +84,7 @@ func resultEntry(tname string, c cases.Case, sched *scheduler, s types.SpecRepor
 	res.Requirements = o.Requirements
 	res.Fix = o.Fix
 	res.DurationMS = j.took.Milliseconds()
-	res.Trace = trace(j.tl)
+	res.Trace = mergeTrace(trace(j.tl), originTrace(j.recs))
 	return res
 }
 

@@ -64,15 +64,22 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 			fmt.Fprintf(cfg.Stdout, "target %s stops answering while %d connections wait for content: running %d case(s) at a time against it\n", t.Name, 2*capacity, capacity)
 		}
 		ps = append(ps, prepared{t: t, env: Env(t, timing), capacity: capacity})
-		fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s: baseline round trip %s\n", t.Name, t.Role, t.Address, rtt.Round(10*time.Microsecond))
+		via := ""
+		if t.Intermediary() {
+			via = " in front of the suite's origin at " + t.OriginAuthority
+		}
+		fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s%s: baseline round trip %s\n", t.Name, t.Role, t.Address, via, rtt.Round(10*time.Microsecond))
 	}
 
 	sched := newScheduler(ctx)
 	catalogue := cases.All()
 	for _, p := range ps {
 		sched.limit(p.t.Address, p.capacity)
+		if len(applicable(catalogue, p.t.Role)) == 0 {
+			fmt.Fprintf(cfg.Stdout, "no case of this version applies to role %s: nothing to run against %s\n", p.t.Role, p.t.Name)
+		}
 		for _, c := range applicable(catalogue, p.t.Role) {
-			sched.add(key(p.t.Name, c.ID), p.t.Address, p.env, c)
+			sched.addVia(key(p.t.Name, c.ID), p.t.Address, CaseEnv(p.t, p.env, c), c, p.t.Origin)
 		}
 	}
 	sched.prefetch(cfg.Concurrency, func(k string) bool {
@@ -173,6 +180,9 @@ func failureMessage(j *job) string {
 	}
 	if j.tl != nil {
 		fmt.Fprintf(&b, "  conversation:\n%s", indent(j.tl.Transcript(), "    "))
+	}
+	if side := originTranscript(j.recs); side != "" {
+		fmt.Fprintf(&b, "  at the suite's origin (times from the case's registration there, just before the suite dialled):\n%s", indent(side, "    "))
 	}
 	return b.String()
 }

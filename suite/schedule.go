@@ -8,6 +8,7 @@ import (
 
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/origin"
 )
 
 // The scheduler runs cases concurrently while Ginkgo walks the tree one entry at a time: entries
@@ -31,14 +32,18 @@ const (
 )
 
 type job struct {
-	key       string
-	addr      string
-	env       cases.Env
-	c         cases.Case
-	state     jobState
-	doneCh    chan struct{}
-	outcome   cases.Outcome
-	tl        *conv.Timeline
+	key  string
+	addr string
+	env  cases.Env
+	c    cases.Case
+	// via is the suite's scripted origin when the target is an intermediary, else nil.
+	via     *origin.Origin
+	state   jobState
+	doneCh  chan struct{}
+	outcome cases.Outcome
+	tl      *conv.Timeline
+	// recs is what the origin recorded for the case's tokens (intermediaries only).
+	recs      []conv.OriginRecord
 	took      time.Duration
 	confirmed bool
 }
@@ -91,14 +96,20 @@ func (s *scheduler) start(j *job) {
 	s.busy[j.addr]++
 }
 
-// add registers a case for a target; it does not start it.
+// add registers a case for an origin target; it does not start it.
 func (s *scheduler) add(key, addr string, env cases.Env, c cases.Case) {
+	s.addVia(key, addr, env, c, nil)
+}
+
+// addVia registers a case for a target with the suite's scripted origin o behind it (nil for an
+// origin target); it does not start it.
+func (s *scheduler) addVia(key, addr string, env cases.Env, c cases.Case, o *origin.Origin) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.jobs[key]; ok {
 		return
 	}
-	j := &job{key: key, addr: addr, env: env, c: c, doneCh: make(chan struct{})}
+	j := &job{key: key, addr: addr, env: env, c: c, via: o, doneCh: make(chan struct{})}
 	s.jobs[key] = j
 	s.queue = append(s.queue, j)
 }
@@ -163,9 +174,9 @@ func (s *scheduler) next() *job {
 
 // run plays the job's case (its state is already running) and records the outcome.
 func (s *scheduler) run(j *job) {
-	o, tl, took := s.play(j)
+	o, tl, recs, took := s.play(j)
 	s.mu.Lock()
-	j.outcome, j.tl, j.took, j.state = o, tl, took, done
+	j.outcome, j.tl, j.recs, j.took, j.state = o, tl, recs, took, done
 	s.inflight--
 	s.busy[j.addr]--
 	s.cond.Broadcast()
@@ -173,12 +184,14 @@ func (s *scheduler) run(j *job) {
 	close(j.doneCh)
 }
 
-func (s *scheduler) play(j *job) (cases.Outcome, *conv.Timeline, time.Duration) {
+// play runs the job's case: a chain case (c.Chain set) through RunChainCase, any other through
+// RunCase (with its token paths registered at the origin when the target is an intermediary).
+func (s *scheduler) play(j *job) (cases.Outcome, *conv.Timeline, []conv.OriginRecord, time.Duration) {
 	ctx, cancel := context.WithTimeout(s.ctx, caseTimeout(j.c, j.env))
 	defer cancel()
 	start := time.Now()
-	o, tl := RunCase(ctx, j.addr, j.env, j.c)
-	return o, tl, time.Since(start)
+	o, tl, recs := runCase(ctx, j.addr, j.env, j.c, j.via)
+	return o, tl, recs, time.Since(start)
 }
 
 // result returns the job's outcome: it runs the case now if no worker has started it, waits for
@@ -233,7 +246,7 @@ func (s *scheduler) confirm(j *job) {
 	}
 	s.mu.Unlock()
 
-	o, tl, took := s.play(j)
+	o, tl, recs, took := s.play(j)
 	first := j.outcome
 
 	s.mu.Lock()
@@ -242,7 +255,7 @@ func (s *scheduler) confirm(j *job) {
 		if o.Verdict != first.Verdict {
 			o.Reason += fmt.Sprintf(" (confirmed alone; the first run, with other cases running concurrently, gave %s: %s)", first.Verdict, first.Reason)
 		}
-		j.outcome, j.tl, j.took = o, tl, took
+		j.outcome, j.tl, j.recs, j.took = o, tl, recs, took
 	}
 	j.confirmed = true
 	s.paused = false

@@ -10,6 +10,8 @@ import (
 
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/origin"
+	"github.com/expectspec/expectspec/harness/origin/gateways"
 	"github.com/expectspec/expectspec/harness/reference"
 	"github.com/expectspec/expectspec/harness/target"
 )
@@ -22,6 +24,40 @@ type witness struct {
 	Mutant      string
 	Verdict     cases.Verdict
 	Requirement string
+}
+
+// A chain witness is a mutant intermediary (gateways.Mutants, by Name) that breaks exactly the
+// requirement an intermediary case checks, run in front of the suite's scripted origin. The case
+// runs against it as a gateway when the case applies to gateways, else as a forward proxy
+// (absolute-form requests); Role overrides that choice. The rows are in witnesses_chain_test.go.
+type chainWitness struct {
+	Case, Gateway string
+	Verdict       cases.Verdict
+	Requirement   string
+	Role          cases.Role // "" for the automatic choice
+}
+
+// role is the role the witness row's case runs in against its mutant.
+func (w chainWitness) role(c cases.Case) cases.Role {
+	if w.Role != "" {
+		return w.Role
+	}
+	for _, r := range c.Roles {
+		if r == cases.Gateway {
+			return cases.Gateway
+		}
+	}
+	return cases.Proxy
+}
+
+// conformingGateways are the reference gateways that no case applying to gateways may fail or
+// warn: the embedded ones of `expectspec run`.
+var conformingGateways = []struct {
+	name  string
+	start func(string) (string, func(), error)
+}{
+	{"ref-gateway-streaming", gateways.StartStreaming},
+	{"ref-gateway-buffering", gateways.StartBuffering},
 }
 
 func allWitnesses() []witness {
@@ -51,6 +87,7 @@ const witnessScale = 1
 type run struct {
 	outcome cases.Outcome
 	tl      *conv.Timeline
+	recs    []conv.OriginRecord
 }
 
 var _ = Describe("witnesses", Ordered, func() {
@@ -58,6 +95,11 @@ var _ = Describe("witnesses", Ordered, func() {
 		refs    []target.Target
 		mutants = map[string]target.Target{}
 		runs    = map[string]run{}
+	)
+
+	var (
+		gwRefs     []target.Target
+		chainTargs = map[string]target.Target{} // mutant intermediaries by target name
 	)
 
 	BeforeAll(func(ctx SpecContext) {
@@ -71,11 +113,48 @@ var _ = Describe("witnesses", Ordered, func() {
 			Expect(err).NotTo(HaveOccurred())
 			mutants[b.Name] = t
 		}
+		// The intermediaries share one scripted origin, closed after all of them.
+		o, err := origin.Start()
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(o.Close)
+		for _, g := range conformingGateways {
+			t, err := target.StartGateway(g.name, g.start, o)
+			Expect(err).NotTo(HaveOccurred())
+			gwRefs = append(gwRefs, t)
+		}
+		mutantGW := map[string]gateways.Named{}
+		for _, m := range gateways.Mutants() {
+			mutantGW[m.Name] = m
+		}
+		for _, w := range witnessesChain {
+			c, ok := cases.ByID(w.Case)
+			m, okm := mutantGW[w.Gateway]
+			if !ok || !okm {
+				continue
+			}
+			name := chainTargetName(w, c)
+			if _, started := chainTargs[name]; started {
+				continue
+			}
+			start := target.StartGateway
+			if w.role(c) == cases.Proxy {
+				start = target.StartAsProxy
+			}
+			t, err := start(name, m.Start, o)
+			Expect(err).NotTo(HaveOccurred())
+			chainTargs[name] = t
+		}
 		DeferCleanup(func() {
 			for _, t := range refs {
 				t.Stop()
 			}
 			for _, t := range mutants {
+				t.Stop()
+			}
+			for _, t := range gwRefs {
+				t.Stop()
+			}
+			for _, t := range chainTargs {
 				t.Stop()
 			}
 		})
@@ -84,7 +163,7 @@ var _ = Describe("witnesses", Ordered, func() {
 		// or warn of a conforming reference is confirmed alone (mutants are meant to fail).
 		sched := newScheduler(ctx)
 		isRef := map[string]bool{}
-		for _, t := range refs {
+		for _, t := range append(append([]target.Target(nil), refs...), gwRefs...) {
 			isRef[t.Name] = true
 		}
 		sched.needConfirm = func(j *job) bool {
@@ -93,14 +172,9 @@ var _ = Describe("witnesses", Ordered, func() {
 		}
 		var keys []string
 		addPair := func(t target.Target, c cases.Case) {
-			env := Env(t, cases.DefaultTiming(time.Millisecond, witnessScale))
-			sched.add(key(t.Name, c.ID), t.Address, env, c)
+			env := CaseEnv(t, Env(t, cases.DefaultTiming(time.Millisecond, witnessScale)), c)
+			sched.addVia(key(t.Name, c.ID), t.Address, env, c, t.Origin)
 			keys = append(keys, key(t.Name, c.ID))
-		}
-		for _, t := range refs {
-			for _, c := range cases.All() {
-				addPair(t, c)
-			}
 		}
 		for _, w := range allWitnesses() {
 			c, ok := cases.ByID(w.Case)
@@ -109,22 +183,68 @@ var _ = Describe("witnesses", Ordered, func() {
 				addPair(m, c)
 			}
 		}
-		sched.prefetch(24, func(string) bool { return true })
+		for _, w := range witnessesChain {
+			c, ok := cases.ByID(w.Case)
+			t, okt := chainTargs[chainTargetName(w, c)]
+			if ok && okt {
+				addPair(t, c)
+			}
+		}
+		// The mutants first: many of them cost a full deadline (a stall), so they start at once
+		// and the quick conforming pairs fill the gaps, rather than queueing behind them.
+		for _, t := range refs {
+			for _, c := range applicable(cases.All(), "origin") {
+				addPair(t, c)
+			}
+		}
+		for _, t := range gwRefs {
+			for _, c := range applicable(cases.All(), "gateway") {
+				addPair(t, c)
+			}
+		}
+		sched.prefetch(32, func(string) bool { return true })
 		for _, k := range keys {
 			j, err := sched.result(ctx, k)
 			Expect(err).NotTo(HaveOccurred())
-			runs[k] = run{j.outcome, j.tl}
+			runs[k] = run{j.outcome, j.tl, j.recs}
 		}
 		sched.wait()
 	}, NodeTimeout(5*time.Minute))
 
 	It("gives no conforming reference a fail, warn or error", func() {
 		for _, t := range refs {
-			for _, c := range cases.All() {
+			for _, c := range applicable(cases.All(), "origin") {
 				r := runs[key(t.Name, c.ID)]
 				Expect(r.outcome.Verdict).To(BeElementOf(cases.Pass, cases.Info, cases.NA),
 					"%s on %s: %s\n%s", c.ID, t.Name, r.outcome, transcript(r.tl))
 			}
+		}
+	})
+
+	It("gives no conforming reference gateway a fail, warn or error from any case that applies to gateways", func() {
+		for _, t := range gwRefs {
+			for _, c := range applicable(cases.All(), "gateway") {
+				r := runs[key(t.Name, c.ID)]
+				Expect(r.outcome.Verdict).To(BeElementOf(cases.Pass, cases.Info, cases.NA),
+					"%s on %s: %s\n%s%s", c.ID, t.Name, r.outcome, transcript(r.tl), originTranscript(r.recs))
+			}
+		}
+	})
+
+	It("fails (or warns) every mutant intermediary for the requirement it breaks", func() {
+		known := map[string]bool{}
+		for _, m := range gateways.Mutants() {
+			known[m.Name] = true
+		}
+		for _, w := range witnessesChain {
+			Expect(known).To(HaveKey(w.Gateway), "chain witness row names an unknown mutant intermediary")
+			c, ok := cases.ByID(w.Case)
+			Expect(ok).To(BeTrue(), "chain witness row names an unknown case %s", w.Case)
+			Expect(c.Chain).NotTo(BeNil(), "chain witness row names %s, which is not an intermediary case", w.Case)
+			r, ok := runs[key(chainTargetName(w, c), w.Case)]
+			Expect(ok).To(BeTrue())
+			Expect(r.outcome.Verdict).To(Equal(w.Verdict), "%s on %s as %s: %s\n%s%s", w.Case, w.Gateway, w.role(c), r.outcome, transcript(r.tl), originTranscript(r.recs))
+			Expect(r.outcome.Requirements).To(ContainElement(w.Requirement), "%s on %s as %s: %s", w.Case, w.Gateway, w.role(c), r.outcome)
 		}
 	})
 
@@ -143,6 +263,9 @@ var _ = Describe("witnesses", Ordered, func() {
 		for _, w := range allWitnesses() {
 			covered[w.Case] = true
 		}
+		for _, w := range witnessesChain {
+			covered[w.Case] = true
+		}
 		var missing []string
 		for _, c := range cases.All() {
 			if !covered[c.ID] {
@@ -153,6 +276,15 @@ var _ = Describe("witnesses", Ordered, func() {
 		Expect(missing).To(BeEmpty(), "cases without a mutant witness")
 	})
 })
+
+// chainTargetName names the target a chain witness row runs against: the mutant's name, with
+// "@proxy" when it is tested as a forward proxy.
+func chainTargetName(w chainWitness, c cases.Case) string {
+	if w.role(c) == cases.Proxy {
+		return w.Gateway + "@proxy"
+	}
+	return w.Gateway
+}
 
 func transcript(tl *conv.Timeline) string {
 	if tl == nil {

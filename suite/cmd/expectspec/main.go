@@ -2,6 +2,8 @@
 // writes a conformance matrix.
 //
 //	expectspec run [--target URL] [--out DIR] [flags]   run the suite (embedded defaults without --target)
+//	expectspec run --gateway URL --origin ADDR [flags]  test a gateway that forwards to the suite's origin at ADDR
+//	expectspec run --proxy URL [--origin ADDR] [flags]  test a forward proxy in front of the suite's origin
 //	expectspec cases                                    list the catalogue
 //	expectspec report [--html F] [--md F] FILE…          merge results files into a compatibility table
 //	expectspec diff OLD NEW                             list changed cells; exit 1 on a regression
@@ -33,6 +35,9 @@ const usage = `expectspec checks how HTTP servers handle Expect: 100-continue, 1
 
 Usage:
   expectspec run [--target URL] [--out DIR] [flags]   run the suite; without --target, against the embedded defaults
+  expectspec run --gateway URL --origin ADDR [flags]  test a gateway (reverse proxy) configured to forward to ADDR,
+                                                      where the suite's scripted origin listens
+  expectspec run --proxy URL [--origin ADDR] [flags]  test a forward proxy, sending it requests for the suite's origin
   expectspec cases                                    list the catalogue: id, scenario, requirements, keywords, roles
   expectspec report [--html FILE] [--md FILE] RESULTS.json…   merge results into a compatibility table
   expectspec diff OLD.json NEW.json                   list every changed cell; exit 1 on a regression
@@ -88,19 +93,22 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 func run(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var targets, focus multi
+	var targets, gws, proxies, focus multi
 	fs.Var(&targets, "target", "URL of the upload resource of an origin server (repeatable): it must accept a POST with up to 1 KiB of content and answer 2xx after reading it")
-	name := fs.String("name", "", "name of the target in the results (default: host:port of --target)")
+	fs.Var(&gws, "gateway", "URL of a gateway (reverse proxy) already configured to forward to --origin ADDR (repeatable); a path in the URL is the gateway's prefix, which it must strip before forwarding")
+	fs.Var(&proxies, "proxy", "URL of a forward proxy, like http://127.0.0.1:3128 (repeatable): the suite sends it absolute-form requests for its own origin")
+	originAddr := fs.String("origin", "", "host:port where the suite's scripted origin listens, behind --gateway (required with --gateway) or --proxy (default: a free loopback port)")
+	name := fs.String("name", "", "name of the target in the results (default: host:port of --target, --gateway or --proxy)")
 	out := fs.String("out", "out", "directory for results.json and junit.xml")
 	scale := fs.Float64("timeout-scale", 1, "multiply every wait by this factor (e.g. 3 for a slow target)")
 	labelFilter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'keyword:MUST && !scenario:T10c' (labels: role:, target:, scenario:, id:, keyword:, req:, rfc9110:SECTION)")
 	fs.Var(&focus, "focus", "run only cases whose text (target, case ID) matches this regular expression (repeatable)")
 	concurrency := fs.Int("concurrency", 8, "how many cases run at once against the targets")
-	early := fs.String("early-path", "", "path the target answers from the header section alone, e.g. one that needs credentials (default: a sibling path that does not exist)")
+	early := fs.String("early-path", "", "path the target answers from the header section alone, e.g. one that needs credentials (default: a sibling path that does not exist; --target only)")
 	upgrade := fs.String("upgrade-protocol", "h2c", "protocol token offered in the Upgrade + Expect case")
 	verbose := fs.Bool("v", false, "verbose: print every case as it finishes")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: expectspec run [--target URL] [flags]")
+		fmt.Fprintln(stderr, "Usage: expectspec run [--target URL] [--gateway URL --origin ADDR] [--proxy URL [--origin ADDR]] [flags]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -115,8 +123,14 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	if *concurrency < 1 || *concurrency > 64 {
 		return 2, fmt.Errorf("--concurrency must be between 1 and 64, got %d", *concurrency)
 	}
-	if *name != "" && len(targets) > 1 {
-		return 2, fmt.Errorf("--name names a single --target; got %d targets", len(targets))
+	if n := len(targets) + len(gws) + len(proxies); *name != "" && n > 1 {
+		return 2, fmt.Errorf("--name names a single target; got %d (--target, --gateway and --proxy together)", n)
+	}
+	if len(gws) > 0 && *originAddr == "" {
+		return 2, fmt.Errorf("--gateway needs --origin ADDR: configure the gateway to forward to an address where the suite's origin can listen (e.g. 127.0.0.1:9000) and pass the same address as --origin")
+	}
+	if *originAddr != "" && len(targets) > 0 && len(gws)+len(proxies) == 0 {
+		return 2, fmt.Errorf("--origin is where the suite's origin listens behind --gateway or --proxy; an origin named with --target needs none")
 	}
 	if *early != "" && !strings.HasPrefix(*early, "/") {
 		return 2, fmt.Errorf("--early-path must be an absolute path like /admin, got %q", *early)
@@ -140,18 +154,58 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		t.Upgrade = *upgrade
 		ts = append(ts, t)
 	}
-	if len(ts) == 0 {
-		emb, err := target.Embedded()
+	// Check every URL before anything listens.
+	for _, raw := range gws {
+		if _, err := target.ParseGateway(raw, "", nil); err != nil {
+			return 2, err
+		}
+	}
+	for _, raw := range proxies {
+		if _, err := target.ParseProxy(raw, "", nil); err != nil {
+			return 2, err
+		}
+	}
+	embedded := len(ts)+len(gws)+len(proxies) == 0
+	if embedded || len(gws)+len(proxies) > 0 {
+		o, err := target.StartOrigin(*originAddr)
 		if err != nil {
 			return 2, err
 		}
-		defer func() {
-			for _, t := range emb {
-				t.Stop()
+		defer o.Close() // after every target in front of it has stopped (deferred below)
+		for _, raw := range gws {
+			t, err := target.ParseGateway(raw, *name, o)
+			if err != nil {
+				return 2, err
 			}
-		}()
-		fmt.Fprintf(stdout, "no --target given: running against the %d embedded default targets\n", len(emb))
-		ts = emb
+			t.Upgrade = *upgrade
+			ts = append(ts, t)
+		}
+		for _, raw := range proxies {
+			t, err := target.ParseProxy(raw, *name, o)
+			if err != nil {
+				return 2, err
+			}
+			t.Upgrade = *upgrade
+			ts = append(ts, t)
+		}
+		if len(proxies) > 0 && *originAddr == "" {
+			fmt.Fprintf(stdout, "the suite's origin listens on %s (the forward proxy must be able to reach it)\n", target.OriginAuthority(o))
+		}
+		if embedded {
+			emb, err := target.Embedded()
+			if err != nil {
+				return 2, err
+			}
+			defer stopAll(emb)
+			gwTargets, err := target.EmbeddedGateways(o)
+			if err != nil {
+				return 2, err
+			}
+			defer stopAll(gwTargets)
+			fmt.Fprintf(stdout, "no --target given: running against the %d embedded default targets (%d origins; %d gateways in front of the suite's origin at %s)\n",
+				len(emb)+len(gwTargets), len(emb), len(gwTargets), target.OriginAuthority(o))
+			ts = append(emb, gwTargets...)
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -161,6 +215,14 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		Concurrency: *concurrency, Version: version, Args: append([]string{"run"}, args...),
 		Stdout: stdout, Verbose: *verbose,
 	})
+}
+
+func stopAll(ts []target.Target) {
+	for _, t := range ts {
+		if t.Stop != nil {
+			t.Stop()
+		}
+	}
 }
 
 // checkWritable fails early, before any case runs, when the results cannot be written.
