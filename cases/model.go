@@ -97,17 +97,20 @@ type Env struct {
 	Token           string
 	Proxy           bool
 	OriginAuthority string
+	// Prefix is a gateway's path prefix ("/api"): the gateway strips it before forwarding, so
+	// request-targets sent to the gateway carry it.
+	Prefix string
 }
 
 // Target returns the request-target for a resource of this case's token at the suite's origin:
-// "/__expectspec/<token>/<resource>" through a gateway, "http://<origin>/__expectspec/…" through
-// a forward proxy.
+// "<prefix>/__expectspec/<token>/<resource>" through a gateway, "http://<origin>/__expectspec/…"
+// through a forward proxy.
 func (e Env) Target(resource string) string {
 	p := conv.OriginPath(e.Token, resource)
 	if e.Proxy {
 		return "http://" + e.OriginAuthority + p
 	}
-	return p
+	return e.Prefix + p
 }
 
 // Case is one entry of the catalogue.

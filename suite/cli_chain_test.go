@@ -102,6 +102,19 @@ var _ = Describe("the expectspec command against intermediaries", Ordered, func(
 			Expect(f.Results[0].Trace).To(ContainElement(And(HaveField("Dir", "send"), HaveField("Data", HavePrefix("POST /api/__expectspec/")))))
 		})
 
+		It("runs the intermediary cases behind the prefix too", func() {
+			originAddr := freeAddr()
+			gw := startPrefixed(originAddr, true)
+			out := GinkgoT().TempDir()
+			code, stdout, stderr := runCLI("run", "--out", out, "--gateway", "http://"+gw+"/api/", "--origin", originAddr, "--focus", "gateway/immediate-100-backend-continues$")
+			Expect(code).To(Equal(0), stdout+stderr)
+			f, err := results.Read(filepath.Join(out, "results.json"))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(f.Results).To(HaveLen(1))
+			Expect(f.Results[0].Verdict).To(BeElementOf(results.Pass, results.Info), f.Results[0].Reason)
+			Expect(f.Results[0].Trace).To(ContainElement(And(HaveField("Dir", "send"), HaveField("Data", HavePrefix("POST /api/__expectspec/")))))
+		})
+
 		It("says in one line that a gateway which keeps its prefix must strip it", func() {
 			originAddr := freeAddr()
 			gw := startPrefixed(originAddr, false)
