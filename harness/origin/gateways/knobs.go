@@ -15,7 +15,7 @@ import (
 
 // This file is the streaming reference gateway with knobs: each knob departs from it in one way,
 // and mutants.go turns each into a mutant intermediary that breaks one requirement. The zero
-// knobs behave as StartStreaming does; streaming.go itself stays as it is.
+// knobs is the streaming gateway (StartStreaming uses it with no knob set).
 
 // knobs are the departures from the streaming reference gateway.
 type knobs struct {
@@ -211,7 +211,7 @@ func (c *gatedConn) Write(b []byte) (int, error) {
 // expectationFailed is what reject100 answers.
 const expectationFailed = "HTTP/1.1 417 Expectation Failed\r\nContent-Type: text/plain\r\nContent-Length: 19\r\nConnection: close\r\n\r\nExpectation Failed\n"
 
-// knobExchange is streamExchange with knobs; with zero knobs it does what streamExchange does.
+// knobExchange is the streaming gateway's exchange; each knob breaks one requirement.
 func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 	if req.chunked && g.upstream10.Load() && !k.chunkedToHTTP10 {
 		g.fail(c, refuse(411, "the origin speaks HTTP/1.0: send Content-Length"))
