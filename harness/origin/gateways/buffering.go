@@ -22,13 +22,20 @@ func StartBuffering(originAddr string) (addr string, stop func(), err error) {
 }
 
 func bufferExchange(g *gateway, c *client, req *request) bool {
+	return buffered(g, c, req, true, false)
+}
+
+// buffered reads the whole content before anything goes upstream (answering the client's
+// expectation with its own 100 when own100), then sends the head and the content in one write
+// without Expect and relays the final response (and the origin's 1xx when relay1xx).
+func buffered(g *gateway, c *client, req *request, own100, relay1xx bool) bool {
 	var content []byte
 	if req.hasContent() {
 		if req.length > maxBuffered {
 			g.fail(c, refuse(413, "content larger than %d octets", maxBuffered))
 			return false
 		}
-		if req.expectContinue {
+		if own100 && req.expectContinue {
 			if write(c.nc, []byte(conv.Continue100)) != nil {
 				return false
 			}
@@ -56,7 +63,7 @@ func bufferExchange(g *gateway, c *client, req *request) bool {
 		g.fail(c, err)
 		return false
 	}
-	resp, err := readFinal(c, u, req, false)
+	resp, err := readFinal(c, u, req, relay1xx)
 	if err != nil {
 		g.forget(u.nc)
 		g.fail(c, err)

@@ -93,61 +93,7 @@ func startKnobbed(originAddr, via string, k knobs) (string, func(), error) {
 	if !k.laxWSColon && !k.laxObsFold && !k.laxNUL {
 		return start(originAddr, via, exchange)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	g := &gateway{upstream: originAddr, via: via, exchange: exchange, ln: ln,
-		done: make(chan struct{}), live: map[net.Conn]struct{}{}}
-	g.wg.Add(1)
-	go g.acceptLax(k)
-	return ln.Addr().String(), g.stop, nil
-}
-
-// acceptLax is accept with a request parser that lets the lax knobs' malformations through.
-func (g *gateway) acceptLax(k knobs) {
-	defer g.wg.Done()
-	for {
-		nc, err := g.ln.Accept()
-		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				time.Sleep(5 * time.Millisecond)
-				continue
-			}
-			return
-		}
-		if !g.track(nc) {
-			_ = nc.Close()
-			return
-		}
-		g.wg.Add(1)
-		go g.serveLax(&client{nc: nc, r: wire.NewReader(nc, idleTimeout)}, k)
-	}
-}
-
-// serveLax is serve with parseLax.
-func (g *gateway) serveLax(c *client, k knobs) {
-	defer g.wg.Done()
-	defer g.forget(c.nc)
-	for {
-		h, err := c.r.ReadHead(maxHead, 4)
-		if errors.Is(err, wire.ErrTooLarge) {
-			g.fail(c, refuse(431, "request head too large"))
-			return
-		}
-		if err != nil {
-			return
-		}
-		req, err := parseLax(h, k)
-		if err != nil {
-			g.fail(c, err)
-			return
-		}
-		if !g.exchange(g, c, req) {
-			return
-		}
-	}
+	return startParsing(originAddr, via, exchange, func(h *wire.Head) (*request, error) { return parseLax(h, k) })
 }
 
 // parseLax parses a repaired copy of the head strictly, then puts back, for forwarding, the
@@ -381,52 +327,9 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 }
 
 // heldExchange reads the whole content before anything goes upstream, answering no 100 while it
-// waits, then sends head and content in one write without Expect and relays the final response.
-func heldExchange(g *gateway, c *client, req *request) bool {
-	var content []byte
-	if req.hasContent() {
-		if req.length > maxBuffered {
-			g.fail(c, refuse(413, "content larger than %d octets", maxBuffered))
-			return false
-		}
-		var err error
-		if content, err = readContent(c.r, req, maxBuffered); err != nil {
-			if _, refused := err.(*statusError); refused {
-				g.fail(c, err)
-			}
-			return false
-		}
-	}
-	fields := forwardable(req.fields, "Expect", "Content-Length", "Transfer-Encoding")
-	var framing []conv.Field
-	if req.chunked || req.length >= 0 {
-		framing = []conv.Field{{Name: "Content-Length", Value: strconv.Itoa(len(content))}}
-	}
-	u, err := g.dial()
-	if err != nil {
-		g.fail(c, err)
-		return false
-	}
-	if err := write(u.nc, append(upstreamHead(req, g.via, fields, framing...), content...)); err != nil {
-		g.forget(u.nc)
-		g.fail(c, err)
-		return false
-	}
-	resp, err := readFinal(c, u, req, true)
-	if err != nil {
-		g.forget(u.nc)
-		g.fail(c, err)
-		return false
-	}
-	closing := mustClose(req, resp)
-	relayErr := relayFinal(c, u, resp, req, closing)
-	g.release(u, relayErr == nil && !resp.close)
-	if relayErr != nil || closing {
-		closeStaged(c)
-		return false
-	}
-	return true
-}
+// waits (the client stalls), then sends head and content in one write without Expect and relays
+// the final response: the buffering gateway without its own 100.
+func heldExchange(g *gateway, c *client, req *request) bool { return buffered(g, c, req, false, true) }
 
 // readFinalKnobbed is readFinal with the 1xx knobs.
 func readFinalKnobbed(c *client, u *upstream, req *request, relay bool, k knobs, answered func()) (*response, error) {

@@ -45,6 +45,8 @@ type gateway struct {
 	upstream string
 	via      string
 	exchange func(g *gateway, c *client, req *request) (keep bool)
+	// parse turns a request head into a request: parseRequest, or a mutant's lax parser.
+	parse func(*wire.Head) (*request, error)
 
 	ln   net.Listener
 	done chan struct{}
@@ -76,11 +78,16 @@ type upstream struct {
 
 // start listens on a loopback port and serves until the returned stop is called.
 func start(originAddr, via string, exchange func(*gateway, *client, *request) bool) (string, func(), error) {
+	return startParsing(originAddr, via, exchange, parseRequest)
+}
+
+// startParsing is start with a request parser of the caller's (the mutants' lax ones).
+func startParsing(originAddr, via string, exchange func(*gateway, *client, *request) bool, parse func(*wire.Head) (*request, error)) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("gateway %s: %w", via, err)
 	}
-	g := &gateway{upstream: originAddr, via: via, exchange: exchange, ln: ln,
+	g := &gateway{upstream: originAddr, via: via, exchange: exchange, parse: parse, ln: ln,
 		done: make(chan struct{}), live: map[net.Conn]struct{}{}}
 	g.wg.Add(1)
 	go g.accept()
@@ -155,7 +162,7 @@ func (g *gateway) serve(c *client) {
 		if err != nil {
 			return
 		}
-		req, err := parseRequest(h)
+		req, err := g.parse(h)
 		if err != nil {
 			g.fail(c, err)
 			return
