@@ -2,7 +2,6 @@ package suite
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -152,10 +151,11 @@ func writeOutputs(cfg Config, f *results.File) error {
 		return err
 	}
 	if len(f.Targets) > 1 {
-		for name, write := range map[string]func(io.Writer, *results.File) error{"matrix.md": results.Markdown, "matrix.html": results.HTML} {
-			if err := writeFile(filepath.Join(cfg.Out, name), func(w io.Writer) error { return write(w, f) }); err != nil {
-				return err
-			}
+		if err := results.WriteMarkdown(filepath.Join(cfg.Out, "matrix.md"), f); err != nil {
+			return err
+		}
+		if err := results.WriteHTML(filepath.Join(cfg.Out, "matrix.html"), f); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -176,21 +176,4 @@ func printSummary(cfg Config, f *results.File) {
 		names = append(names, "matrix.md", "matrix.html")
 	}
 	fmt.Fprintf(w, "\nwrote %s in %s\n", strings.Join(names, ", "), cfg.Out)
-}
-
-// writeFile writes through a temporary file and a rename, so a reader never sees half a table.
-func writeFile(path string, fn func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := fn(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

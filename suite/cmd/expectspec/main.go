@@ -288,29 +288,17 @@ func report(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *htmlOut != "" {
-		if err := writeWith(*htmlOut, func(w io.Writer) error { return results.HTML(w, merged) }); err != nil {
+		if err := results.WriteHTML(*htmlOut, merged); err != nil {
 			return err
 		}
 	}
 	if *mdOut != "" {
-		return writeWith(*mdOut, func(w io.Writer) error { return results.Markdown(w, merged) })
+		return results.WriteMarkdown(*mdOut, merged)
 	}
 	if *htmlOut == "" && *jsonOut == "" {
 		return results.Markdown(stdout, merged)
 	}
 	return nil
-}
-
-func writeWith(path string, fn func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := fn(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 func diff(args []string, stdout, stderr io.Writer) (int, error) {
