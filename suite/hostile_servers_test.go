@@ -37,14 +37,11 @@ type hostileBehaviour func(h *hostileServer, c *net.TCPConn)
 
 // hostileSpec names a behaviour. Flood says it writes as fast as the peer reads (or paces many
 // small writes), so it runs alone among the floods and the heap is watched while it runs.
-// Pending, when set, says which proposed patch the target waits for: until it is applied the
-// target is not run and its entry is pending (see hostile_test.go).
 type hostileSpec struct {
-	Name    string
-	What    string
-	Flood   bool
-	Pending string
-	Serve   hostileBehaviour
+	Name  string
+	What  string
+	Flood bool
+	Serve hostileBehaviour
 }
 
 func startHostile(spec hostileSpec) (*hostileServer, error) {
@@ -358,7 +355,6 @@ var hostileSpecs = []hostileSpec{
 		// Every read returns about MaxRecord (4 KiB) octets, each copied into its event, so a
 		// conversation keeps up to MaxRecv (8 MiB) of copies and a catalogue run ~400 MiB.
 		Name: "paced-segments", What: "answers 200 with a close-delimited binary body written 4 KiB per segment, every 200 µs", Flood: true,
-		Pending: pendingDriverRecordBudget,
 		Serve: func(h *hostileServer, c *net.TCPConn) {
 			paced(h, c, repeat("\xff", 4<<10), 200*time.Microsecond)
 		},
@@ -367,7 +363,6 @@ var hostileSpecs = []hostileSpec{
 		// The checks before a run read a status line with no bound but their 5 s deadline: at
 		// loopback speed, gigabytes (target.Probe reached 1.9 GiB of heap in a fraction of a second).
 		Name: "endless-status-line-fast", What: "sends a status line that never ends, as fast as the client reads", Flood: true,
-		Pending: pendingStatusLineBound,
 		Serve: func(h *hostileServer, c *net.TCPConn) {
 			flood(h, c, []byte("HTTP/1.1 200 "), repeat("A", 64<<10), 0)
 		},

@@ -51,40 +51,6 @@ const (
 // case is confirmed alone and costs its full waits, one after the other.
 var hostileConfirming = map[string]int{"garbage": 0, "reset-mid-response": 0, "silent": 4, "trickle": 4}
 
-// Specs that wait for a patch proposed with them. Until the patch is applied they fail, so they
-// are pending (and their targets are not run); set the constant to true when applying it.
-const (
-	// pendingDriverRecordBudget: harness/driver keeps at most MaxRecvRecord (64 KiB) of received
-	// octets per conversation in events' Data. Without it a peer that paces 4 KiB segments makes
-	// one catalogue run hold ~400 MiB of copies (and results.json ~1.9 GiB of trace).
-	pendingDriverRecordBudget = "driver: a per-conversation budget for recorded octets (MaxRecvRecord)"
-	driverRecordBudgetApplied = true
-	// pendingTruncationJudges: cases/observe.go and cases/syntax.go stop describing a response cut
-	// short by a close ("truncated message: …") as octets that are not a status line (a false
-	// fail of IR-NO-CONTENT after a 100) or not HTTP/1.x (a false fail of the rule judged).
-	pendingTruncationJudges = "cases: a truncated response is a close, not octets that are not HTTP"
-	truncationJudgesApplied = true
-	// pendingStatusLineBound: harness/target reads at most 4 KiB of a status line in Probe,
-	// CheckContract and Capacity. Without it a peer that never sends a LF makes each of them
-	// buffer everything it sends until their deadline: gigabytes on loopback.
-	pendingStatusLineBound = "target: a bound on the status line the checks before a run read"
-	statusLineBoundApplied = true
-)
-
-func applied(patch string) bool {
-	switch patch {
-	case "":
-		return true
-	case pendingDriverRecordBudget:
-		return driverRecordBudgetApplied
-	case pendingTruncationJudges:
-		return truncationJudgesApplied
-	case pendingStatusLineBound:
-		return statusLineBoundApplied
-	}
-	return false
-}
-
 // hostileCase is one case's run against one hostile server. Its timeline is checked when the run
 // ends and then dropped, so the heap of one run is not carried into the next.
 type hostileCase struct {
@@ -504,9 +470,6 @@ var _ = Describe("hostile targets", Label("hostile"), Ordered, ContinueOnFailure
 		})
 		var specs []hostileSpec
 		for _, spec := range hostileSpecs {
-			if !applied(spec.Pending) {
-				continue
-			}
 			srv, err := startHostile(spec)
 			Expect(err).NotTo(HaveOccurred())
 			servers[spec.Name] = srv
@@ -610,7 +573,6 @@ var _ = Describe("hostile targets", Label("hostile"), Ordered, ContinueOnFailure
 		for _, spec := range hostileSpecs {
 			r := runs[spec.Name]
 			if r == nil {
-				GinkgoWriter.Printf("%-26s pending: %s\n", spec.Name, spec.Pending)
 				continue
 			}
 			sl := r.slowest()
@@ -645,11 +607,7 @@ var _ = Describe("hostile targets", Label("hostile"), Ordered, ContinueOnFailure
 
 	var rows []TableEntry
 	for _, spec := range hostileSpecs {
-		args := []any{spec.Name}
-		if !applied(spec.Pending) {
-			args = append(args, Pending)
-		}
-		rows = append(rows, Entry(spec.Name+": "+spec.What, args...))
+		rows = append(rows, Entry(spec.Name+": "+spec.What, spec.Name))
 	}
 	DescribeTable("every case ends in a verdict, in time, within bounded memory", func(name string) {
 		r := runs[name]
@@ -700,7 +658,7 @@ var _ = Describe("hostile targets", Label("hostile"), Ordered, ContinueOnFailure
 			"peak heap in use %s", mib(sampler.peak(heapWindow{})))
 	})
 
-	judgeArgs := []any{func() {
+	It("never describes a response cut short by a close as octets that are not HTTP", func() {
 		var misread []string
 		for _, spec := range hostileSpecs {
 			if r := runs[spec.Name]; r != nil {
@@ -710,11 +668,7 @@ var _ = Describe("hostile targets", Label("hostile"), Ordered, ContinueOnFailure
 			}
 		}
 		Expect(misread).To(BeEmpty())
-	}}
-	if !truncationJudgesApplied {
-		judgeArgs = append([]any{Pending}, judgeArgs...)
-	}
-	It("never describes a response cut short by a close as octets that are not HTTP", judgeArgs...)
+	})
 
 	It("leaves no goroutine behind once the servers stop", func() {
 		Expect(leaked).To(BeEmpty(), "goroutines of the hostile run still running:\n%s", strings.Join(leaked, "\n\n"))
