@@ -298,12 +298,15 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 		gated.drop.Store(true) // the rest of the content is read and not relayed
 	}
 	closing := mustClose(req, resp) || !bodyDone && resp.close
-	relayErr := relayFinal(c, u, resp, req, closing)
-	if !bodyDone && k.noDiscard && !closing && relayErr == nil {
+	if !bodyDone && k.noDiscard && !closing {
+		// Stop reading the content before the client learns of the early response: a client
+		// that sends the rest at once must not see it read as content by chance.
 		stopBody()
+		relayErr := relayFinal(c, u, resp, req, false)
 		g.forget(u.nc)
-		return true // the rest of the content is read as the next request
+		return relayErr == nil // the rest of the content is read as the next request
 	}
+	relayErr := relayFinal(c, u, resp, req, closing)
 	if !bodyDone {
 		if closing || relayErr != nil {
 			bodyErr = stopBody()
