@@ -82,6 +82,8 @@ type Suite struct {
 	Started    time.Time `json:"started"` // RFC 3339
 	DurationMS int64     `json:"duration_ms"`
 	Args       []string  `json:"args,omitempty"` // the command line, when known
+	// Interrupted is set when the run was stopped (SIGINT, SIGTERM) before every case finished.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Target is one implementation under test. Name is unique within a file.
@@ -126,6 +128,13 @@ type Result struct {
 	Fix          string       `json:"fix,omitempty"` // what to change, for fail and warn
 	DurationMS   int64        `json:"duration_ms"`
 	Trace        []TraceEntry `json:"trace"`
+	// Runs is the verdict of every run, in order, when the case ran more than once (run
+	// --repeat N). Flaky is set when they differ; Verdict is then the worst of them.
+	Runs  []Verdict `json:"runs,omitempty"`
+	Flaky bool      `json:"flaky,omitempty"`
+	// NotRun is set when the run ended (interrupted) before the case finished; Verdict is then
+	// error and the reason says why.
+	NotRun bool `json:"not_run,omitempty"`
 }
 
 // TraceEntry is one step of the conversation behind a result.

@@ -66,6 +66,10 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		err = report(args[1:], stdout, stderr)
 	case "diff":
 		code, err = diff(args[1:], stdout, stderr)
+	case "matrix":
+		code, err = matrix(args[1:], stdout, stderr)
+	case "serve":
+		code, err = serve(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 	case "version", "--version":
@@ -107,6 +111,8 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	early := fs.String("early-path", "", "path the target answers from the header section alone, e.g. one that needs credentials (default: a sibling path that does not exist; --target only)")
 	upgrade := fs.String("upgrade-protocol", "h2c", "protocol token offered in the Upgrade + Expect case")
 	verbose := fs.Bool("v", false, "verbose: print every case as it finishes")
+	software := fs.String("software", "", "what the target is, for the results (e.g. nginx); --target, --gateway or --proxy, one of them")
+	softwareVersion := fs.String("software-version", "", "the target's version, for the results (e.g. 1.22.1)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: expectspec run [--target URL] [--gateway URL --origin ADDR] [--proxy URL [--origin ADDR]] [flags]")
 		fs.PrintDefaults()
@@ -131,6 +137,9 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if *originAddr != "" && len(targets) > 0 && len(gws)+len(proxies) == 0 {
 		return 2, fmt.Errorf("--origin is where the suite's origin listens behind --gateway or --proxy; an origin named with --target needs none")
+	}
+	if (*software != "" || *softwareVersion != "") && len(targets)+len(gws)+len(proxies) != 1 {
+		return 2, fmt.Errorf("--software and --software-version describe a single target; give exactly one --target, --gateway or --proxy")
 	}
 	if *early != "" && !strings.HasPrefix(*early, "/") {
 		return 2, fmt.Errorf("--early-path must be an absolute path like /admin, got %q", *early)
@@ -205,6 +214,15 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stdout, "no --target given: running against the %d embedded default targets (%d origins; %d gateways in front of the suite's origin at %s)\n",
 				len(emb)+len(gwTargets), len(emb), len(gwTargets), target.OriginAuthority(o))
 			ts = append(emb, gwTargets...)
+		}
+	}
+
+	for i := range ts {
+		if *software != "" {
+			ts[i].Software = *software
+		}
+		if *softwareVersion != "" {
+			ts[i].Version = *softwareVersion
 		}
 	}
 
