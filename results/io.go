@@ -281,6 +281,11 @@ func (f *File) validate() error {
 		if !r.Verdict.Valid() {
 			return fmt.Errorf("%s has verdict %q; want one of pass, fail, warn, info, na, error", where, clip(string(r.Verdict), 80))
 		}
+		for _, v := range r.Runs {
+			if !v.Valid() {
+				return fmt.Errorf("%s has a run with verdict %q; want one of pass, fail, warn, info, na, error", where, clip(string(v), 80))
+			}
+		}
 		k := cellKey{r.Target, r.Case}
 		if seen[k] {
 			return fmt.Errorf("%s is the second result for that target and case", where)

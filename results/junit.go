@@ -47,6 +47,11 @@ func EncodeJUnit(f *File) ([]byte, error) {
 //	info   passed, <system-out> "info: reason"
 //	pass   passed, <system-out> "pass: reason"
 //
+// A flaky cell (run --repeat, runs that disagreed) is mapped by its worst verdict, and its reason
+// begins "flaky: pass×19, fail×1 — "; a flaky fail or error has type="flaky". A case an
+// interrupted run did not finish is an <error type="not_run">. A repeated cell carries the
+// verdict of every run in the property "runs" ("pass pass fail …").
+//
 // tests, failures, errors and skipped are counted per suite; disabled is 0. The <testsuites>
 // element carries the totals of tests, failures and errors (its schema has no skipped).
 // Text that XML cannot carry (control characters) is replaced by the encoder with U+FFFD.
@@ -98,9 +103,17 @@ func JUnit(f *File) reporters.JUnitTestSuites {
 			switch r.Verdict {
 			case Fail:
 				tc.Failure = &reporters.JUnitFailure{Message: oneLine(r.Reason, 500), Type: "fail", Description: details(r, true)}
+				if r.Flaky {
+					tc.Failure.Type = "flaky"
+				}
 				s.Failures++
 			case Error:
 				tc.Error = &reporters.JUnitError{Message: oneLine(r.Reason, 500), Type: "error", Description: details(r, true)}
+				if r.NotRun {
+					tc.Error.Type = "not_run"
+				} else if r.Flaky {
+					tc.Error.Type = "flaky"
+				}
 				s.Errors++
 			case NA:
 				tc.Skipped = &reporters.JUnitSkipped{Message: oneLine(r.Reason, 500)}
@@ -108,10 +121,15 @@ func JUnit(f *File) reporters.JUnitTestSuites {
 			default:
 				tc.SystemOut = string(r.Verdict) + ": " + details(r, false)
 			}
+			var props []reporters.JUnitProperty
 			if len(r.Requirements) > 0 {
-				tc.Properties = &reporters.JUnitProperties{Properties: []reporters.JUnitProperty{
-					{Name: "requirements", Value: strings.Join(r.Requirements, " ")},
-				}}
+				props = append(props, reporters.JUnitProperty{Name: "requirements", Value: strings.Join(r.Requirements, " ")})
+			}
+			if len(r.Runs) > 0 {
+				props = append(props, reporters.JUnitProperty{Name: "runs", Value: joinVerdicts(r.Runs)})
+			}
+			if len(props) > 0 {
+				tc.Properties = &reporters.JUnitProperties{Properties: props}
 			}
 			s.TestCases = append(s.TestCases, tc)
 		}
@@ -127,4 +145,12 @@ func JUnit(f *File) reporters.JUnitTestSuites {
 
 func sortByCase(rs []Result, order map[string]int) {
 	slices.SortStableFunc(rs, func(a, b Result) int { return order[a.Case] - order[b.Case] })
+}
+
+func joinVerdicts(vs []Verdict) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = string(v)
+	}
+	return strings.Join(parts, " ")
 }

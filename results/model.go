@@ -67,6 +67,62 @@ func (v Verdict) rank() int {
 	return 6
 }
 
+// Worst is the verdict of vs that most needs a reader's attention (fail, error, warn, info, na,
+// pass, in that order); "" for none. A cell run several times (run --repeat) takes the worst.
+func Worst(vs ...Verdict) Verdict {
+	var w Verdict
+	for _, v := range vs {
+		if w == "" || v.rank() < w.rank() {
+			w = v
+		}
+	}
+	return w
+}
+
+// Flaky reports whether runs holds more than one verdict.
+func Flaky(runs []Verdict) bool {
+	for _, v := range runs {
+		if v != runs[0] {
+			return true
+		}
+	}
+	return false
+}
+
+// RunCounts is how often each verdict occurs in runs, in the order of Verdicts:
+// "pass×19, fail×1".
+func RunCounts(runs []Verdict) string {
+	var c Counts
+	for _, v := range runs {
+		c.Add(v)
+	}
+	var parts []string
+	for _, v := range Verdicts {
+		if n := c.Get(v); n > 0 {
+			parts = append(parts, fmt.Sprintf("%s×%d", v, n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// FlakyReason is the reason of a flaky cell: "flaky: pass×19, fail×1 — " and the worst run's
+// reason.
+func FlakyReason(runs []Verdict, worstReason string) string {
+	return "flaky: " + RunCounts(runs) + " — " + worstReason
+}
+
+// CellLabel is the short text a table prints for r: its verdict's Label, "FLAKY pass×19 fail×1"
+// for a flaky cell, "NOT RUN" for a case an interrupted run did not finish.
+func (r Result) CellLabel() string {
+	switch {
+	case r.NotRun:
+		return "NOT RUN"
+	case r.Flaky:
+		return "FLAKY " + strings.ReplaceAll(RunCounts(r.Runs), ", ", " ")
+	}
+	return r.Verdict.Label()
+}
+
 // File is one results.json: one run, or several merged.
 type File struct {
 	Schema  string   `json:"schema"`

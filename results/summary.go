@@ -17,6 +17,8 @@ const summaryWidth = 160
 //	  FAIL  origin/immediate-100  [EXP-ORIGIN-IMMEDIATE] no 100 within 1.2 s of the head
 //	         fix: send 100 Continue as soon as the request head is accepted
 //
+// A cell whose repeated runs disagreed (run --repeat) is listed as FLAKY, whatever its worst
+// verdict; the cases an interrupted run did not finish are counted on one NOT RUN line.
 // Reasons are cut to one line of about 160 characters. Info results are only counted unless
 // withInfo is set: they are the choices the RFC leaves open, not something to act on. Write
 // errors are ignored (it is console output).
@@ -36,12 +38,24 @@ func Summary(w io.Writer, f *File, withInfo bool) {
 			fmt.Fprintf(bw, "%s: no results\n", visible(t.Name))
 			continue
 		}
-		fmt.Fprintf(bw, "%s: %s\n", visible(t.Name), c)
+		fmt.Fprintf(bw, "%s: %s%s\n", visible(t.Name), c, extraCounts(f, t.Name))
+		notRun := 0
+		notRunReason := ""
 		for _, r := range nonPass(f, t.Name) {
-			if r.Verdict == Info && !withInfo {
+			if r.NotRun {
+				// one line for all of them: an early interrupt leaves most of the catalogue
+				notRun++
+				notRunReason = r.Reason
 				continue
 			}
-			line := fmt.Sprintf("  %-5s  %s  ", r.Verdict.Label(), visible(r.Case))
+			if r.Verdict == Info && !withInfo && !r.Flaky {
+				continue
+			}
+			label := r.Verdict.Label()
+			if r.Flaky {
+				label = "FLAKY"
+			}
+			line := fmt.Sprintf("  %-5s  %s  ", label, visible(r.Case))
 			if len(r.Requirements) > 0 {
 				line += "[" + visible(strings.Join(r.Requirements, " ")) + "] "
 			}
@@ -49,6 +63,9 @@ func Summary(w io.Writer, f *File, withInfo bool) {
 			if r.Fix != "" && (r.Verdict == Fail || r.Verdict == Warn) {
 				bw.WriteString("         fix: " + oneLine(r.Fix, summaryWidth) + "\n")
 			}
+		}
+		if notRun > 0 {
+			fmt.Fprintf(bw, "  NOT RUN  %d case(s): %s\n", notRun, oneLine(notRunReason, summaryWidth))
 		}
 	}
 	if len(f.Targets) > 1 {
@@ -58,4 +75,28 @@ func Summary(w io.Writer, f *File, withInfo bool) {
 		}
 		fmt.Fprintf(bw, "\nall targets: %s\n", all)
 	}
+}
+
+// extraCounts is ", 2 flaky, 40 not run" for a target's results, or "" when there are none.
+func extraCounts(f *File, target string) string {
+	flaky, notRun := 0, 0
+	for _, r := range f.Results {
+		if r.Target != target {
+			continue
+		}
+		if r.Flaky {
+			flaky++
+		}
+		if r.NotRun {
+			notRun++
+		}
+	}
+	s := ""
+	if flaky > 0 {
+		s += fmt.Sprintf(", %d flaky", flaky)
+	}
+	if notRun > 0 {
+		s += fmt.Sprintf(", %d not run", notRun)
+	}
+	return s
 }
