@@ -24,6 +24,7 @@ var witnessesChain = []chainWitness{
 	{Case: "gateway/early-final-upstream-in-step", Gateway: "mut-gw-reuse-abandoned-upstream", Verdict: cases.Fail, Requirement: "INT-NO-FORWARD-WRONG-CL"},
 	{Case: "gateway/early-final-upstream-in-step", Gateway: "mut-gw-early-no-discard", Verdict: cases.Fail, Requirement: "H1-READ-OR-CLOSE"},
 	{Case: "gateway/early-final-upstream-in-step", Gateway: "mut-gw-reuse-abandoned-upstream", Verdict: cases.Fail, Requirement: "INT-NO-FORWARD-WRONG-CL", Role: cases.Proxy},
+	{Case: "gateway/early-final-upstream-in-step", Gateway: "mut-gw-close-then-serve", Verdict: cases.Fail, Requirement: "H1-CLOSE-THEN-NO-MORE"},
 
 	// T20: the header section forwarded before the content (forward proxies).
 	{Case: "proxy/head-forwarded-before-content", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-PROXY-IMMEDIATE"},
@@ -42,12 +43,15 @@ var witnessesChain = []chainWitness{
 	// T23: an HTTP/1.0 client.
 	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-1xx-to-http10", Verdict: cases.Fail, Requirement: "IR-NOT-TO-HTTP10"},
 	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-1xx-to-http10", Verdict: cases.Fail, Requirement: "IR-NOT-TO-HTTP10", Role: cases.Proxy},
+	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-keep-http10-client", Verdict: cases.Fail, Requirement: "PRX-NO-PERSIST-HTTP10-CLIENT", Role: cases.Proxy},
+	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-417-to-http10-expect", Verdict: cases.Fail, Requirement: "EXP-HTTP10-IGNORE"},
 
 	// T24: an HTTP/1.0 next hop.
 	{Case: "chain/http10-next-hop-no-chunked", Gateway: "mut-gw-chunked-to-http10", Verdict: cases.Fail, Requirement: "CLI-NO-CHUNKED-TO-HTTP10"},
 
 	// T25: 417 from upstream.
 	{Case: "chain/upstream-417-relayed", Gateway: "mut-gw-417-to-502", Verdict: cases.Warn, Requirement: "S417-MEANING"},
+	{Case: "chain/upstream-417-relayed", Gateway: "mut-gw-retry-after-417", Verdict: cases.Warn, Requirement: "PRX-NO-AUTO-RETRY", Role: cases.Proxy},
 
 	// T26: Connection: Expect.
 	{Case: "chain/connection-named-expect-removed", Gateway: "mut-gw-keep-connection-expect", Verdict: cases.Fail, Requirement: "INT-CONNECTION-HOP-BY-HOP"},

@@ -62,7 +62,28 @@ type knobs struct {
 	// addExpectWait: add `Expect: 100-continue` to an HTTP/1.1 request with content that has
 	// none, and hold the content until the origin answers, however long that takes.
 	addExpectWait bool
+	// keepHTTP10: keep an HTTP/1.0 client's connection when it asks for keep-alive (and say
+	// `Connection: keep-alive`), as an origin may but a proxy must not.
+	keepHTTP10 bool
+	// refuseHTTP10Expect: answer 417 to an HTTP/1.0 request with a 100-continue expectation,
+	// since no 100 may go to such a client, instead of ignoring the expectation.
+	refuseHTTP10Expect bool
+	// retry417: hold the content of a request with a 100-continue expectation until the origin
+	// answers (at most retryHold), and when the answer is 417, send the request again on a new
+	// upstream connection without Expect, answer 100 itself and stream the content there.
+	retry417 bool
+	// closeButKeep: relay an early final response (one before the content was complete) with
+	// `Connection: close`, then go on as if it had not said so: read the rest of the content and
+	// serve the next request on the connection.
+	closeButKeep bool
+	// holdFor10: once the origin has answered in HTTP/1.0, read the whole content of a request
+	// before sending anything upstream, and answer no 100 meanwhile.
+	holdFor10 bool
 }
+
+// retryHold is how long retry417 holds the content for the origin's answer, like a client's
+// wait for a 100.
+const retryHold = time.Second
 
 // pins holds, per client connection, the upstream connection reuseAbandoned keeps for that
 // client's next request, so that the connection it left owing content is the one reused (a
@@ -167,14 +188,19 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 	if k.expectCaseSensitive {
 		expects = req.minor == 1 && req.hasContent() && hasExactMember(get(req.fields, "Expect"), "100-continue")
 	}
-	if k.reject100 && expects {
+	if k.reject100 && expects || k.refuseHTTP10Expect && req.minor == 0 && wire.ExpectsContinue(get(req.fields, "Expect")) {
 		if write(c.nc, []byte(expectationFailed)) == nil {
 			closeStaged(c)
 		}
 		return false
 	}
-	if k.holdHead {
+	if k.holdHead || k.holdFor10 && g.upstream10.Load() && req.hasContent() {
 		return heldExchange(g, c, req)
+	}
+	keepAlive := k.keepHTTP10 && req.minor == 0 && !wire.HasMember(get(req.fields, "Connection"), "close") &&
+		wire.HasMember(get(req.fields, "Connection"), "keep-alive")
+	if keepAlive {
+		req.closeAfter = false
 	}
 	drop := []string{"Content-Length", "Transfer-Encoding"}
 	if req.minor == 0 {
@@ -201,16 +227,22 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 	// hold is closed once the content may go upstream: at once, unless addExpectWait added an
 	// expectation, then when the origin answers.
 	hold := make(chan struct{})
-	released := false
+	var once sync.Once
+	var released atomic.Bool
 	release := func() {
-		if !released {
-			released = true
+		once.Do(func() {
+			released.Store(true)
 			close(hold)
-		}
+		})
 	}
-	if k.addExpectWait && req.minor == 1 && req.hasContent() && len(get(fields, "Expect")) == 0 {
+	var retryTimer *time.Timer
+	switch {
+	case k.addExpectWait && req.minor == 1 && req.hasContent() && len(get(fields, "Expect")) == 0:
 		fields = append(fields, conv.Field{Name: "Expect", Value: "100-continue"})
-	} else {
+	case k.retry417 && expects && len(get(fields, "Expect")) > 0:
+		retryTimer = time.AfterFunc(retryHold, release)
+		defer retryTimer.Stop()
+	default:
 		release()
 	}
 	defer release()
@@ -274,7 +306,37 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 		return err
 	}
 
-	resp, err := readFinalKnobbed(c, u, req, !k.swallow1xx, k, release)
+	answered := func(int) { release() }
+	if retryTimer != nil {
+		answered = func(status int) {
+			if status != 417 {
+				release()
+			}
+		}
+	}
+	resp, err := readFinalKnobbed(c, u, req, !k.swallow1xx, k, answered)
+	if err == nil && retryTimer != nil && resp.status == 417 && retryTimer.Stop() && !released.Load() {
+		// The mutant's departure: the content has not gone upstream, so it re-sends the POST
+		// without Expect on a fresh connection and lets the client's content follow there.
+		g.forget(u.nc)
+		if u, err = g.dial(); err != nil {
+			stopBody()
+			g.fail(c, err)
+			return false
+		}
+		if err = write(u.nc, upstreamHead(req, g.via, forwardable(fields, "Expect"), framing...)); err == nil && req.expectContinue {
+			err = write(c.nc, []byte(conv.Continue100))
+		}
+		if err != nil {
+			stopBody()
+			g.forget(u.nc)
+			g.fail(c, err)
+			return false
+		}
+		gated.Conn = u.nc // before release: the content goroutine writes only after it
+		release()
+		resp, err = readFinalKnobbed(c, u, req, !k.swallow1xx, k, answered)
+	}
 	if err == nil && k.convert417 && resp.status == 417 {
 		err = errors.New("upstream refused the expectation")
 	}
@@ -306,6 +368,11 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 		g.forget(u.nc)
 		return relayErr == nil // the rest of the content is read as the next request
 	}
+	if !bodyDone && k.closeButKeep && !closing {
+		resp.announce = "close" // said, and then not done
+	} else if keepAlive && !closing {
+		resp.announce = "keep-alive"
+	}
 	relayErr := relayFinal(c, u, resp, req, closing)
 	if !bodyDone {
 		if closing || relayErr != nil {
@@ -335,17 +402,17 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 func heldExchange(g *gateway, c *client, req *request) bool { return buffered(g, c, req, false, true) }
 
 // readFinalKnobbed is readFinal with the 1xx knobs.
-func readFinalKnobbed(c *client, u *upstream, req *request, relay bool, k knobs, answered func()) (*response, error) {
+func readFinalKnobbed(c *client, u *upstream, req *request, relay bool, k knobs, answered func(status int)) (*response, error) {
 	for range maxInterims {
 		h, err := u.r.ReadHead(maxHead, 0)
 		if err != nil {
 			return nil, err
 		}
-		answered()
 		resp, err := parseResponse(h, req.method)
 		if err != nil {
 			return nil, err
 		}
+		answered(resp.status)
 		if !resp.interim() {
 			return resp, nil
 		}

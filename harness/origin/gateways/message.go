@@ -174,6 +174,9 @@ type response struct {
 	bodyless, chunked, closeDelimited bool
 	length                            int64
 	close                             bool // the upstream connection cannot be reused after it
+	// announce is a Connection option the gateway states downstream of its own accord (a
+	// mutant's; the references say only `close`, and only when they close).
+	announce string
 }
 
 func (r *response) interim() bool { return r.status >= 100 && r.status < 200 }
@@ -245,8 +248,12 @@ func downstreamHead(r *response, dechunk, closing bool) []byte {
 	for _, f := range forwardable(r.fields, drop...) {
 		b.WriteString(f.Name + ": " + f.Value + "\r\n")
 	}
-	if closing && !r.interim() {
+	switch {
+	case r.interim():
+	case closing:
 		b.WriteString("Connection: close\r\n")
+	case r.announce != "":
+		b.WriteString("Connection: " + r.announce + "\r\n")
 	}
 	b.WriteString("\r\n")
 	return []byte(b.String())

@@ -75,5 +75,21 @@ func Mutants() []Named {
 		// Adds Expect: 100-continue to requests with content and holds the content until the
 		// origin answers, indefinitely (CLI-NO-INDEFINITE-WAIT: a warning).
 		mutant("mut-gw-add-expect-wait", knobs{addExpectWait: true}),
+		// Keeps an HTTP/1.0 client's connection when it asks for keep-alive and answers its next
+		// request, as an origin may (PRX-NO-PERSIST-HTTP10-CLIENT: a fail for a forward proxy).
+		mutant("mut-gw-keep-http10-client", knobs{keepHTTP10: true}),
+		// Answers 417 to an HTTP/1.0 request with Expect: 100-continue instead of ignoring the
+		// expectation (EXP-HTTP10-IGNORE).
+		mutant("mut-gw-417-to-http10-expect", knobs{refuseHTTP10Expect: true}),
+		// After the origin's 417, re-sends the POST upstream without Expect on its own
+		// (PRX-NO-AUTO-RETRY: a warning for a forward proxy, interpretation of §3.3).
+		mutant("mut-gw-retry-after-417", knobs{retry417: true}),
+		// Relays an early final response with `Connection: close` and then answers the next
+		// request on the same connection (H1-CLOSE-THEN-NO-MORE).
+		mutant("mut-gw-close-then-serve", knobs{closeButKeep: true}),
+		// Once the origin has answered in HTTP/1.0, waits for the whole content before forwarding
+		// the header section and answers no 100 meanwhile (EXP-PROXY-IMMEDIATE as a proxy,
+		// EXP-ORIGIN-NO-WAIT as a gateway; T24).
+		mutant("mut-gw-hold-for-http10", knobs{holdFor10: true}),
 	}
 }
