@@ -58,6 +58,21 @@ func StartNetHTTP() (Target, error) {
 	if err != nil {
 		return Target{}, fmt.Errorf("starting the net/http target: %w", err)
 	}
+	srv := NewNetHTTPServer()
+	go func() { _ = srv.Serve(ln) }()
+	addr := ln.Addr().String()
+	return Target{
+		Name: "go-net-http", Role: "origin", Address: addr, Host: addr,
+		Path: "/upload", Early: "/expectspec-no-such-resource",
+		Software: "Go net/http", Version: runtime.Version(),
+		Stop: func() { _ = srv.Close() },
+	}, nil
+}
+
+// NewNetHTTPServer is Go's net/http server with the target contract: the upload resource reads
+// up to 1 KiB of content and answers 200; every other path is 404. StartNetHTTP serves it
+// in-process; the go-net-http recipe of the matrix in a process of its own.
+func NewNetHTTPServer() *http.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/upload", func(w http.ResponseWriter, r *http.Request) {
 		n, err := io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, 1024))
@@ -67,13 +82,5 @@ func StartNetHTTP() (Target, error) {
 		}
 		fmt.Fprintf(w, "received %d octets\n", n)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	addr := ln.Addr().String()
-	return Target{
-		Name: "go-net-http", Role: "origin", Address: addr, Host: addr,
-		Path: "/upload", Early: "/expectspec-no-such-resource",
-		Software: "Go net/http", Version: runtime.Version(),
-		Stop: func() { _ = srv.Close() },
-	}, nil
+	return &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second}
 }

@@ -22,12 +22,7 @@ func StartGoReverseProxy(originAddr string) (addr string, stop func(), err error
 	if err != nil {
 		return "", nil, fmt.Errorf("go reverse proxy: %w", err)
 	}
-	quiet := log.New(io.Discard, "", 0)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: originAddr})
-	rp.Transport = tr
-	rp.ErrorLog = quiet
-	srv := &http.Server{Handler: rp, ReadHeaderTimeout: idleTimeout, IdleTimeout: idleTimeout, ErrorLog: quiet}
+	srv, tr := NewGoReverseProxy(originAddr)
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
@@ -42,4 +37,15 @@ func StartGoReverseProxy(originAddr string) (addr string, stop func(), err error
 		}
 	}
 	return ln.Addr().String(), stop, nil
+}
+
+// NewGoReverseProxy is the server StartGoReverseProxy runs, for callers that serve it on a
+// listener of their own (the go-reverseproxy recipe of the matrix, in a process of its own).
+func NewGoReverseProxy(originAddr string) (*http.Server, *http.Transport) {
+	quiet := log.New(io.Discard, "", 0)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: originAddr})
+	rp.Transport = tr
+	rp.ErrorLog = quiet
+	return &http.Server{Handler: rp, ReadHeaderTimeout: idleTimeout, IdleTimeout: idleTimeout, ErrorLog: quiet}, tr
 }

@@ -1,0 +1,20 @@
+package recipes
+
+func init() {
+	cmd := func(in *Instance) []string {
+		return []string{"apache2", "-d", in.Dir, "-f", in.Dir + "/httpd.conf", "-DFOREGROUND"}
+	}
+	version := versionOf([]string{"apache2", "-v"}, `Apache/(\S+)`)
+	register(&Recipe{
+		Name: "apache2", Role: Origin, Software: "Apache httpd", Packages: []string{"apache2"},
+		Needs: []string{"apache2"}, Configs: "apache2-origin", Command: cmd, Version: version,
+		Early: "/denied",
+		Notes: "event MPM; the upload resource is a CGI script (mod_cgid) that reads all of the " +
+			"content; /denied is refused by `Require all denied`, from the header section.",
+	}, &Recipe{
+		Name: "apache2-gateway", Role: Gateway, Software: "Apache httpd mod_proxy",
+		Packages: []string{"apache2"}, Needs: []string{"apache2"}, Configs: "apache2-gateway",
+		Command: cmd, Version: version,
+		Notes: "ProxyPass / to the suite's origin; mod_proxy_http at its defaults.",
+	})
+}

@@ -1,0 +1,25 @@
+package recipes
+
+import (
+	"context"
+	"runtime"
+	"strconv"
+)
+
+// The Go recipes run the suite's own executable (`expectspec serve`), built with this Go.
+func init() {
+	goVersion := func(context.Context) string { return runtime.Version() }
+	register(&Recipe{
+		Name: "go-net-http", Role: Origin, Software: "Go net/http", Version: goVersion,
+		Command: func(in *Instance) []string {
+			return []string{in.Self, "serve", "go-net-http", "--listen", "127.0.0.1:" + strconv.Itoa(in.Port)}
+		},
+		Notes: "http.Server with ReadHeaderTimeout and IdleTimeout of 5 s; the upload handler reads up to 1 KiB.",
+	}, &Recipe{
+		Name: "go-reverseproxy-gateway", Role: Gateway, Software: "Go net/http/httputil.ReverseProxy", Version: goVersion,
+		Command: func(in *Instance) []string {
+			return []string{in.Self, "serve", "go-reverseproxy", "--listen", "127.0.0.1:" + strconv.Itoa(in.Port), "--origin", in.Origin}
+		},
+		Notes: "NewSingleHostReverseProxy with a clone of http.DefaultTransport (ExpectContinueTimeout 1 s).",
+	})
+}

@@ -1,0 +1,232 @@
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/recipes"
+	"github.com/expectspec/expectspec/results"
+)
+
+// MatrixConfig is one run of the compatibility matrix: every recipe started from its committed
+// config, tested by `expectspec run` in a process of its own (Ginkgo runs once per process), and
+// stopped; then one table from all of them.
+type MatrixConfig struct {
+	Recipes  []*recipes.Recipe
+	Out      string // Out/NAME/ holds each run's files and server log; Out/NAME.json its results
+	Parallel int    // recipes at once
+	Self     string // the expectspec executable
+	RunArgs  []string
+	Version  string
+	Stdout   io.Writer
+}
+
+// MatrixOutcome is what happened to one recipe.
+type MatrixOutcome struct {
+	Recipe *recipes.Recipe
+	File   string // its results file
+	Status string // "ran", "not installed", "did not start", "run failed", "interrupted"
+	Detail string
+}
+
+// Matrix runs cfg.Recipes and writes Out/results.json, Out/table.html and Out/table.md merged
+// from every recipe's results file. A recipe that is not installed gets a results file of n/a
+// cells naming the install command; one that does not start or whose run breaks, error cells.
+func Matrix(ctx context.Context, cfg MatrixConfig) ([]MatrixOutcome, error) {
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, err
+	}
+	parallel := max(cfg.Parallel, 1)
+	outcomes := make([]MatrixOutcome, len(cfg.Recipes))
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for i, r := range cfg.Recipes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				outcomes[i] = placeholder(cfg, r, results.Error, "interrupted", "not run: the matrix was interrupted before it started "+r.Name)
+				return
+			}
+			defer func() { <-sem }()
+			o := runRecipe(ctx, cfg, r)
+			outcomes[i] = o
+			mu.Lock()
+			fmt.Fprintf(cfg.Stdout, "matrix: %-26s %s%s\n", r.Name, o.Status, suffix(o.Detail))
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+
+	var files []*results.File
+	for _, o := range outcomes {
+		f, err := results.Read(o.File)
+		if err != nil {
+			return outcomes, fmt.Errorf("%s: %w", o.Recipe.Name, err)
+		}
+		files = append(files, f)
+	}
+	merged, err := results.Merge(files...)
+	if err != nil {
+		return outcomes, err
+	}
+	for _, w := range []struct {
+		name  string
+		write func(string, *results.File) error
+	}{{"results.json", results.Write}, {"table.html", results.WriteHTML}, {"table.md", results.WriteMarkdown}} {
+		if err := w.write(filepath.Join(cfg.Out, w.name), merged); err != nil {
+			return outcomes, err
+		}
+	}
+	return outcomes, nil
+}
+
+func suffix(detail string) string {
+	if detail == "" {
+		return ""
+	}
+	return ": " + detail
+}
+
+// runRecipe starts one recipe, runs the suite against it in a child process and stops it.
+func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixOutcome {
+	dir := filepath.Join(cfg.Out, r.Name)
+	if m := r.Missing(); m != "" {
+		return placeholder(cfg, r, results.NA, "not installed",
+			fmt.Sprintf("not installed: %s is missing; install it with `%s`", m, r.Install()))
+	}
+	var origin string
+	if r.Role != recipes.Origin {
+		port, err := recipes.FreePort()
+		if err != nil {
+			return placeholder(cfg, r, results.Error, "did not start", err.Error())
+		}
+		origin = fmt.Sprintf("127.0.0.1:%d", port)
+	}
+	in, err := recipes.Start(ctx, r, recipes.Options{Dir: filepath.Join(dir, "server"), Origin: origin, Self: cfg.Self})
+	if err != nil {
+		if ctx.Err() != nil {
+			return placeholder(cfg, r, results.Error, "interrupted", "not run: the matrix was interrupted while "+r.Name+" started")
+		}
+		return placeholder(cfg, r, results.Error, "did not start", "could not start "+r.Name+": "+err.Error())
+	}
+	defer in.Stop()
+	version := ""
+	if r.Version != nil {
+		version = r.Version(ctx)
+	}
+	args := []string{"run", "--name", r.Name, "--software", r.Software, "--out", dir}
+	if version != "" {
+		args = append(args, "--software-version", version)
+	}
+	switch r.Role {
+	case recipes.Origin:
+		args = append(args, "--target", in.URL())
+		if r.Early != "" {
+			args = append(args, "--early-path", r.Early)
+		}
+	case recipes.Gateway:
+		args = append(args, "--gateway", in.URL(), "--origin", origin)
+	case recipes.Proxy:
+		args = append(args, "--proxy", in.URL(), "--origin", origin)
+	}
+	args = append(append(args, r.RunArgs...), cfg.RunArgs...)
+
+	logPath := filepath.Join(dir, "run.log")
+	log, err := os.Create(logPath)
+	if err != nil {
+		return placeholder(cfg, r, results.Error, "run failed", err.Error())
+	}
+	defer log.Close()
+	fmt.Fprintf(log, "$ %s %s\n", cfg.Self, strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, cfg.Self, args...)
+	cmd.Stdout, cmd.Stderr = log, log
+	// On interrupt the run gets SIGINT, so it writes the cases that finished and marks the rest
+	// not run; it is killed only if it has not ended 5 s later.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
+	cmd.WaitDelay = 5 * time.Second
+	runErr := cmd.Run()
+	resFile := filepath.Join(dir, "results.json")
+	if _, err := results.Read(resFile); err != nil {
+		why := "the run wrote no results"
+		if runErr != nil {
+			why = fmt.Sprintf("the run ended with %v and wrote no results", runErr)
+		}
+		status := "run failed"
+		if ctx.Err() != nil {
+			status = "interrupted"
+		}
+		return placeholder(cfg, r, results.Error, status, why+"; see "+logPath+tail(logPath))
+	}
+	final := filepath.Join(cfg.Out, r.Name+".json")
+	if err := copyFile(resFile, final); err != nil {
+		return placeholder(cfg, r, results.Error, "run failed", err.Error())
+	}
+	status := "ran"
+	var exit *exec.ExitError
+	if errors.As(runErr, &exit) && exit.ExitCode() > 1 && ctx.Err() == nil {
+		status = "ran with errors"
+	}
+	if ctx.Err() != nil {
+		status = "interrupted"
+	}
+	f, _ := results.Read(final)
+	return MatrixOutcome{Recipe: r, File: final, Status: status, Detail: results.CountTarget(f, r.Name).String()}
+}
+
+// placeholder writes the results file of a recipe that could not be tested: every case of its
+// role with the same verdict and reason, so the table shows the column and says why.
+func placeholder(cfg MatrixConfig, r *recipes.Recipe, v results.Verdict, status, reason string) MatrixOutcome {
+	f := &results.File{
+		Schema:  results.Schema,
+		Suite:   results.Suite{Version: cfg.Version, Started: time.Now().UTC()},
+		Targets: []results.Target{{Name: r.Name, Role: r.Role, Software: r.Software}},
+	}
+	for _, c := range applicable(cases.All(), r.Role) {
+		f.Cases = append(f.Cases, caseEntry(c))
+		f.Results = append(f.Results, results.Result{Target: r.Name, Case: c.ID, Verdict: v, Reason: reason, NotRun: status == "interrupted"})
+	}
+	final := filepath.Join(cfg.Out, r.Name+".json")
+	if err := results.Write(final, f); err != nil {
+		reason += "; and its results file could not be written: " + err.Error()
+	}
+	return MatrixOutcome{Recipe: r, File: final, Status: status, Detail: reason}
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	tmp := dst + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dst)
+}
+
+// tail is the last lines of a log, indented, for an error cell.
+func tail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > 8 {
+		lines = lines[len(lines)-8:]
+	}
+	return "\n" + strings.Join(lines, "\n")
+}
