@@ -626,9 +626,9 @@ var upstream417 = Case{
 	},
 }
 
-// http10NextHop is T24 for the chunked variant: once the origin has answered in HTTP/1.0, the
-// intermediary must not send it chunked content (a client, including a proxy's or gateway's
-// inbound side, uses chunked only towards an HTTP/1.1 server).
+// http10NextHopChunked is T24's chunked variant (the main case is in nexthop10.go): once the
+// origin has answered in HTTP/1.0, the intermediary must not send it chunked content (a client,
+// including a proxy's or gateway's inbound side, uses chunked only towards an HTTP/1.1 server).
 var http10NextHopChunked = Case{
 	ID:           "chain/http10-next-hop-no-chunked",
 	Scenario:     "T24",
@@ -690,6 +690,7 @@ var proxyCases = []Case{
 	interimWSColon,
 	addedExpect,
 	http10Client,
+	http10NextHop,
 	http10NextHopChunked,
 	upstream417,
 	connectionExpect,

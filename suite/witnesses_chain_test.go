@@ -47,6 +47,8 @@ var witnessesChain = []chainWitness{
 	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-417-to-http10-expect", Verdict: cases.Fail, Requirement: "EXP-HTTP10-IGNORE"},
 
 	// T24: an HTTP/1.0 next hop.
+	{Case: "chain/http10-next-hop-head-forwarded", Gateway: "mut-gw-hold-for-http10", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-NO-WAIT"},
+	{Case: "chain/http10-next-hop-head-forwarded", Gateway: "mut-gw-hold-for-http10", Verdict: cases.Fail, Requirement: "EXP-PROXY-IMMEDIATE", Role: cases.Proxy},
 	{Case: "chain/http10-next-hop-no-chunked", Gateway: "mut-gw-chunked-to-http10", Verdict: cases.Fail, Requirement: "CLI-NO-CHUNKED-TO-HTTP10"},
 
 	// T25: 417 from upstream.

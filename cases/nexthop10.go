@@ -1,0 +1,100 @@
+package cases
+
+import (
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// http10NextHop is T24's main case (requirements.md §2.5): once the origin has answered in
+// HTTP/1.0, the intermediary knows its next hop cannot send a 100. It must still forward the
+// header section at once (EXP-PROXY-IMMEDIATE), or answer a final status itself; it MAY answer
+// 100 itself (EXP-PROXY-HTTP10-NEXTHOP-100), and a 417 fits too (S417-CHAIN-SIGNAL). The client
+// waits the immediate bound for a 100, as curl does, and then sends the content anyway
+// (CLI-NO-INDEFINITE-WAIT is the client's duty, the suite's here). The HTTP/1.0 origin never
+// answers before the content, so a conforming streaming intermediary costs that one wait.
+//
+// On the origin's clock alone (the two clocks are not compared, chain_observe.go), a header
+// section forwarded at once precedes the content by about that wait; one held until the content
+// arrives with it.
+var http10NextHop = Case{
+	ID:       "chain/http10-next-hop-head-forwarded",
+	Scenario: "T24",
+	Title:    "After the origin has answered in HTTP/1.0, the intermediary still forwards the header section of a request expecting 100-continue at once, or answers itself (its own 100, a 417 or another final status)",
+	Requirements: []string{"EXP-PROXY-IMMEDIATE", "EXP-PROXY-HTTP10-NEXTHOP-100", "S417-CHAIN-SIGNAL", "EXP-ORIGIN-NO-WAIT",
+		"ROLE-PROXY-VS-GATEWAY"},
+	Roles: []Role{Proxy, Gateway},
+	Script: func(env Env) conv.Script {
+		return script(
+			send("prime", chainRequest(env, "GET", "ok", "HTTP/1.1")),
+			awaitFinals("primed", 1, env.Timing.Response),
+			send("head", chainPost(env, "echo", len(body), "Content-Type: text/plain", "Expect: 100-continue")),
+			// The client's own wait for a 100; whatever arrives, it withholds the content this
+			// long, so the origin's clock can tell a forwarded head from a held one.
+			awaitClose("withheld", env.Timing.Immediate),
+			sendString("body", body),
+			awaitFinals("final", 2, env.Timing.Response),
+		)
+	},
+	Chain: &Chain{
+		Origin: func(Env) conv.OriginScript { return conv.ScriptHTTP10() },
+		Judge:  judgeHTTP10NextHop,
+	},
+}
+
+func judgeHTTP10NextHop(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	var j Judgement
+	who := chainRole(env)
+	if len(rec.Requests) == 0 || len(rec.Requests[0].Sent) == 0 {
+		j.Info("EXP-PROXY-IMMEDIATE", "the priming request did not reach the HTTP/1.0 origin, so the case could not be set up (the client received %s)", chainStatuses(tl.Messages()))
+		return j.Outcome()
+	}
+	headAt, _ := tl.StepAt("head")
+	bodyAt, sentBody := tl.StepAt("body")
+	var early []conv.Timed
+	for _, m := range after(tl, "head") {
+		if !sentBody || m.At < bodyAt {
+			early = append(early, m)
+		}
+	}
+	var q *conv.OriginRequest
+	if len(rec.Requests) > 1 {
+		q = &rec.Requests[1]
+	}
+	arrival := "the origin received nothing after the priming request"
+	if q != nil {
+		arrival = describeArrival(q)
+	}
+	const known = "the origin had answered the priming request in HTTP/1.0"
+	switch {
+	case q != nil && headAhead(q, env.Timing.Immediate/2):
+		j.Pass("EXP-PROXY-IMMEDIATE", "%s; %s still forwarded the header section while the client withheld the content: %s", known, who, arrival)
+	case len(early) > 0 && early[0].Msg.Status == 100:
+		j.Info("EXP-PROXY-HTTP10-NEXTHOP-100", "%s; %s answered 100 (Continue) itself %s after the header section, the MAY for a next hop that only speaks HTTP/1.0 (%s)", known, who, ms(early[0].At-headAt), arrival)
+	case len(early) > 0 && early[0].Msg.Status == 417:
+		j.Info("S417-CHAIN-SIGNAL", "%s; %s answered 417 (Expectation Failed) %s after the header section: the chain has an HTTP/1.0 hop, which cannot meet the expectation, and the client retries without it (%s)", known, who, ms(early[0].At-headAt), arrival)
+	case len(early) > 0 && !early[0].Msg.Interim():
+		j.Pass("EXP-PROXY-IMMEDIATE", "%s; %s answered %s itself %s after the header section (%s)", known, who, status(early[0].Msg), ms(early[0].At-headAt), arrival)
+	case len(early) > 0:
+		j.Info("EXP-PROXY-IMMEDIATE", "%s; the client received %s %s after the header section (%s)", known, status(early[0].Msg), ms(early[0].At-headAt), arrival)
+	default:
+		if e, ok := tl.Closed(); ok && (!sentBody || e.At < bodyAt) {
+			j.Warn("EXP-PROXY-IMMEDIATE", "%s; %s closed the connection (%s) %s after the header section without answering it (%s)", known, who, e.Kind, ms(e.At-headAt), arrival)
+			break
+		}
+		// The duty is the proxy's (RFC 9110 §10.1.1); a gateway is the origin towards its
+		// client and must not wait for the content before it answers or lets the backend answer.
+		rule := "EXP-PROXY-IMMEDIATE"
+		if !env.Proxy {
+			rule = "EXP-ORIGIN-NO-WAIT"
+		}
+		j.Fail(rule, "%s; the client withheld the content for %s and received nothing, and %s: %s waits for the content before it forwards the header section to the HTTP/1.0 next hop, and answers no 100 itself meanwhile", known, ms(bodyAt-headAt), arrival, who)
+	}
+	if len(early) == 0 && q != nil && headAhead(q, env.Timing.Immediate/2) && !env.Proxy {
+		// Interpretation (requirements.md §2.6 T30 mode ii, §3.3): the stall starts at the
+		// HTTP/1.0 backend, which cannot send a 100.
+		j.Info("EXP-PROXY-HTTP10-NEXTHOP-100", "the client got no 100 (Continue) before its own wait ended: the HTTP/1.0 backend cannot send one, and a gateway could answer 100 itself")
+	}
+	if finals := tl.Finals(); len(finals) < 2 {
+		j.Info("EXP-PROXY-IMMEDIATE", "after the content the client received %d of the 2 final responses (%s)", len(finals), chainStatuses(finals))
+	}
+	return j.Outcome()
+}
