@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,34 +17,56 @@ import (
 	"github.com/expectspec/expectspec/results"
 )
 
-// buildFile turns the specs Ginkgo ran into the published results format. Specs the filters left
-// out are not results; specs that were interrupted or timed out without an outcome are errors.
-func buildFile(cfg Config, ps []prepared, sched *scheduler, r Report, started time.Time) *results.File {
+// buildFile turns the run into the published results format. The cells are every applicable
+// case of every target that the selection picked or Ginkgo ran (the two agree; a case Ginkgo ran
+// despite the selector is kept): its outcome when the scheduler finished it, else not run when
+// the run was interrupted, else an error naming the spec's state. The cells come from the
+// scheduler, never from Ginkgo's spec states alone, so that an interrupt, which Ginkgo handles
+// on its own, gives the same file whichever handler saw the signal first. sched and r are nil
+// when the run stopped before its cases started.
+func buildFile(ctx context.Context, cfg Config, sched *scheduler, selected selection, r *Report, started time.Time) *results.File {
 	f := &results.File{
 		Schema: results.Schema,
 		Suite:  results.Suite{Version: cfg.Version, Started: started, DurationMS: time.Since(started).Milliseconds(), Args: cfg.Args},
 	}
-	for _, p := range ps {
-		f.Targets = append(f.Targets, results.Target{Name: p.t.Name, Role: p.t.Role, Address: p.t.Address, Software: p.t.Software, Version: p.t.Version})
+	interrupt, interrupted := InterruptOf(ctx)
+	f.Suite.Interrupted = interrupted
+	states := map[string]types.SpecState{} // by key: the state of each spec Ginkgo ran
+	if r != nil {
+		for _, s := range r.SpecReports {
+			if s.LeafNodeType != types.NodeTypeIt || len(s.ContainerHierarchyTexts) < 1 || s.NumAttempts == 0 {
+				continue
+			}
+			states[key(s.ContainerHierarchyTexts[0], s.LeafNodeText)] = s.State
+		}
 	}
-	seenCase := map[string]bool{}
-	for _, s := range r.SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt || s.State == types.SpecStatePending || (s.State == types.SpecStateSkipped && s.NumAttempts == 0) {
-			continue
+	caseSeen := map[string]bool{}
+	for _, t := range cfg.Targets {
+		f.Targets = append(f.Targets, results.Target{Name: t.Name, Role: t.Role, Address: t.Address, Software: t.Software, Version: t.Version})
+		for _, c := range applicable(cases.All(), t.Role) {
+			k := key(t.Name, c.ID)
+			state, ran := states[k]
+			if !ran && !selected(fullText(t.Name, c), labels(t.Role, t.Name, c)) {
+				continue
+			}
+			if !caseSeen[c.ID] {
+				caseSeen[c.ID] = true
+				f.Cases = append(f.Cases, caseEntry(c))
+			}
+			res := resultEntry(t.Name, c, sched)
+			if res == nil {
+				res = &results.Result{Target: t.Name, Case: c.ID, Verdict: results.Error}
+				switch {
+				case interrupted:
+					res.NotRun, res.Reason = true, "not run: "+interrupt.Error()
+				case ran:
+					res.Reason = fmt.Sprintf("not run to the end: the spec was %s", state)
+				default:
+					res.Reason = "not run to the end: the suite never reached the case"
+				}
+			}
+			f.Results = append(f.Results, *res)
 		}
-		if len(s.ContainerHierarchyTexts) < 1 {
-			continue
-		}
-		tname, id := s.ContainerHierarchyTexts[0], s.LeafNodeText
-		c, ok := cases.ByID(id)
-		if !ok {
-			continue
-		}
-		if !seenCase[id] {
-			seenCase[id] = true
-			f.Cases = append(f.Cases, caseEntry(c))
-		}
-		f.Results = append(f.Results, resultEntry(tname, c, sched, s))
 	}
 	order := map[string]int{}
 	for i, c := range cases.All() {
@@ -66,24 +89,29 @@ func caseEntry(c cases.Case) results.Case {
 	return rc
 }
 
-func resultEntry(tname string, c cases.Case, sched *scheduler, s types.SpecReport) results.Result {
-	res := results.Result{Target: tname, Case: c.ID, DurationMS: s.RunTime.Milliseconds()}
+// resultEntry is the cell of a case the scheduler finished, or nil when it did not (or the run
+// was cancelled while the case ran, so what it saw is no verdict).
+func resultEntry(tname string, c cases.Case, sched *scheduler) *results.Result {
+	if sched == nil {
+		return nil
+	}
 	sched.mu.Lock()
 	j := sched.jobs[key(tname, c.ID)]
-	finished := j != nil && j.state == done
+	finished := j != nil && j.state == done && !j.interrupted
 	sched.mu.Unlock()
 	if !finished {
-		res.Verdict = results.Error
-		res.Reason = fmt.Sprintf("not run to the end: the spec was %s", s.State)
-		return res
+		return nil
 	}
 	o := j.outcome
-	res.Verdict = results.Verdict(o.Verdict)
-	res.Reason = o.Reason
-	res.Requirements = o.Requirements
-	res.Fix = o.Fix
-	res.DurationMS = j.took.Milliseconds()
+	res := &results.Result{Target: tname, Case: c.ID, Verdict: results.Verdict(o.Verdict), Reason: o.Reason,
+		Requirements: o.Requirements, Fix: o.Fix, DurationMS: j.took.Milliseconds()}
 	res.Trace = mergeTrace(trace(j.tl), originTrace(j.recs))
+	if len(j.runs) > 1 {
+		for _, v := range j.runs {
+			res.Runs = append(res.Runs, results.Verdict(v))
+		}
+		res.Flaky = results.Flaky(res.Runs)
+	}
 	return res
 }
 
@@ -171,6 +199,15 @@ func printSummary(cfg Config, f *results.File) {
 	}
 	fmt.Fprintln(w)
 	results.Summary(w, f, cfg.Verbose)
+	if f.Suite.Interrupted {
+		notRun := 0
+		for _, r := range f.Results {
+			if r.NotRun {
+				notRun++
+			}
+		}
+		fmt.Fprintf(w, "\nthe run was interrupted: %d of %d case(s) not run\n", notRun, len(f.Results))
+	}
 	names := []string{"results.json", "junit.xml"}
 	if len(f.Targets) > 1 {
 		names = append(names, "matrix.md", "matrix.html")

@@ -25,10 +25,13 @@ type Config struct {
 	LabelFilter  string
 	Focus        []string
 	Concurrency  int
-	Version      string
-	Args         []string
-	Stdout       io.Writer
-	Verbose      bool
+	// Repeat is how many times every selected case runs against each target (run --repeat;
+	// 0 means 1). The runs of one case follow each other; different cases run concurrently.
+	Repeat  int
+	Version string
+	Args    []string
+	Stdout  io.Writer
+	Verbose bool
 }
 
 const suiteDescription = "expectspec"
@@ -43,23 +46,37 @@ type prepared struct {
 // Run probes every target, runs the selected cases against each under Ginkgo, writes the results
 // files and returns the exit status (0, 1 on any fail, 2 when nothing could be judged).
 // Ginkgo allows one RunSpecs per process, so Run is called once, by the CLI.
+//
+// When ctx is cancelled with an Interrupted cause (NotifyInterrupt), at any point, Run stops
+// within moments, still writes both files — the cases that finished with their verdicts, every
+// other selected case not run — and returns 128+signal (interrupt.go).
 func Run(ctx context.Context, cfg Config) (int, error) {
 	started := time.Now()
+	cfg.Repeat = max(cfg.Repeat, 1)
 	selected, err := selector(cfg)
 	if err != nil {
 		return 2, err
 	}
 	var ps []prepared
 	for _, t := range cfg.Targets {
-		rtt, err := target.Probe(ctx, t, 3)
-		if err != nil {
-			return 2, err
+		if _, ok := InterruptOf(ctx); ok {
+			return finishInterrupted(ctx, cfg, nil, selected, nil, started)
 		}
-		if err := target.CheckContract(ctx, t); err != nil {
+		rtt, err := target.Probe(ctx, t, 3)
+		if err == nil {
+			err = target.CheckContract(ctx, t)
+		}
+		if _, ok := InterruptOf(ctx); ok {
+			return finishInterrupted(ctx, cfg, nil, selected, nil, started)
+		}
+		if err != nil {
 			return 2, err
 		}
 		timing := cases.DefaultTiming(rtt, cfg.TimeoutScale)
 		capacity := target.Capacity(ctx, t, cfg.Concurrency, timing.Immediate)
+		if _, ok := InterruptOf(ctx); ok {
+			return finishInterrupted(ctx, cfg, nil, selected, nil, started)
+		}
 		if capacity < cfg.Concurrency {
 			fmt.Fprintf(cfg.Stdout, "target %s stops answering while %d connections wait for content: running %d case(s) at a time against it\n", t.Name, 2*capacity, capacity)
 		}
@@ -79,7 +96,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 			fmt.Fprintf(cfg.Stdout, "no case of this version applies to role %s: nothing to run against %s\n", p.t.Role, p.t.Name)
 		}
 		for _, c := range applicable(catalogue, p.t.Role) {
-			sched.addVia(key(p.t.Name, c.ID), p.t.Address, CaseEnv(p.t, p.env, c), c, p.t.Origin)
+			sched.addRuns(key(p.t.Name, c.ID), p.t.Address, runEnvs(p, c, cfg.Repeat), c, p.t.Origin)
 		}
 	}
 	sched.prefetch(cfg.Concurrency, func(k string) bool {
@@ -87,22 +104,35 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		c, _ := cases.ByID(id)
 		return selected(fullText(name, c), labels(targetRole(ps, name), name, c))
 	})
-	defer sched.wait()
+	defer func() {
+		if ctx.Err() != nil {
+			sched.waitAtMost(time.Second) // cancelled cases end within moments; never hang on one
+		} else {
+			sched.wait()
+		}
+	}()
 
 	var file *results.File
 	for _, p := range ps {
 		Describe(p.t.Name, Label("target:"+labelSafe(p.t.Name), "role:"+p.t.Role), func() {
-			DescribeTable("Expect handling", func(ctx SpecContext, k string) {
-				j, err := sched.result(ctx, k)
+			DescribeTable("Expect handling", func(sctx SpecContext, k string) {
+				j, err := sched.result(sctx, k)
+				if i, ok := InterruptOf(ctx); ok {
+					// not a verdict of the spec: the results file says not run
+					Skip("not run: " + i.Error())
+				}
 				if err != nil {
 					Fail(fmt.Sprintf("ERROR %s: the case did not finish: %v", j.c.ID, err))
 				}
 				report(j)
-			}, entries(p))
+			}, entries(p, cfg.Repeat))
 		})
 	}
 	ReportAfterSuite("expectspec results", func(r Report) {
-		file = buildFile(cfg, ps, sched, r, started)
+		if ctx.Err() != nil {
+			sched.waitAtMost(500 * time.Millisecond) // the cases in flight were cancelled
+		}
+		file = buildFile(ctx, cfg, sched, selected, &r, started)
 		if err := writeOutputs(cfg, file); err != nil {
 			fmt.Fprintf(cfg.Stdout, "expectspec: %v\n", err)
 		}
@@ -123,7 +153,35 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		return 2, fmt.Errorf("the run ended before any result was written")
 	}
 	printSummary(cfg, file)
+	if i, ok := InterruptOf(ctx); ok {
+		return i.ExitCode(), nil
+	}
 	return results.ExitCode(file), nil
+}
+
+// finishInterrupted ends a run interrupted before its cases started: every selected case of
+// every target is not run, and the files say so.
+func finishInterrupted(ctx context.Context, cfg Config, sched *scheduler, selected selection, r *Report, started time.Time) (int, error) {
+	file := buildFile(ctx, cfg, sched, selected, r, started)
+	if err := writeOutputs(cfg, file); err != nil {
+		return 2, err
+	}
+	printSummary(cfg, file)
+	i, _ := InterruptOf(ctx)
+	return i.ExitCode(), nil
+}
+
+// runEnvs are the Envs of a case's runs on a target: the case's own first, then, for run i of
+// --repeat, the Env of a target named "<name>#i", which gives an intermediary's runs tokens of
+// their own at the suite's origin (an origin target's Env is the same for every run).
+func runEnvs(p prepared, c cases.Case, repeat int) []cases.Env {
+	envs := []cases.Env{CaseEnv(p.t, p.env, c)}
+	for i := 2; i <= repeat; i++ {
+		t := p.t
+		t.Name = fmt.Sprintf("%s#%d", p.t.Name, i)
+		envs = append(envs, CaseEnv(t, p.env, c))
+	}
+	return envs
 }
 
 type ginkgoT struct{}
@@ -131,7 +189,7 @@ type ginkgoT struct{}
 func (ginkgoT) Fail() {}
 
 // entries generates one table entry per applicable case, labelled and with its own deadline.
-func entries(p prepared) []TableEntry {
+func entries(p prepared, repeat int) []TableEntry {
 	var out []TableEntry
 	all := applicable(cases.All(), p.t.Role)
 	var longest time.Duration
@@ -139,9 +197,9 @@ func entries(p prepared) []TableEntry {
 		longest = max(longest, caseTimeout(c, p.env))
 	}
 	for _, c := range all {
-		// The entry's own run, then, if it must be confirmed, the drain of the cases in flight
-		// and the run alone.
-		timeout := 2*caseTimeout(c, p.env) + longest
+		// The wait for a free slot behind the longest case (all its runs), the entry's own runs,
+		// then, if it must be confirmed, the run alone.
+		timeout := time.Duration(repeat)*(caseTimeout(c, p.env)+longest) + caseTimeout(c, p.env)
 		out = append(out, Entry(c.ID, key(p.t.Name, c.ID),
 			Label(labels(p.t.Role, p.t.Name, c)...), SpecTimeout(timeout)))
 	}
@@ -256,9 +314,12 @@ func CheckSelection(labelFilter string, focus []string) error {
 	return err
 }
 
+// selection reports whether the case with this full text and these labels is selected.
+type selection func(text string, labels []string) bool
+
 // selector evaluates the label filter and focus the same way Ginkgo will, so only selected
 // cases are run ahead of time. A mismatch costs only time: an entry always runs its own case.
-func selector(cfg Config) (func(text string, labels []string) bool, error) {
+func selector(cfg Config) (selection, error) {
 	lf := types.LabelFilter(func([]string) bool { return true })
 	if cfg.LabelFilter != "" {
 		var err error

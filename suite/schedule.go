@@ -9,6 +9,7 @@ import (
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/origin"
+	"github.com/expectspec/expectspec/results"
 )
 
 // The scheduler runs cases concurrently while Ginkgo walks the tree one entry at a time: entries
@@ -35,6 +36,9 @@ type job struct {
 	key  string
 	addr string
 	env  cases.Env
+	// envs are the Envs of the repeated runs after the first (run --repeat): each its own token
+	// at the suite's origin, so a late request of one run cannot land in the next run's record.
+	envs []cases.Env
 	c    cases.Case
 	// via is the suite's scripted origin when the target is an intermediary, else nil.
 	via     *origin.Origin
@@ -46,6 +50,11 @@ type job struct {
 	recs      []conv.OriginRecord
 	took      time.Duration
 	confirmed bool
+	// runs are the verdicts of every run, in order, when the case ran more than once.
+	runs []cases.Verdict
+	// interrupted is set when the run was cancelled (SIGINT, SIGTERM) before the case finished:
+	// its outcome is then not a verdict.
+	interrupted bool
 }
 
 type scheduler struct {
@@ -104,12 +113,18 @@ func (s *scheduler) add(key, addr string, env cases.Env, c cases.Case) {
 // addVia registers a case for a target with the suite's scripted origin o behind it (nil for an
 // origin target); it does not start it.
 func (s *scheduler) addVia(key, addr string, env cases.Env, c cases.Case, o *origin.Origin) {
+	s.addRuns(key, addr, []cases.Env{env}, c, o)
+}
+
+// addRuns registers a case that runs once per Env in envs, one run after the other (run
+// --repeat): the repeats of one case never overlap, so they cannot race each other.
+func (s *scheduler) addRuns(key, addr string, envs []cases.Env, c cases.Case, o *origin.Origin) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.jobs[key]; ok {
 		return
 	}
-	j := &job{key: key, addr: addr, env: env, c: c, via: o, doneCh: make(chan struct{})}
+	j := &job{key: key, addr: addr, env: envs[0], envs: envs[1:], c: c, via: o, doneCh: make(chan struct{})}
 	s.jobs[key] = j
 	s.queue = append(s.queue, j)
 }
@@ -172,11 +187,26 @@ func (s *scheduler) next() *job {
 	return nil
 }
 
-// run plays the job's case (its state is already running) and records the outcome.
+// run plays the job's case (its state is already running), once per run, and records the
+// outcome: the only one, or the combination of the runs (combineRuns).
 func (s *scheduler) run(j *job) {
-	o, tl, recs, took := s.play(j)
+	var all []played
+	for _, env := range append([]cases.Env{j.env}, j.envs...) {
+		o, tl, recs, took := s.playEnv(j, env)
+		if s.ctx.Err() != nil {
+			break // the run was cancelled while the case ran: what it saw is not a verdict
+		}
+		all = append(all, played{o, tl, recs, took})
+	}
+	interrupted := len(all) <= len(j.envs) // fewer runs than asked for
+	var p played
+	var runs []cases.Verdict
+	if !interrupted {
+		p, runs = combineRuns(all)
+	}
 	s.mu.Lock()
-	j.outcome, j.tl, j.recs, j.took, j.state = o, tl, recs, took, done
+	j.outcome, j.tl, j.recs, j.took, j.state = p.o, p.tl, p.recs, p.took, done
+	j.runs, j.interrupted = runs, interrupted
 	s.inflight--
 	s.busy[j.addr]--
 	s.cond.Broadcast()
@@ -184,14 +214,53 @@ func (s *scheduler) run(j *job) {
 	close(j.doneCh)
 }
 
-// play runs the job's case: a chain case (c.Chain set) through RunChainCase, any other through
-// RunCase (with its token paths registered at the origin when the target is an intermediary).
+// play runs the job's case once, with its first Env.
 func (s *scheduler) play(j *job) (cases.Outcome, *conv.Timeline, []conv.OriginRecord, time.Duration) {
-	ctx, cancel := context.WithTimeout(s.ctx, caseTimeout(j.c, j.env))
+	return s.playEnv(j, j.env)
+}
+
+// playEnv runs the job's case with env: a chain case (c.Chain set) through RunChainCase, any
+// other through RunCase (with its token paths registered at the origin when the target is an
+// intermediary).
+func (s *scheduler) playEnv(j *job, env cases.Env) (cases.Outcome, *conv.Timeline, []conv.OriginRecord, time.Duration) {
+	ctx, cancel := context.WithTimeout(s.ctx, caseTimeout(j.c, env))
 	defer cancel()
 	start := time.Now()
-	o, tl, recs := runCase(ctx, j.addr, j.env, j.c, j.via)
+	o, tl, recs := runCase(ctx, j.addr, env, j.c, j.via)
 	return o, tl, recs, time.Since(start)
+}
+
+// played is what one run of a case gave.
+type played struct {
+	o    cases.Outcome
+	tl   *conv.Timeline
+	recs []conv.OriginRecord
+	took time.Duration
+}
+
+// combineRuns turns the runs of one case into its result: a single run as it is; several that
+// agree as the first of them, with every run's verdict; several that disagree as the first run
+// with the worst verdict (results.Worst), its reason prefixed "flaky: pass×19, fail×1 — ".
+func combineRuns(all []played) (played, []cases.Verdict) {
+	if len(all) == 1 {
+		return all[0], nil
+	}
+	runs := make([]cases.Verdict, len(all))
+	vs := make([]results.Verdict, len(all))
+	for i, p := range all {
+		runs[i], vs[i] = p.o.Verdict, results.Verdict(p.o.Verdict)
+	}
+	if !results.Flaky(vs) {
+		return all[0], runs
+	}
+	worst := cases.Verdict(results.Worst(vs...))
+	for _, p := range all {
+		if p.o.Verdict == worst {
+			p.o.Reason = results.FlakyReason(vs, p.o.Reason)
+			return p, runs
+		}
+	}
+	return all[0], runs // not reached: worst is one of the runs' verdicts
 }
 
 // result returns the job's outcome: it runs the case now if no worker has started it, waits for
@@ -229,6 +298,9 @@ func (s *scheduler) result(ctx context.Context, key string) (*job, error) {
 	case <-j.doneCh:
 	case <-ctx.Done():
 		return j, ctx.Err()
+	case <-s.ctx.Done():
+		// the run was cancelled: the job's runner stops within moments, but nobody waits for it
+		return j, context.Cause(s.ctx)
 	}
 	if s.workers > 1 && !j.confirmed && s.needConfirm(j) {
 		s.confirm(j)
@@ -264,3 +336,16 @@ func (s *scheduler) confirm(j *job) {
 
 // wait lets the workers finish (they stop taking jobs once the run context is cancelled).
 func (s *scheduler) wait() { s.wg.Wait() }
+
+// waitAtMost is wait bounded by d, for an interrupted run: a case that ignored its cancelled
+// context must not hold the results back (it is reported as not run).
+func (s *scheduler) waitAtMost(d time.Duration) {
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+}

@@ -16,9 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 
 	"github.com/expectspec/expectspec/cases"
@@ -43,7 +41,9 @@ Usage:
   expectspec diff OLD.json NEW.json                   list every changed cell; exit 1 on a regression
 
 Run "expectspec run -h" for the flags of run.
-Exit status of run: 0 no fail; 1 at least one fail; 2 the suite could not run or judged nothing.
+Exit status of run: 0 no fail; 1 at least one fail; 2 the suite could not run or judged nothing;
+130 (SIGINT) or 143 (SIGTERM) the run was interrupted: results.json and junit.xml hold the cases
+that finished, the rest marked not run.
 `
 
 func main() {
@@ -108,6 +108,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	labelFilter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'keyword:MUST && !scenario:T10c' (labels: role:, target:, scenario:, id:, keyword:, req:, rfc9110:SECTION)")
 	fs.Var(&focus, "focus", "run only cases whose text (target, case ID) matches this regular expression (repeatable)")
 	concurrency := fs.Int("concurrency", 8, "how many cases run at once against the targets")
+	repeat := fs.Int("repeat", 1, "run every selected case this many times (1 to 100) against each target; a case whose verdicts differ is reported flaky, with its worst verdict")
 	early := fs.String("early-path", "", "path the target answers from the header section alone, e.g. one that needs credentials (default: a sibling path that does not exist; --target only)")
 	upgrade := fs.String("upgrade-protocol", "h2c", "protocol token offered in the Upgrade + Expect case")
 	verbose := fs.Bool("v", false, "verbose: print every case as it finishes")
@@ -128,6 +129,9 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if *concurrency < 1 || *concurrency > 64 {
 		return 2, fmt.Errorf("--concurrency must be between 1 and 64, got %d", *concurrency)
+	}
+	if *repeat < 1 || *repeat > 100 {
+		return 2, fmt.Errorf("--repeat must be between 1 and 100, got %d", *repeat)
 	}
 	if n := len(targets) + len(gws) + len(proxies); *name != "" && n > 1 {
 		return 2, fmt.Errorf("--name names a single target; got %d (--target, --gateway and --proxy together)", n)
@@ -150,6 +154,11 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	if err := checkWritable(*out); err != nil {
 		return 2, err
 	}
+
+	// From here on SIGINT and SIGTERM stop the run in an orderly way (suite/interrupt.go): the
+	// servers started below are stopped by the defers, and suite.Run writes the results.
+	ctx, stop := suite.NotifyInterrupt(context.Background(), stderr)
+	defer stop()
 
 	var ts []target.Target
 	for _, raw := range targets {
@@ -226,11 +235,9 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	return suite.Run(ctx, suite.Config{
 		Targets: ts, Out: *out, TimeoutScale: *scale, LabelFilter: *labelFilter, Focus: focus,
-		Concurrency: *concurrency, Version: version, Args: append([]string{"run"}, args...),
+		Concurrency: *concurrency, Repeat: *repeat, Version: version, Args: append([]string{"run"}, args...),
 		Stdout: stdout, Verbose: *verbose,
 	})
 }
