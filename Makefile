@@ -6,7 +6,7 @@ BIN      := bin/expectspec
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 FUZZTIME ?= 10s
 
-.PHONY: build test conformance lint fuzz bench clean
+.PHONY: build test conformance matrix baseline baseline-check lint fuzz bench clean
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./suite/cmd/expectspec
@@ -15,6 +15,25 @@ build:
 # broken build, so conformance only fails when the suite could not run (status 2).
 conformance: build
 	./$(BIN) run --out out; status=$$?; [ $$status -le 1 ] || exit $$status
+
+# The compatibility table from real servers: installs their Debian packages (as root), starts each
+# from its committed config on loopback, runs the suite against it and stops it. ONLY=a,b picks
+# recipes (`./bin/expectspec matrix --list` names them). Writes out/matrix/table.html and table.md.
+ONLY ?=
+MATRIX_FLAGS ?=
+matrix: build
+	harness/recipes/install-debian.sh $$(./$(BIN) matrix --packages $(if $(ONLY),--only $(ONLY)))
+	./$(BIN) matrix --out out/matrix $(if $(ONLY),--only $(ONLY)) $(MATRIX_FLAGS)
+
+# Refresh the committed baseline (results/baseline/) from a full matrix run; review its diff.
+baseline: matrix
+	rm -f results/baseline/*.json
+	for f in out/matrix/*.json; do [ "$$(basename $$f)" = results.json ] || cp $$f results/baseline/; done
+	cp out/matrix/table.md results/baseline/table.md
+
+# The real servers CI checks against the baseline (fast ones; see .ci/baseline-check).
+baseline-check: build
+	.ci/baseline-check
 
 test: lint
 	$(GO) test -count=1 -timeout 20m ./...

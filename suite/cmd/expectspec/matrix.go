@@ -25,6 +25,7 @@ func matrix(args []string, stdout, stderr io.Writer) (int, error) {
 	out := fs.String("out", "out/matrix", "directory for each implementation's results (NAME.json, NAME/) and the merged table (results.json, table.html, table.md)")
 	parallel := fs.Int("parallel", max(1, runtime.NumCPU()/2), "implementations tested at once")
 	list := fs.Bool("list", false, "list the recipes: name, role, whether installed, Debian package")
+	packages := fs.Bool("packages", false, "print the Debian packages the selected recipes need, space-separated, and exit")
 	scale := fs.Float64("timeout-scale", 1, "passed to every run: multiply every wait by this factor")
 	repeat := fs.Int("repeat", 1, "passed to every run: run every case this many times and report flaky cells")
 	fs.Usage = func() {
@@ -53,6 +54,20 @@ func matrix(args []string, stdout, stderr io.Writer) (int, error) {
 	rs, err := recipes.Select(names)
 	if err != nil {
 		return 2, fmt.Errorf("--only: %v", err)
+	}
+	if *packages {
+		seen := map[string]bool{}
+		var pkgs []string
+		for _, r := range rs {
+			for _, p := range r.Packages {
+				if !seen[p] {
+					seen[p] = true
+					pkgs = append(pkgs, p)
+				}
+			}
+		}
+		fmt.Fprintln(stdout, strings.Join(pkgs, " "))
+		return 0, nil
 	}
 	if *list {
 		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
