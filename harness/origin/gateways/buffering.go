@@ -53,7 +53,7 @@ func buffered(g *gateway, c *client, req *request, own100, relay1xx bool) bool {
 	if req.chunked || req.length >= 0 {
 		framing = []conv.Field{{Name: "Content-Length", Value: strconv.Itoa(len(content))}}
 	}
-	u, err := g.dial()
+	u, err := g.dial(g.next(req))
 	if err != nil {
 		g.fail(c, err)
 		return false

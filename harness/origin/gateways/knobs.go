@@ -107,14 +107,16 @@ func (p *pins) put(c *client, u *upstream) {
 	p.mu.Unlock()
 }
 
-// startKnobbed starts the streaming gateway with knobs k.
-func startKnobbed(originAddr, via string, k knobs) (string, func(), error) {
+// startKnobbed starts the streaming gateway with knobs k, in front of originAddr or, with
+// forward, as a forward proxy.
+func startKnobbed(originAddr, via string, k knobs, forward bool) (string, func(), error) {
 	p := &pins{m: map[*client]*upstream{}}
 	exchange := func(g *gateway, c *client, req *request) bool { return knobExchange(g, c, req, k, p) }
-	if !k.laxWSColon && !k.laxObsFold && !k.laxNUL {
-		return start(originAddr, via, exchange)
+	parse := parseRequest
+	if k.laxWSColon || k.laxObsFold || k.laxNUL {
+		parse = func(h *wire.Head) (*request, error) { return parseLax(h, k) }
 	}
-	return startParsing(originAddr, via, exchange, func(h *wire.Head) (*request, error) { return parseLax(h, k) })
+	return startParsing(originAddr, via, exchange, parse, forward)
 }
 
 // parseLax parses a repaired copy of the head strictly, then puts back, for forwarding, the
@@ -180,7 +182,7 @@ const expectationFailed = "HTTP/1.1 417 Expectation Failed\r\nContent-Type: text
 
 // knobExchange is the streaming gateway's exchange; each knob breaks one requirement.
 func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
-	if req.chunked && g.upstream10.Load() && !k.chunkedToHTTP10 {
+	if req.chunked && g.isHTTP10(g.next(req)) && !k.chunkedToHTTP10 {
 		g.fail(c, refuse(411, "the origin speaks HTTP/1.0: send Content-Length"))
 		return false
 	}
@@ -194,7 +196,7 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 		}
 		return false
 	}
-	if k.holdHead || k.holdFor10 && g.upstream10.Load() && req.hasContent() {
+	if k.holdHead || k.holdFor10 && g.isHTTP10(g.next(req)) && req.hasContent() {
 		return heldExchange(g, c, req)
 	}
 	keepAlive := k.keepHTTP10 && req.minor == 0 && !wire.HasMember(get(req.fields, "Connection"), "close") &&
@@ -261,7 +263,7 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 	u := p.take(c)
 	if u == nil {
 		var err error
-		if u, err = g.dial(); err != nil {
+		if u, err = g.dial(g.next(req)); err != nil {
 			g.fail(c, err)
 			return false
 		}
@@ -319,7 +321,7 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 		// The mutant's departure: the content has not gone upstream, so it re-sends the POST
 		// without Expect on a fresh connection and lets the client's content follow there.
 		g.forget(u.nc)
-		if u, err = g.dial(); err != nil {
+		if u, err = g.dial(g.next(req)); err != nil {
 			stopBody()
 			g.fail(c, err)
 			return false
@@ -347,7 +349,7 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 		return false
 	}
 	if resp.minor == 0 {
-		g.upstream10.Store(true)
+		g.markHTTP10(u.addr)
 	}
 	var bodyErr error
 	bodyDone := false

@@ -30,8 +30,10 @@ func refuse(status int, format string, args ...any) error {
 type request struct {
 	method string
 	target string // origin-form
-	minor  int    // 0 or 1
-	fields []conv.Field
+	// scheme and authority of an absolute-form request-target, as received ("" for origin-form).
+	scheme, authority string
+	minor             int // 0 or 1
+	fields            []conv.Field
 	// chunked, else length (-1: no content).
 	chunked bool
 	length  int64
@@ -64,16 +66,21 @@ func parseRequest(h *wire.Head) (*request, error) {
 	case strings.HasPrefix(target, "/"):
 		req.target = target
 	case hasPrefixFold(target, "http://") || hasPrefixFold(target, "https://"):
-		// A gateway may receive absolute-form; it forwards origin-form.
+		// A gateway may receive absolute-form; it forwards origin-form (a forward proxy, to
+		// the authority).
 		i := strings.Index(target, "://") + 3
+		req.scheme = strings.ToLower(target[:i-3])
 		j := strings.IndexAny(target[i:], "/?")
 		switch {
 		case j < 0:
 			req.target = "/"
+			req.authority = target[i:]
 		case target[i+j] == '?':
 			req.target = "/" + target[i+j:]
+			req.authority = target[i : i+j]
 		default:
 			req.target = target[i+j:]
+			req.authority = target[i : i+j]
 		}
 	case target == "*" && method == "OPTIONS":
 		req.target = target

@@ -12,7 +12,6 @@ import (
 	"io"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/expectspec/expectspec/harness/origin/internal/wire"
@@ -58,9 +57,30 @@ type gateway struct {
 	idle    []*upstream           // pooled upstream connections, most recent last
 	closing bool
 
-	// upstream10: the origin answered in HTTP/1.0, so chunked coding cannot go to it.
-	upstream10 atomic.Bool
+	// forward: a forward proxy, which sends each request to the authority of its absolute-form
+	// request-target (loopback only) instead of to upstream.
+	forward bool
+
+	// http10 holds the upstream addresses that answered in HTTP/1.0, to which chunked coding
+	// cannot go (RFC 9112 §6.1).
+	http10 sync.Map
 }
+
+// next is the upstream address of a request: its authority through a forward proxy, the one
+// upstream of a gateway.
+func (g *gateway) next(req *request) string {
+	if g.forward {
+		return req.authority
+	}
+	return g.upstream
+}
+
+func (g *gateway) isHTTP10(addr string) bool {
+	_, ok := g.http10.Load(addr)
+	return ok
+}
+
+func (g *gateway) markHTTP10(addr string) { g.http10.Store(addr, true) }
 
 // client is one connection from a client.
 type client struct {
@@ -70,6 +90,7 @@ type client struct {
 
 // upstream is one connection to the origin.
 type upstream struct {
+	addr   string // where it was dialled
 	nc     net.Conn
 	r      *wire.Reader
 	pooled time.Time // when it was put in the pool
@@ -78,16 +99,20 @@ type upstream struct {
 
 // start listens on a loopback port and serves until the returned stop is called.
 func start(originAddr, via string, exchange func(*gateway, *client, *request) bool) (string, func(), error) {
-	return startParsing(originAddr, via, exchange, parseRequest)
+	return startParsing(originAddr, via, exchange, parseRequest, false)
 }
 
-// startParsing is start with a request parser of the caller's (the mutants' lax ones).
-func startParsing(originAddr, via string, exchange func(*gateway, *client, *request) bool, parse func(*wire.Head) (*request, error)) (string, func(), error) {
+// startParsing is start with a request parser of the caller's (the mutants' lax ones), as a
+// gateway in front of originAddr or, with forward, as a forward proxy.
+func startParsing(originAddr, via string, exchange func(*gateway, *client, *request) bool, parse func(*wire.Head) (*request, error), forward bool) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("gateway %s: %w", via, err)
 	}
-	g := &gateway{upstream: originAddr, via: via, exchange: exchange, parse: parse, ln: ln,
+	if forward {
+		parse = forwardParser(parse)
+	}
+	g := &gateway{upstream: originAddr, via: via, exchange: exchange, parse: parse, ln: ln, forward: forward,
 		done: make(chan struct{}), live: map[net.Conn]struct{}{}}
 	g.wg.Add(1)
 	go g.accept()
@@ -202,13 +227,17 @@ func closeStaged(c *client) {
 	_ = c.nc.Close()
 }
 
-// dial returns a live pooled upstream connection, or a new one.
-func (g *gateway) dial() (*upstream, error) {
+// dial returns a live pooled upstream connection to addr, or a new one.
+func (g *gateway) dial(addr string) (*upstream, error) {
 	for {
 		g.mu.Lock()
 		var u *upstream
-		if n := len(g.idle); n > 0 {
-			u, g.idle = g.idle[n-1], g.idle[:n-1]
+		for i := len(g.idle) - 1; i >= 0; i-- {
+			if g.idle[i].addr == addr {
+				u = g.idle[i]
+				g.idle = append(g.idle[:i], g.idle[i+1:]...)
+				break
+			}
 		}
 		g.mu.Unlock()
 		if u == nil {
@@ -220,7 +249,7 @@ func (g *gateway) dial() (*upstream, error) {
 		}
 		g.forget(u.nc)
 	}
-	nc, err := net.DialTimeout("tcp", g.upstream, dialTimeout)
+	nc, err := net.DialTimeout("tcp", addr, dialTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +257,7 @@ func (g *gateway) dial() (*upstream, error) {
 		_ = nc.Close()
 		return nil, net.ErrClosed
 	}
-	return &upstream{nc: nc, r: wire.NewReader(nc, idleTimeout)}, nil
+	return &upstream{addr: addr, nc: nc, r: wire.NewReader(nc, idleTimeout)}, nil
 }
 
 // alive reports whether a pooled connection is still open and silent: the origin may have
@@ -322,6 +351,8 @@ func statusText(code int) string {
 	switch code {
 	case 400:
 		return "Bad Request"
+	case 403:
+		return "Forbidden"
 	case 411:
 		return "Length Required"
 	case 413:

@@ -15,5 +15,15 @@ package gateways
 func StartStreaming(originAddr string) (addr string, stop func(), err error) {
 	// The mutants are this gateway with one knob set (knobs.go): with none set, knobExchange is
 	// the streaming exchange itself, so there is one copy of it.
-	return startKnobbed(originAddr, "1.1 expectspec-streaming", knobs{})
+	return startKnobbed(originAddr, "1.1 expectspec-streaming", knobs{}, false)
+}
+
+// StartStreamingProxy starts the streaming reference as a forward proxy on a loopback port: the
+// same exchange as StartStreaming, but each request goes to the authority of its absolute-form
+// request-target, with the Host field replaced by that authority (RFC 9112 §3.2.2), on
+// connections pooled per authority. It forwards only to loopback addresses, and refuses an
+// origin-form request (400), a non-http scheme (501) and CONNECT (501). originAddr is not
+// used: requests name their origin (the parameter makes it one of the embedded intermediaries).
+func StartStreamingProxy(originAddr string) (addr string, stop func(), err error) {
+	return startKnobbed(originAddr, "1.1 expectspec-proxy", knobs{}, true)
 }
