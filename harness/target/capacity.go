@@ -50,6 +50,7 @@ func holdsUp(ctx context.Context, t Target, n int, wait time.Duration) bool {
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(wait))
+	defer context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Now()) })() // an interrupted run stops at once
 	if _, err := c.Write([]byte("GET " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nConnection: close\r\n\r\n")); err != nil {
 		return false
 	}

@@ -33,6 +33,7 @@ func CheckContract(ctx context.Context, t Target) error {
 	defer conn.Close()
 	deadline, _ := ctx.Deadline()
 	_ = conn.SetDeadline(deadline)
+	defer context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })() // an interrupted run stops at once
 	req := "POST " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
 	if _, err := conn.Write([]byte(req)); err != nil {
 		return fmt.Errorf("%s: sending the contract check failed: %v", describe(t), err)
