@@ -147,6 +147,23 @@ var _ = Describe("the expectspec command against intermediaries", Ordered, func(
 		}
 	})
 
+	It("gives the reference forward proxy no fail, warn or error through --proxy", func() {
+		// The streaming reference as a forward proxy, as in the default run's ref-proxy-streaming
+		// row, but started apart and named on the command line like any proxy.
+		proxy, stop, err := gateways.StartStreamingProxy("")
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(stop)
+		out := GinkgoT().TempDir()
+		code, stdout, stderr := runCLI("run", "--out", out, "--proxy", "http://"+proxy, "--name", "myproxy")
+		Expect(code).To(Equal(0), stdout+stderr)
+		f, err := results.Read(filepath.Join(out, "results.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(f.Results).To(HaveLen(len(applicable(cases.All(), "proxy"))))
+		for _, r := range f.Results {
+			Expect(r.Verdict).To(BeElementOf(results.Pass, results.Info, results.NA), "%s: %s", r.Case, r.Reason)
+		}
+	})
+
 	DescribeTable("rejects bad intermediary input with a one-line error and status 2",
 		func(want string, args func() []string) {
 			code, _, stderr := runCLI(args()...)

@@ -202,6 +202,26 @@ func EmbeddedGateways(o *origin.Origin) ([]Target, error) {
 	return out, nil
 }
 
+// EmbeddedIntermediaries starts the embedded intermediaries of the default run in front of the
+// origin o: the embedded gateways (EmbeddedGateways), then the streaming reference as a forward
+// proxy ("ref-proxy-streaming", sent absolute-form requests for o's authority, which it
+// forwards there). Call Stop on each when done, then close o.
+func EmbeddedIntermediaries(o *origin.Origin) ([]Target, error) {
+	out, err := EmbeddedGateways(o)
+	if err != nil {
+		return nil, err
+	}
+	p, err := StartAsProxy("ref-proxy-streaming", gateways.StartStreamingProxy, o)
+	if err != nil {
+		for _, t := range out {
+			t.Stop()
+		}
+		return nil, err
+	}
+	p.Software = "expectspec reference forward proxy (streaming)"
+	return append(out, p), nil
+}
+
 // StartGateway starts an in-process gateway (a start function of harness/origin/gateways, or a
 // mutant's) in front of the origin o, as a target named name.
 func StartGateway(name string, start func(originAddr string) (string, func(), error), o *origin.Origin) (Target, error) {

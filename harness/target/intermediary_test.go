@@ -118,3 +118,31 @@ func TestCheckContractThroughGateways(t *testing.T) {
 		t.Errorf("a gateway that answers by itself: %v", err)
 	}
 }
+
+func TestEmbeddedIntermediaries(t *testing.T) {
+	o, err := origin.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	ts, err := EmbeddedIntermediaries(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string][]string{}
+	for _, tg := range ts {
+		defer tg.Stop()
+		roles[tg.Role] = append(roles[tg.Role], tg.Name)
+		if err := CheckContract(context.Background(), tg); err != nil {
+			t.Errorf("%s (%s): %v", tg.Name, tg.Role, err)
+		}
+	}
+	if len(roles[RoleGateway]) != 3 || strings.Join(roles[RoleProxy], ",") != "ref-proxy-streaming" {
+		t.Errorf("embedded intermediaries by role: %v", roles)
+	}
+	for _, tg := range ts {
+		if tg.Role == RoleProxy && (tg.Host != OriginAuthority(o) || !strings.HasPrefix(tg.Path, "http://"+OriginAuthority(o)+"/__expectspec/")) {
+			t.Errorf("the embedded proxy is not sent absolute-form requests for the origin: %+v", tg)
+		}
+	}
+}

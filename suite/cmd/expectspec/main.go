@@ -215,13 +215,19 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 				return 2, err
 			}
 			defer stopAll(emb)
-			gwTargets, err := target.EmbeddedGateways(o)
+			gwTargets, err := target.EmbeddedIntermediaries(o)
 			if err != nil {
 				return 2, err
 			}
 			defer stopAll(gwTargets)
-			fmt.Fprintf(stdout, "no --target given: running against the %d embedded default targets (%d origins; %d gateways in front of the suite's origin at %s)\n",
-				len(emb)+len(gwTargets), len(emb), len(gwTargets), target.OriginAuthority(o))
+			nProxies := 0
+			for _, t := range gwTargets {
+				if t.Role == target.RoleProxy {
+					nProxies++
+				}
+			}
+			fmt.Fprintf(stdout, "no --target given: running against the %d embedded default targets (%d origins; %d gateways and %d forward proxy in front of the suite's origin at %s)\n",
+				len(emb)+len(gwTargets), len(emb), len(gwTargets)-nProxies, nProxies, target.OriginAuthority(o))
 			ts = append(emb, gwTargets...)
 		}
 	}
