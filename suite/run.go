@@ -106,7 +106,9 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	})
 	defer func() {
 		if ctx.Err() != nil {
-			sched.waitAtMost(time.Second) // cancelled cases end within moments; never hang on one
+			// the results are written (ReportAfterSuite waited for the cancelled cases): a case
+			// that ignores its cancelled context must not hold the exit back
+			sched.waitAtMost(200 * time.Millisecond)
 		} else {
 			sched.wait()
 		}
@@ -130,7 +132,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	}
 	ReportAfterSuite("expectspec results", func(r Report) {
 		if ctx.Err() != nil {
-			sched.waitAtMost(500 * time.Millisecond) // the cases in flight were cancelled
+			sched.waitAtMost(300 * time.Millisecond) // the cases in flight were cancelled: moments
 		}
 		file = buildFile(ctx, cfg, sched, selected, &r, started)
 		if err := writeOutputs(cfg, file); err != nil {
