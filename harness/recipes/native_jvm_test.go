@@ -15,7 +15,7 @@ import (
 // The native and JVM origin recipes: each renders its configs, and where its implementation is
 // installed it starts, answers a POST with 5 octets on its upload resource with a 2xx, and stops
 // leaving no process behind.
-var nativeJVMOrigins = []string{"lighttpd", "caddy", "h2o", "node-http", "node-http-checkcontinue"}
+var nativeJVMOrigins = []string{"lighttpd", "caddy", "h2o", "node-http", "node-http-checkcontinue", "tomcat10", "jetty9"}
 
 func TestNativeJVMOriginRecipesRender(t *testing.T) {
 	for _, name := range nativeJVMOrigins {
