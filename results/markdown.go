@@ -8,80 +8,179 @@ import (
 	"strings"
 )
 
-// Markdown writes the compatibility table of f as GitHub-flavoured Markdown: one row per case
-// (its ID linked to the RFC section of its first requirement, then its title), one column per
-// target ("name version"), PASS/FAIL/WARN/INFO/n/a/ERROR in each cell ("-" where the case was not
-// run on that target), a summary row of counts, and below the table, per target, every cell
-// that is not a pass with its reason, requirements and fix.
+// Markdown writes the compatibility table of f as GitHub-flavoured Markdown, with the content of
+// the HTML page: an overview per role (origin servers, gateways, forward proxies) saying for each
+// implementation whether it breaks a requirement and which cases it fails or warns on; a legend;
+// then per role a table of the cases that apply to it (ID linked to the RFC section of its first
+// requirement, and its claim) × the implementations of that role ("name version" in the head),
+// PASS/FAIL/WARN/INFO/n/a/ERROR in each cell, FLAKY with the verdicts of its runs, "not run",
+// "-" where there is no result, an empty column for a target that is not installed (its head
+// says so), and a summary row; and below, per implementation, every cell that is not a pass with
+// its reason, requirements and fix.
 func Markdown(w io.Writer, f *File) error {
 	if f == nil {
 		f = &File{}
 	}
 	bw := bufio.NewWriter(w)
 	cells := f.cells()
-	counts := CountAll(f)
+	tb := buildTable(f)
 
-	fmt.Fprintln(bw, "# expectspec compatibility table")
+	fmt.Fprintln(bw, "# Expect: 100-continue compatibility table")
 	fmt.Fprintln(bw)
-	fmt.Fprintln(bw, mdText(runLine(f)))
+	fmt.Fprintln(bw, "How HTTP servers and intermediaries handle `Expect: 100-continue`, `100 (Continue)`, `417 (Expectation Failed)` and interim responses "+
+		"(RFC 9110 §10.1.1, §15.2; RFC 9112), checked by expectspec. "+mdText(runLine(f)))
+	if f.Suite.Interrupted {
+		fmt.Fprintln(bw)
+		fmt.Fprintln(bw, `**This run was interrupted:** cases that did not finish read "not run".`)
+	}
 	fmt.Fprintln(bw)
-	fmt.Fprintln(bw, "PASS: the requirement held. FAIL: a MUST or MUST NOT was broken. WARN: a SHOULD was broken, or interoperability suffers. "+
-		"INFO: the RFC leaves a choice; the reason says which. n/a: does not apply. ERROR: the suite could not carry the case out.")
-	fmt.Fprintln(bw)
+	fmt.Fprintln(bw, "Find the kind of software you run: an **origin server** answers requests itself, a **gateway** (reverse proxy, load balancer, cache) "+
+		"sits in front of one, a **forward proxy** is configured in the client. The overview says per implementation whether it breaks a requirement; "+
+		"the tables below say which case, and the findings give every reason.")
 
-	bw.WriteString("| case | claim |")
-	for _, t := range f.Targets {
-		bw.WriteString(" " + mdText(t.heading()) + " |")
+	if len(tb.Groups) > 0 {
+		fmt.Fprintln(bw, "\n## Overview")
 	}
-	bw.WriteString("\n|---|---|")
-	for range f.Targets {
-		bw.WriteString(":---:|")
-	}
-	bw.WriteString("\n")
-	for _, c := range f.Cases {
-		fmt.Fprintf(bw, "| %s | %s |", mdCaseLink(c), mdText(c.Title))
-		for _, t := range f.Targets {
-			cell := "-"
-			if r, ok := cells[cellKey{t.Name, c.ID}]; ok {
-				cell = r.Verdict.Label()
+	for _, g := range tb.Groups {
+		fmt.Fprintf(bw, "\n### %s\n\n", mdText(g.Title))
+		if g.Blurb != "" {
+			fmt.Fprintf(bw, "%s\n\n", mdText(g.Blurb))
+		}
+		bw.WriteString("| implementation | version | does it break 100-continue? | fails | warns | all results |\n|---|---|---|---|---|---|\n")
+		for _, t := range g.Targets {
+			class, answer := verdictOf(t)
+			if class == "fail" {
+				answer = "**" + answer + "**"
 			}
-			bw.WriteString(" " + cell + " |")
+			if t.NotInstalled { // the reason says "not installed" and how to install it
+				answer = mdText(oneLine(t.Install, 300))
+			}
+			name := mdText(t.Name)
+			if t.Software != "" {
+				name += " (" + mdText(t.Software) + ")"
+			}
+			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", name, mdText(t.Version), answer, mdCaseIDs(t.Fails), mdCaseIDs(t.Warns), mdText(columnSummary(t)))
+		}
+	}
+
+	fmt.Fprintln(bw, "\n## How to read the tables")
+	fmt.Fprintln(bw)
+	for _, l := range []string{
+		"PASS: the requirement was checked and held.",
+		"FAIL: a MUST or MUST NOT was broken: clients that send `Expect: 100-continue` can stall, lose or misread data.",
+		"WARN: a SHOULD was broken, or interoperability suffers without breaking a MUST.",
+		"INFO: the RFC leaves a choice; the reason says which one was made.",
+		"n/a: the case does not apply to this implementation (the reason says why).",
+		"ERROR: the suite could not carry the case out; not a finding about the implementation.",
+		"FLAKY: repeated runs disagreed; the verdicts seen follow the word, the findings list the worst.",
+		"not run: the run ended before the case finished.",
+		"empty column, head \"not installed\": the software is not installed on the machine that made the table (the overview gives the install command).",
+		"-: no result; the case was not run on this implementation.",
+	} {
+		fmt.Fprintln(bw, "- "+l)
+	}
+
+	for _, g := range tb.Groups {
+		fmt.Fprintf(bw, "\n## %s\n\n", mdText(g.Title))
+		bw.WriteString("| case | claim |")
+		for _, t := range g.Targets {
+			head := mdText(t.heading())
+			if t.NotInstalled {
+				head += " (not installed)"
+			}
+			bw.WriteString(" " + head + " |")
+		}
+		bw.WriteString("\n|---|---|")
+		for range g.Targets {
+			bw.WriteString(":---:|")
+		}
+		bw.WriteString("\n")
+		for _, c := range g.Cases {
+			fmt.Fprintf(bw, "| %s | %s |", mdCaseLink(c), mdText(c.Title))
+			for _, t := range g.Targets {
+				bw.WriteString(" " + mdCell(cells[cellKey{t.Name, c.ID}], t) + " |")
+			}
+			bw.WriteString("\n")
+		}
+		bw.WriteString("| **summary** | |")
+		for _, t := range g.Targets {
+			bw.WriteString(" " + mdText(columnSummary(t)) + " |")
 		}
 		bw.WriteString("\n")
 	}
-	bw.WriteString("| **summary** | |")
-	for _, t := range f.Targets {
-		bw.WriteString(" " + shortCounts(counts[t.Name]) + " |")
-	}
-	bw.WriteString("\n")
 
+	writeFindings(bw, f, tb)
+	return bw.Flush()
+}
+
+// mdCell is what a Markdown table cell says about r (nil: no result) on target t.
+func mdCell(r *Result, t tableTarget) string {
+	switch {
+	case r == nil:
+		return "-"
+	case t.NotInstalled:
+		return ""
+	case r.Flaky:
+		return "FLAKY " + runsText(r.Runs)
+	}
+	return cellLabel(r)
+}
+
+func mdCaseIDs(cs []Case) string {
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = mdText(c.ID)
+	}
+	return strings.Join(ids, ", ")
+}
+
+// writeFindings lists, per implementation, every cell that is not a pass with its reason, worst
+// first. A target that is not installed gets one line, and cases that were not run one line.
+func writeFindings(bw *bufio.Writer, f *File, tb table) {
 	caseByID := map[string]Case{}
 	for _, c := range f.Cases {
 		caseByID[c.ID] = c
 	}
 	header := false
-	for _, t := range f.Targets {
-		findings := nonPass(f, t.Name)
-		if len(findings) == 0 {
-			continue
-		}
-		if !header {
-			fmt.Fprintln(bw, "\n## Findings")
-			header = true
-		}
-		fmt.Fprintf(bw, "\n### %s\n\n", mdText(targetLine(t)))
-		for _, r := range findings {
-			fmt.Fprintf(bw, "- **%s** %s: %s", r.Verdict.Label(), mdCaseLink(caseByID[r.Case]), mdText(oneLine(r.Reason, 4000)))
-			if len(r.Requirements) > 0 {
-				fmt.Fprintf(bw, " (%s)", mdText(strings.Join(r.Requirements, ", ")))
+	for _, g := range tb.Groups {
+		for _, t := range g.Targets {
+			findings := nonPass(f, t.Name)
+			if len(findings) == 0 {
+				continue
 			}
-			if r.Fix != "" {
-				fmt.Fprintf(bw, " Fix: %s", mdText(oneLine(r.Fix, 4000)))
+			if !header {
+				fmt.Fprintln(bw, "\n## Findings")
+				header = true
 			}
-			bw.WriteString("\n")
+			fmt.Fprintf(bw, "\n### %s\n\n", mdText(targetLine(t.Target)))
+			if t.NotInstalled {
+				fmt.Fprintf(bw, "- %s\n", mdText(oneLine(t.Install, 4000)))
+				continue
+			}
+			var notRun []string
+			for _, r := range findings {
+				if r.NotRun {
+					notRun = append(notRun, mdText(r.Case))
+					continue
+				}
+				label := r.Verdict.Label()
+				if r.Flaky {
+					label = "FLAKY " + label
+				}
+				fmt.Fprintf(bw, "- **%s** %s: %s", label, mdCaseLink(caseByID[r.Case]), mdText(oneLine(r.Reason, 4000)))
+				if len(r.Requirements) > 0 {
+					fmt.Fprintf(bw, " (%s)", mdText(strings.Join(r.Requirements, ", ")))
+				}
+				if r.Fix != "" {
+					fmt.Fprintf(bw, " Fix: %s", mdText(oneLine(r.Fix, 4000)))
+				}
+				bw.WriteString("\n")
+			}
+			if len(notRun) > 0 {
+				fmt.Fprintf(bw, "- **not run** (the run ended first): %s\n", strings.Join(notRun, ", "))
+			}
 		}
 	}
-	return bw.Flush()
 }
 
 // runLine describes the run in one sentence.

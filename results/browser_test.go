@@ -1,0 +1,403 @@
+package results_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/expectspec/expectspec/results"
+)
+
+// The published page, opened in a real headless Chromium the way a reader opens it: from a file,
+// with and without JavaScript. It must render every cell, make no network request of any kind,
+// raise no JavaScript error, filter, and show a cell's reason on click and from the keyboard.
+//
+// Without Chromium the specs skip, unless EXPECTSPEC_BROWSER=required (CI), where they fail.
+// EXPECTSPEC_SCREENSHOTS=DIR keeps the screenshots (PNG) there; otherwise they go to a temp dir.
+var _ = Describe("the HTML table in a headless browser", Label("browser"), Ordered, func() {
+	var (
+		fixture  *results.File
+		pageURL  string
+		browser  context.Context
+		shotsDir string
+	)
+
+	BeforeAll(func() {
+		chromium := findChromium()
+		if chromium == "" {
+			msg := "no Chromium found (looked for $EXPECTSPEC_CHROMIUM, chromium, chromium-browser, google-chrome); install it with: apt-get install -y chromium"
+			if os.Getenv("EXPECTSPEC_BROWSER") == "required" {
+				Fail(msg + " (EXPECTSPEC_BROWSER=required)")
+			}
+			Skip(msg)
+		}
+		var err error
+		fixture, err = results.Read(publishedFixture)
+		Expect(err).NotTo(HaveOccurred())
+		dir := GinkgoT().TempDir()
+		page := filepath.Join(dir, "table.html")
+		Expect(results.WriteHTML(page, fixture)).To(Succeed())
+		pageURL = "file://" + page
+		shotsDir = os.Getenv("EXPECTSPEC_SCREENSHOTS")
+		if shotsDir == "" {
+			shotsDir = dir
+		}
+		Expect(os.MkdirAll(shotsDir, 0o755)).To(Succeed())
+
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(chromium),
+			chromedp.Headless,
+			chromedp.NoSandbox, // Chromium refuses to run as root with its sandbox
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.UserDataDir(filepath.Join(dir, "profile")),
+			chromedp.WindowSize(1400, 1000),
+		)
+		DeferCleanup(cancelAlloc)
+		var cancelBrowser context.CancelFunc
+		browser, cancelBrowser = chromedp.NewContext(alloc)
+		DeferCleanup(cancelBrowser)
+		// The first Run starts the browser and lives as long as browser: no timeout on it.
+		Expect(chromedp.Do(browser)).To(Succeed())
+	})
+
+	It("renders every cell once, makes no request and raises no error", func() {
+		tab := openPage(browser, pageURL, true)
+		defer tab.close()
+
+		cells := evalJS[[]string](tab, `Array.from(document.querySelectorAll(".matrix tbody td")).map(td => td.dataset.target + "|" + td.closest("tr").dataset.case)`)
+		want := expectedCells(fixture)
+		slices.Sort(cells)
+		slices.Sort(want)
+		Expect(cells).To(Equal(want), "one td per case and implementation of its role")
+
+		// a cell for every result; not-installed targets in hatched cells, the rest with a verdict
+		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix tbody td.v, .matrix tbody td.ni").length`)).To(Equal(len(fixture.Results)))
+		notInstalled := 0
+		for _, r := range fixture.Results {
+			if strings.HasPrefix(r.Reason, "not installed") {
+				notInstalled++
+			}
+		}
+		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix tbody td.ni").length`)).To(Equal(notInstalled))
+		Expect(evalJS[[]string](tab, `Array.from(document.querySelectorAll(".matrix thead th.ni")).map(th => th.textContent)`)).
+			To(ConsistOf("caddynot installed", "trafficserver-gatewaynot installed", "trafficserver-proxynot installed"))
+		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix td.flaky").length`)).To(Equal(countResults(fixture, func(r results.Result) bool { return r.Flaky })))
+		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix td.notrun").length`)).To(Equal(countResults(fixture, func(r results.Result) bool { return r.NotRun })))
+		Expect(evalJS[string](tab, `document.querySelector(".matrix td.flaky summary").textContent`)).To(MatchRegexp(`^FLAKY(pass|fail|warn|info|na|error)×\d`))
+		// a summary row per role table, a column head with the version
+		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix tfoot tr").length`)).To(Equal(3))
+		Expect(evalJS[string](tab, `document.querySelector("section[data-role=proxy] thead th[title^=proxy]").textContent`)).To(Equal("squid5.7"))
+		// the reasons are text, never markup: the page has exactly its own script
+		Expect(evalJS[int](tab, `document.scripts.length`)).To(Equal(1))
+		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix h1, .matrix script, .matrix body").length`)).To(BeZero())
+
+		tab.expectClean(pageURL)
+	})
+
+	It("shows the whole table without JavaScript", func() {
+		tab := openPage(browser, pageURL, false)
+		defer tab.close()
+		Expect(evalJS[bool](tab, `document.getElementById("filters").hidden`)).To(BeTrue())
+		rows := evalJS[int](tab, `document.querySelectorAll(".matrix tbody tr").length`)
+		Expect(rows).To(Equal(expectedRows(fixture)))
+		Expect(visibleRows(tab)).To(Equal(rows))
+		tab.expectClean(pageURL)
+	})
+
+	It("filters by role, verdict, keyword and text", func() {
+		tab := openPage(browser, pageURL, true)
+		defer tab.close()
+		all := expectedRows(fixture)
+		Expect(visibleRows(tab)).To(Equal(all))
+		Expect(evalJS[string](tab, `document.getElementById("shown").textContent`)).To(Equal(fmt.Sprintf("%d of %d rows shown", all, all)))
+
+		tab.do(chromedp.Click(chromedp.CSS(`#filters input[name=role][value=proxy]`)))
+		proxyCases := casesFor(fixture, "proxy")
+		Expect(visibleRows(tab)).To(Equal(len(proxyCases)))
+		Expect(evalJS[[]string](tab, `Array.from(document.querySelectorAll("section.role")).filter(s => !s.hidden).map(s => s.dataset.role)`)).To(Equal([]string{"proxy"}))
+
+		// only FAIL: the proxy cases that some proxy fails
+		for _, v := range []string{"pass", "warn", "info", "na", "error"} {
+			tab.do(chromedp.Click(chromedp.CSS(`#filters input[name=v][value=` + v + `]`)))
+		}
+		Expect(visibleRows(tab)).To(Equal(rowsWith(fixture, "proxy", results.Fail)))
+		Expect(visibleRows(tab)).To(BeNumerically(">", 0))
+
+		// back to every verdict and role; then the MAY keyword, then a text search
+		for _, v := range []string{"pass", "warn", "info", "na", "error"} {
+			tab.do(chromedp.Click(chromedp.CSS(`#filters input[name=v][value=` + v + `]`)))
+		}
+		tab.do(chromedp.Click(chromedp.CSS(`#filters input[name=role][value=""]`)))
+		Expect(visibleRows(tab)).To(Equal(all))
+		tab.do(chromedp.Focus(chromedp.CSS(`#filters input[name=q]`)), chromedp.SendKeys(chromedp.CSS(`#filters input[name=q]`), "http10"))
+		Expect(visibleRows(tab)).To(Equal(rowsMatching(fixture, "http10")))
+		Expect(visibleRows(tab)).To(BeNumerically(">", 0))
+		Expect(visibleRows(tab)).To(BeNumerically("<", all))
+
+		tab.expectClean(pageURL)
+	})
+
+	It("shows a cell's reason on hover, on click and from the keyboard", func() {
+		tab := openPage(browser, pageURL, true)
+		defer tab.close()
+		squidFail := `section[data-role=proxy] td.v-fail[data-target="squid"]`
+		Expect(evalJS[string](tab, `document.querySelector('`+squidFail+`').title`)).To(HavePrefix(`EXP-PROXY-FORWARD-100: the proxy answered <b>"HTTP/1.1 417 Expectation Failed"</b> & closed`))
+		Expect(evalJS[bool](tab, `document.querySelector('`+squidFail+` .pop').checkVisibility()`)).To(BeFalse())
+
+		tab.do(chromedp.Click(chromedp.CSS(squidFail + ` summary`)))
+		Expect(evalJS[bool](tab, `document.querySelector('`+squidFail+` details').open`)).To(BeTrue())
+		Expect(evalJS[bool](tab, `document.querySelector('`+squidFail+` .pop').checkVisibility()`)).To(BeTrue())
+		text := evalJS[string](tab, `document.querySelector('`+squidFail+` .pop').innerText`)
+		Expect(text).To(ContainSubstring(`<b>"HTTP/1.1 417 Expectation Failed"</b> & closed`))
+		Expect(text).To(ContainSubstring("<script>alert('x')</script>"))
+		Expect(text).To(ContainSubstring("fix: forward the 100 (Continue)"))
+		// the open reason lies inside the window, not cut off at its right edge
+		Expect(evalJS[bool](tab, `(() => { const r = document.querySelector('`+squidFail+` .pop').getBoundingClientRect(); return r.left >= 0 && r.right <= document.documentElement.clientWidth })()`)).To(BeTrue())
+		shot := tab.screenshotOf(`section[data-role=proxy]`)
+		Expect(os.WriteFile(filepath.Join(shotsDir, "table-proxy-cell-open.png"), shot, 0o644)).To(Succeed())
+
+		// Escape closes it; Tab to another cell and Enter opens that one
+		tab.do(chromedp.KeyEvent("\x1b"))
+		Expect(evalJS[bool](tab, `document.querySelector('`+squidFail+` details').open`)).To(BeFalse())
+		other := `section[data-role=origin] tbody tr:first-child td.v summary`
+		tab.do(chromedp.Focus(chromedp.CSS(other)), chromedp.KeyEvent("\r"))
+		Expect(evalJS[bool](tab, `document.querySelector('`+other+`').parentElement.open`)).To(BeTrue())
+		Expect(evalJS[string](tab, `document.querySelector('`+other+`').parentElement.querySelector(".pop").innerText`)).NotTo(BeEmpty())
+		tab.expectClean(pageURL)
+	})
+
+	It("looks right (screenshots for a person to check)", func() {
+		tab := openPage(browser, pageURL, true)
+		defer tab.close()
+		full := tab.run(chromedp.FullScreenshot(100))
+		Expect(full).To(HavePrefix("\x89PNG"))
+		path := filepath.Join(shotsDir, "table-full.png")
+		Expect(os.WriteFile(path, full, 0o644)).To(Succeed())
+		top := tab.run(chromedp.CaptureScreenshot())
+		Expect(os.WriteFile(filepath.Join(shotsDir, "table-top.png"), top, 0o644)).To(Succeed())
+		AddReportEntry("screenshots", shotsDir)
+		GinkgoWriter.Println("screenshots in", shotsDir)
+		tab.expectClean(pageURL)
+	})
+})
+
+func findChromium() string {
+	if p := os.Getenv("EXPECTSPEC_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// tab is one page in the browser with everything it reported: requests, failed loads,
+// exceptions and console or log errors.
+type tab struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	events []string // "request URL", "failed URL: reason", "exception …", "console error …", "log error …"
+}
+
+func openPage(browser context.Context, url string, javascript bool) *tab {
+	GinkgoHelper()
+	t := &tab{}
+	t.ctx, t.cancel = chromedp.NewContext(browser)
+	Expect(chromedp.Listen(t.ctx, t.record)).To(Succeed())
+	steps := []chromedp.Action[chromedp.Void]{
+		enable(network.Enable, network.EnableParams{}),
+		enable(runtime.Enable, cdp.Empty{}),
+		enable(log.Enable, cdp.Empty{}),
+	}
+	if !javascript {
+		steps = append(steps, enable(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}))
+	}
+	steps = append(steps, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))
+	t.do(steps...)
+	return t
+}
+
+func enable[P any](c cdp.Command[P, cdp.Empty], p P) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, c, p)
+		return err
+	})
+}
+
+func (t *tab) record(ev any) {
+	var line string
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		line = "request " + e.Request.URL
+	case *network.EventLoadingFailed:
+		line = "failed " + e.ErrorText
+	case *runtime.EventExceptionThrown:
+		line = "exception " + e.ExceptionDetails.Text
+		if e.ExceptionDetails.Exception != nil {
+			line += " " + e.ExceptionDetails.Exception.Description
+		}
+	case *runtime.EventConsoleAPICalled:
+		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
+			line = "console " + string(e.Type)
+		}
+	case *log.EventEntryAdded:
+		if e.Entry.Level == log.EntryLevelError || e.Entry.Level == log.EntryLevelWarning {
+			line = "log " + string(e.Entry.Level) + " " + e.Entry.Text
+		}
+	}
+	if line != "" {
+		t.mu.Lock()
+		t.events = append(t.events, line)
+		t.mu.Unlock()
+	}
+}
+
+// expectClean asserts the page loaded itself and nothing else, and reported no error.
+func (t *tab) expectClean(pageURL string) {
+	GinkgoHelper()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	Expect(t.events).To(Equal([]string{"request " + pageURL}), "the page's only request is itself; no error, no failed load")
+}
+
+func (t *tab) close() { t.cancel() }
+
+func (t *tab) do(steps ...chromedp.Action[chromedp.Void]) {
+	GinkgoHelper()
+	ctx, cancel := context.WithTimeout(t.ctx, 30*time.Second)
+	defer cancel()
+	Expect(chromedp.Do(ctx, steps...)).To(Succeed())
+}
+
+func (t *tab) run(a chromedp.Action[[]byte]) []byte {
+	GinkgoHelper()
+	ctx, cancel := context.WithTimeout(t.ctx, 30*time.Second)
+	defer cancel()
+	b, err := chromedp.Run(ctx, a)
+	Expect(err).NotTo(HaveOccurred())
+	return b
+}
+
+func (t *tab) screenshotOf(selector string) []byte {
+	GinkgoHelper()
+	return t.run(chromedp.Screenshot(chromedp.CSS(selector)))
+}
+
+func evalJS[T any](t *tab, expr string) T {
+	GinkgoHelper()
+	ctx, cancel := context.WithTimeout(t.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	Expect(err).NotTo(HaveOccurred(), expr)
+	return v
+}
+
+func visibleRows(t *tab) int {
+	GinkgoHelper()
+	return evalJS[int](t, `Array.from(document.querySelectorAll(".matrix tbody tr")).filter(tr => tr.checkVisibility()).length`)
+}
+
+// What the page must show, computed from the results file.
+
+func casesFor(f *results.File, role string) []results.Case {
+	var out []results.Case
+	for _, c := range f.Cases {
+		if slices.Contains(c.Roles, role) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func rolesOf(f *results.File) []string {
+	var roles []string
+	for _, t := range f.Targets {
+		if !slices.Contains(roles, t.Role) {
+			roles = append(roles, t.Role)
+		}
+	}
+	return roles
+}
+
+func expectedRows(f *results.File) int {
+	n := 0
+	for _, role := range rolesOf(f) {
+		n += len(casesFor(f, role))
+	}
+	return n
+}
+
+func expectedCells(f *results.File) []string {
+	var out []string
+	for _, t := range f.Targets {
+		for _, c := range casesFor(f, t.Role) {
+			out = append(out, t.Name+"|"+c.ID)
+		}
+	}
+	return out
+}
+
+func countResults(f *results.File, pred func(results.Result) bool) int {
+	n := 0
+	for _, r := range f.Results {
+		if pred(r) {
+			n++
+		}
+	}
+	return n
+}
+
+func rowsWith(f *results.File, role string, v results.Verdict) int {
+	roleOf := map[string]string{}
+	for _, t := range f.Targets {
+		roleOf[t.Name] = t.Role
+	}
+	rows := map[string]bool{}
+	for _, r := range f.Results {
+		if roleOf[r.Target] == role && r.Verdict == v && !strings.HasPrefix(r.Reason, "not installed") {
+			rows[r.Case] = true
+		}
+	}
+	return len(rows)
+}
+
+func rowsMatching(f *results.File, text string) int {
+	n := 0
+	for _, role := range rolesOf(f) {
+		for _, c := range casesFor(f, role) {
+			hay := c.ID + " " + c.Title + " " + c.Scenario
+			for _, r := range c.Requirements {
+				hay += " " + r.ID
+			}
+			if strings.Contains(strings.ToLower(hay), text) {
+				n++
+			}
+		}
+	}
+	return n
+}
