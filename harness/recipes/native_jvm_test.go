@@ -78,6 +78,8 @@ func checkOriginUpload(t *testing.T, r *Recipe) {
 	if resp.StatusCode/100 != 2 {
 		t.Errorf("POST %s: %s %q%s", in.URL(), resp.Status, body, in.logTail())
 	}
+	// An idle keep-alive connection would hold up a graceful shutdown (h2o's) until Stop's SIGKILL.
+	client.CloseIdleConnections()
 	in.Stop()
 	if left := livingInGroup(pgid); len(left) > 0 {
 		t.Errorf("process group %d still has processes after Stop: %s", pgid, strings.Join(left, "; "))
