@@ -197,6 +197,13 @@ var _ = Describe("the HTML table in a headless browser", Label("browser"), Order
 		Expect(os.WriteFile(path, full, 0o644)).To(Succeed())
 		top := tab.run(chromedp.CaptureScreenshot())
 		Expect(os.WriteFile(filepath.Join(shotsDir, "table-top.png"), top, 0o644)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(shotsDir, "table-overview.png"), tab.screenshotOf("#overview"), 0o644)).To(Succeed())
+		// what a reader asking "where does my origin server fail?" sees
+		tab.do(chromedp.Click(chromedp.CSS(`#filters input[name=role][value=origin]`)))
+		for _, v := range []string{"pass", "warn", "info", "na", "error"} {
+			tab.do(chromedp.Click(chromedp.CSS(`#filters input[name=v][value=` + v + `]`)))
+		}
+		Expect(os.WriteFile(filepath.Join(shotsDir, "table-origin-fails.png"), tab.screenshotOf(`section[data-role=origin]`), 0o644)).To(Succeed())
 		AddReportEntry("screenshots", shotsDir)
 		GinkgoWriter.Println("screenshots in", shotsDir)
 		tab.expectClean(pageURL)

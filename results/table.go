@@ -10,7 +10,8 @@ import (
 // by role, because a reader asks about one kind of software ("does my proxy break
 // 100-continue?") and a case means something different for an origin, a gateway and a forward
 // proxy. Each group has the cases that apply to its role as rows and its targets as columns, so
-// every result of the file is one cell of exactly one group.
+// every result of the file is one cell of exactly one group. Within a group, targets are in name
+// order.
 type table struct {
 	Groups []roleGroup
 }
@@ -65,6 +66,11 @@ func buildTable(f *File) table {
 		byRole[t.Role] = append(byRole[t.Role], t)
 	}
 	slices.SortStableFunc(roles, func(a, b string) int { return roleRank(a) - roleRank(b) })
+	// Within a role, by name: the table is then the same however its results files were
+	// assembled (one run, or one file per implementation merged in any order).
+	for _, ts := range byRole {
+		slices.SortStableFunc(ts, func(a, b Target) int { return strings.Compare(a.Name, b.Name) })
+	}
 
 	var tb table
 	for _, role := range roles {
