@@ -57,7 +57,8 @@ type htmlTarget struct {
 	Summary      string // counts in a few words
 	FootSummary  string // the same, one count a line
 	NotInstalled bool
-	Install      string
+	Install      string // the reason of its cells: "not installed: … (install with: …)"
+	InstallHow   string // the same without "not installed:", under the overview's "not installed"
 	Class        string // verdict class of the overview line
 	Answer       string // the overview's phrase
 	Fails, Warns []htmlCaseLink
@@ -115,6 +116,7 @@ func buildPage(f *File) htmlPage {
 		hg := htmlGroup{Role: g.Role, Title: g.Title, Blurb: g.Blurb, Anchor: anchor("role", g.Role)}
 		for _, t := range g.Targets {
 			ht := htmlTarget{Target: t.Target, Summary: columnSummary(t), NotInstalled: t.NotInstalled, Install: oneLine(t.Install, 300)}
+			ht.InstallHow = installHow(ht.Install)
 			ht.FootSummary = strings.NewReplacer(", ", "\n", "; ", "\n").Replace(ht.Summary)
 			ht.Class, ht.Answer = verdictOf(t)
 			for _, c := range t.Fails {
@@ -186,6 +188,15 @@ func buildCell(c Case, t tableTarget, cells map[cellKey]*Result) htmlCell {
 		cell.Trace = TraceText(r.Trace)
 	}
 	return cell
+}
+
+// installHow is a "not installed: X is missing (install with: Y)" reason without its first words.
+func installHow(reason string) string {
+	r := strings.TrimSpace(reason)
+	if isNotInstalled(r) {
+		r = strings.TrimSpace(strings.TrimPrefix(r[len("not installed"):], ":"))
+	}
+	return r
 }
 
 // anchor is an element ID made of letters, digits and dashes: "proxy-chain-http10-client".

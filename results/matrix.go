@@ -7,7 +7,9 @@ import (
 )
 
 // Matrix prints the conformance matrix for a terminal: one row per case, one column per target
-// (numbered, with a legend above), the verdict in each cell, "-" where the case did not run.
+// (numbered, with a legend above), the verdict in each cell, "-" where the case did not run,
+// FLAKY(worst verdict) where repeated runs disagreed, "not run" where an interrupted run did not
+// finish the case.
 func Matrix(w io.Writer, f *File) error {
 	if f == nil || len(f.Targets) == 0 {
 		return nil
@@ -27,7 +29,10 @@ func Matrix(w io.Writer, f *File) error {
 		for _, t := range f.Targets {
 			cell := "-"
 			if r, ok := cells[cellKey{t.Name, c.ID}]; ok {
-				cell = r.Verdict.Label()
+				cell = cellLabel(r)
+				if r.Flaky && !r.NotRun {
+					cell = "FLAKY(" + r.Verdict.Label() + ")"
+				}
 			}
 			fmt.Fprint(tw, "\t"+cell)
 		}

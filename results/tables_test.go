@@ -156,7 +156,7 @@ var _ = Describe("HTML", func() {
 		Expect(page).To(ContainSubstring(`<strong>This run was interrupted:</strong>`))
 		Expect(page).To(ContainSubstring(`class="ni" title="origin, Caddy, 127.0.0.1:2015">caddy<span class="ni-note">not installed</span></th>`))
 		Expect(strings.Count(page, `<td class="ni" data-target="caddy" data-v="na" title="not installed: apt-get install -y caddy"><span class="sr">not installed</span></td>`)).To(Equal(3))
-		Expect(page).To(ContainSubstring(`<td class="answer t-na">not installed<div class="muted">not installed: apt-get install -y caddy</div></td>`))
+		Expect(page).To(ContainSubstring(`<td class="answer t-na">not installed<div class="muted">apt-get install -y caddy</div></td>`))
 	})
 
 	It("escapes everything that comes from the results", func() {
