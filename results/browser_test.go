@@ -212,7 +212,10 @@ var _ = Describe("the HTML table in a headless browser", Label("browser"), Order
 
 func findChromium() string {
 	if p := os.Getenv("EXPECTSPEC_CHROMIUM"); p != "" {
-		return p
+		if p, err := exec.LookPath(p); err == nil {
+			return p
+		}
+		return ""
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
