@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -94,6 +95,14 @@ func writeAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
+		// name the file asked for, not the temporary one
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot write %s: the directory %s does not exist", path, dir)
+		}
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	defer func() {
@@ -129,9 +138,18 @@ func writeAtomic(path string, data []byte) (err error) {
 // Read loads and checks the results file at path. Errors name the file and say what is wrong
 // with it; no input makes Read panic.
 func Read(path string) (*File, error) {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, missingFile(path)
+	case err != nil:
+		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+	case st.IsDir():
+		return nil, fmt.Errorf("%s is a directory, not a results file (results.json is inside it?)", path)
+	}
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	defer fh.Close()
 	return decode(path, fh)
@@ -309,3 +327,10 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// missingFile is the error of Read for a path where there is no file; errors.Is(err,
+// fs.ErrNotExist) holds.
+type missingFile string
+
+func (m missingFile) Error() string { return string(m) + " does not exist" }
+func (missingFile) Unwrap() error   { return fs.ErrNotExist }

@@ -3,6 +3,8 @@ package results_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,7 +152,13 @@ var _ = Describe("the results file", func() {
 
 	It("reports a missing file", func() {
 		_, err := results.Read(filepath.Join(dir, "nope.json"))
-		Expect(os.IsNotExist(err)).To(BeTrue())
+		Expect(errors.Is(err, fs.ErrNotExist)).To(BeTrue())
+		Expect(err).To(MatchError(HaveSuffix("nope.json does not exist")))
+	})
+
+	It("reports a directory", func() {
+		_, err := results.Read(dir)
+		Expect(err).To(MatchError(ContainSubstring("is a directory, not a results file")))
 	})
 })
 

@@ -138,7 +138,8 @@ type Suite struct {
 	Started    time.Time `json:"started"` // RFC 3339
 	DurationMS int64     `json:"duration_ms"`
 	Args       []string  `json:"args,omitempty"` // the command line, when known
-	// Interrupted is set when the run was stopped (SIGINT, SIGTERM) before every case finished.
+	// Interrupted is set when a signal (SIGINT, SIGTERM) stopped the run; the cases it did not
+	// finish are in Results with NotRun set.
 	Interrupted bool `json:"interrupted,omitempty"`
 }
 

@@ -118,11 +118,33 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintln(stderr, "Usage: expectspec run [--target URL] [--gateway URL --origin ADDR] [--proxy URL [--origin ADDR]] [flags]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr, map[string]string{
+		"timeout-scale": "a number above 0 and at most 100, like 3",
+		"concurrency":   "a whole number from 1 to 64",
+		"repeat":        "a whole number from 1 to 100",
+		"target":        "the URL of an upload resource, like http://127.0.0.1:8080/upload",
+		"gateway":       "the URL of a gateway, like http://127.0.0.1:8081/",
+		"proxy":         "the URL of a forward proxy, like http://127.0.0.1:3128",
+		"origin":        "host:port where the suite's origin listens, like 127.0.0.1:9000",
+		"out":           "a directory",
+		"label-filter":  "a Ginkgo label filter, like 'keyword:MUST'",
+		"focus":         "a regular expression",
+	}); err != nil {
 		return 2, err
 	}
 	if fs.NArg() > 0 {
 		return 2, fmt.Errorf("run takes no arguments, got %q (did you mean --target %s?)", fs.Arg(0), fs.Arg(0))
+	}
+	if *originAddr != "" {
+		if err := checkHostPort("origin", *originAddr); err != nil {
+			return 2, err
+		}
+	}
+	if !isToken(*upgrade) {
+		return 2, fmt.Errorf("--upgrade-protocol must be a protocol name (an HTTP token, like h2c or websocket), got %q", *upgrade)
+	}
+	if *out == "" {
+		return 2, fmt.Errorf("--out must name a directory, got an empty one")
 	}
 	if *scale <= 0 || *scale > 100 {
 		return 2, fmt.Errorf("--timeout-scale must be a number above 0 and at most 100, got %v", *scale)
@@ -295,11 +317,16 @@ func report(args []string, stdout, stderr io.Writer) error {
 	htmlOut := fs.String("html", "", "write the HTML table to this file")
 	mdOut := fs.String("md", "", "write the Markdown table to this file (default: print it)")
 	jsonOut := fs.String("json", "", "write the merged results file here")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr, map[string]string{"html": "a file name", "md": "a file name", "json": "a file name"}); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("report needs at least one results.json")
+		return fmt.Errorf("report needs at least one results file: expectspec report [--html FILE] [--md FILE] [--json FILE] RESULTS.json…")
+	}
+	for _, a := range fs.Args() {
+		if strings.HasPrefix(a, "-") {
+			return fmt.Errorf("the flags of report go before the results files, got %q after them: expectspec report [--html FILE] [--md FILE] [--json FILE] RESULTS.json…", a)
+		}
 	}
 	var files []*results.File
 	for _, p := range fs.Args() {
@@ -333,8 +360,19 @@ func report(args []string, stdout, stderr io.Writer) error {
 }
 
 func diff(args []string, stdout, stderr io.Writer) (int, error) {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fmt.Fprintln(stdout, "Usage: expectspec diff OLD.json NEW.json   list every changed cell; exit 1 on a regression")
+			return 0, nil
+		}
+	}
 	if len(args) != 2 {
-		return 2, fmt.Errorf("diff needs two results files: expectspec diff OLD.json NEW.json")
+		return 2, fmt.Errorf("diff needs two results files, got %d argument(s): expectspec diff OLD.json NEW.json", len(args))
+	}
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			return 2, fmt.Errorf("diff takes no flags, got %q: expectspec diff OLD.json NEW.json", a)
+		}
 	}
 	old, err := results.Read(args[0])
 	if err != nil {
