@@ -28,6 +28,7 @@ var earlyReadOrClose = Case{
 		return script(
 			send("head", post(env, env.EarlyPath, len(content), "Expect: 100-continue")),
 			awaitMessage("early", env.Timing.Max),
+			settleEarly(env),
 			sendString("content", content),
 			sendString("follow-up", followUp(env)),
 			awaitClose("after", env.Timing.Response),
@@ -66,6 +67,7 @@ var earlyAbandoned = Case{
 		return script(
 			send("head", post(env, env.EarlyPath, len(short)+abandonedGap, "Expect: 100-continue")),
 			awaitMessage("early", env.Timing.Max),
+			settleEarly(env),
 			sendString("short", short),
 			awaitClose("quiet", env.Timing.Quiet), // negative wait: nothing may be answered
 		)

@@ -136,6 +136,7 @@ var chunkedEarlyFinal = Case{
 		return script(
 			send("head", chunkedHead(env, env.EarlyPath)),
 			awaitMessage("early", env.Timing.Max),
+			settleEarly(env),
 			sendString("content", "0\r\n\r\n"),
 			sendString("follow-up", followUp(env)),
 			awaitClose("after", env.Timing.Response),

@@ -63,7 +63,7 @@ var _ = Describe("the judges of T02–T05 and T11", func() {
 			spellTimeline().sent(0, "head").resp(2, "first", 417).sent(3, "body"),
 			cases.Info, "S417-CHAIN-SIGNAL"),
 		Entry("T02 silence names the spelling rule, not a late answer after the content",
-			"origin/name-upper-value-title",
+			"origin/name-title-value-upper",
 			spellTimeline().sent(0, "head").sent(10000, "body").resp(10002, "final", 200),
 			cases.Fail, "EXP-VALUE-CASE"),
 		Entry("T03e: a 417 for the foo member is allowed",

@@ -209,6 +209,16 @@ var lengthList = Case{
 	},
 }
 
+// parseErrorSince returns the parse error of octets read after the response m, if any.
+func parseErrorSince(tl *conv.Timeline, m conv.Timed) (conv.Event, bool) {
+	for _, e := range tl.Events {
+		if e.Kind == conv.EvParseError && e.At >= m.At {
+			return e, true
+		}
+	}
+	return conv.Event{}, false
+}
+
 // lengthAndChunked is T11d: Content-Length and Transfer-Encoding together. Rejecting or using the
 // chunked framing are both fine; either way the server closes after responding, so a pipelined
 // request is never answered.
@@ -249,6 +259,14 @@ var lengthAndChunked = Case{
 			if finals[0].Msg.HasConnectionOption("close") {
 				j.Fail("H1-CLOSE-THEN-NO-MORE", "said `Connection: close` on the %s and still answered a further request", status(finals[0].Msg))
 			}
+			return j.Outcome()
+		}
+		if e, ok := parseErrorSince(tl, finals[0]); ok {
+			// Octets after the response that are no response: python's http.server, reading by
+			// Content-Length, answers the chunked remains as an HTTP/0.9 request (an error page
+			// without a status line). Whatever they are, the connection was not closed after
+			// responding.
+			j.Fail(rule, "answered %s and then sent further octets that are not part of it (%s): an answer to the octets after the first %d of the content, read as a request, or a response with broken framing; either way the connection was not closed after responding", status(finals[0].Msg), e.Error, 5)
 			return j.Outcome()
 		}
 		switch e, ok := tl.Closed(); {

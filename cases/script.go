@@ -63,3 +63,10 @@ func awaitClose(label string, within time.Duration) conv.Step {
 }
 
 func script(steps ...conv.Step) conv.Script { return conv.Script{Steps: steps} }
+
+// settleEarly follows the first answer to a head sent to the early resource: when that answer
+// was a 100 (Continue), it waits up to Quiet for a final status decided from the same header
+// section, before the script sends the content. A server that sends 100 and its early 404 a few
+// milliseconds apart would otherwise land the 404 on either side of the content, and the case's
+// verdict would depend on the race. Already satisfied (no wait) when the first answer was final.
+func settleEarly(env Env) conv.Step { return awaitFinals("settle", 1, env.Timing.Quiet) }

@@ -22,6 +22,7 @@ var noInterimAfterFinal = Case{
 		return script(
 			send("head", post(env, env.EarlyPath, len(body), "Expect: 100-continue")),
 			awaitMessage("early", env.Timing.Max),
+			settleEarly(env),
 			sendString("content", body),
 			awaitMessage("quiet", env.Timing.Quiet), // negative wait: a 1xx here answers nothing
 			sendString("follow-up", followUp(env)),

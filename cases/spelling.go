@@ -24,6 +24,9 @@ type spelling struct {
 	// note is added to the reason of a failure: what commonly causes it, so that a vendor does
 	// not take it for a defect of the suite.
 	note string
+	// both: the name and the value are both non-canonical (T02's combined spellings); a failure
+	// cannot be put on either part, only on the immediate duty.
+	both bool
 }
 
 // spellingCase turns a spelling into a case: T01's conversation and judge, plus the rule findings.
@@ -47,6 +50,8 @@ func spellingCase(s spelling) Case {
 				for _, r := range s.rule417 {
 					j.add(s.on417, r, "answered %s to %s with the content withheld", []any{status(first.Msg), sent})
 				}
+			case !ok && silentUntil(tl, "head", "body") && s.both:
+				j.Fail("EXP-ORIGIN-IMMEDIATE", "sent %s with the content withheld and got no answer in %s%s: the field was apparently not taken as a 100-continue expectation%s", sent, ms(env.Timing.Max), afterContent(tl), s.note)
 			case !ok && silentUntil(tl, "head", "body"):
 				for _, r := range s.rules {
 					j.Fail(r, "sent %s with the content withheld and got no answer in %s%s: the field was apparently not taken as a 100-continue expectation (if origin/immediate-100 passes, this spelling is the cause)%s", sent, ms(env.Timing.Max), afterContent(tl), s.note)
@@ -153,14 +158,25 @@ func caseSpellings() []Case {
 				fields:   []string{n.name + ": " + v.value},
 				on417:    Warn,
 			}
-			if ni > 0 {
+			switch {
+			case ni > 0 && vi > 0:
+				// Both parts differ from the canonical spelling, so one conversation cannot tell
+				// which of them the server misread: a failure is the immediate duty's (which the
+				// base judge reports), and the reason points at the cases that vary one part.
+				s.on417, s.rule417 = Warn, []string{"S417-MEANING"}
+				s.note = fmt.Sprintf(". Both the field name and the value differ from `Expect: 100-continue` here: "+
+					"origin/name-%s-value-lower and origin/name-title-value-%s tell whether the name's case (FLD-NAME-CASE) "+
+					"or the value's (EXP-VALUE-CASE) is misread", n.id, v.id)
+				s.both = true
+			case ni > 0:
 				s.rules = append(s.rules, "FLD-NAME-CASE")
-			}
-			if vi > 0 {
+			case vi > 0:
 				s.rules = append(s.rules, "EXP-VALUE-CASE")
 			}
-			s.rule417 = s.rules
-			if len(s.rules) == 0 {
+			if s.rule417 == nil {
+				s.rule417 = s.rules
+			}
+			if len(s.rule417) == 0 {
 				// The canonical spelling: a 417 is a final status the immediate duty allows; it
 				// tells the client the chain does not support expectations (§3.1 item 3).
 				s.on417, s.rule417 = Info, []string{"S417-CHAIN-SIGNAL"}

@@ -55,6 +55,14 @@ func spellingWitnesses() []witness {
 			if ni == 0 && vi == 0 {
 				out = append(out, witness{Case: id, Mutant: "mut-no-continue", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"})
 			}
+			if ni > 0 && vi > 0 {
+				// Both parts non-canonical: the failure is the immediate duty's, a 417 a warning.
+				out = append(out,
+					witness{Case: id, Mutant: "mut-case-sensitive-name", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
+					witness{Case: id, Mutant: "mut-case-sensitive-value", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
+					witness{Case: id, Mutant: "mut-case-sensitive-value-417", Verdict: cases.Warn, Requirement: "S417-MEANING"})
+				continue
+			}
 			if ni > 0 {
 				out = append(out, witness{Case: id, Mutant: "mut-case-sensitive-name", Verdict: cases.Fail, Requirement: "FLD-NAME-CASE"})
 			}
