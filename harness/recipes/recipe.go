@@ -42,8 +42,8 @@ type Recipe struct {
 	Role     string   // Origin, Gateway or Proxy
 	Software string   // what it is, for the results: "nginx"
 	Packages []string // the Debian packages that install it
-	// Needs are the executables it runs: absolute paths, or names looked up in PATH. A missing one
-	// makes the recipe "not installed".
+	// Needs are what it runs: names of executables looked up in PATH, or absolute paths of files
+	// that must exist. A missing one makes the recipe "not installed".
 	Needs []string
 	// Notes say which settings differ from the implementation's defaults, and why.
 	Notes string
@@ -83,6 +83,13 @@ func (r *Recipe) Install() string {
 // Missing names the first executable the recipe needs that is not installed, or "".
 func (r *Recipe) Missing() string {
 	for _, n := range r.Needs {
+		if filepath.IsAbs(n) {
+			// A file the recipe reads (a jar) need not be executable.
+			if _, err := os.Stat(n); err != nil {
+				return n
+			}
+			continue
+		}
 		if _, err := exec.LookPath(n); err != nil {
 			return n
 		}

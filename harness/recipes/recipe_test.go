@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -94,8 +93,8 @@ func TestNginxStartsAndStops(t *testing.T) {
 	}
 	pgid := in.cmd.Process.Pid
 	in.Stop()
-	if err := syscall.Kill(-pgid, 0); err == nil {
-		t.Errorf("process group %d still has processes after Stop", pgid)
+	if left := livingInGroup(pgid); len(left) > 0 {
+		t.Errorf("process group %d still has processes after Stop: %v", pgid, left)
 	}
 	if !in.Exited() {
 		t.Errorf("not exited")
