@@ -11,6 +11,8 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/expectspec/expectspec/harness/reference"
+	"github.com/expectspec/expectspec/harness/target"
 	"github.com/expectspec/expectspec/results"
 )
 
@@ -130,6 +132,25 @@ var _ = Describe("the expectspec command on bad input", Label("cli"), Ordered, f
 		Entry("diff of a directory", "is a directory, not a results file", "diff", "DIR/a-directory", "DIR/good.json"),
 		Entry("diff of a missing file", "nope.json does not exist", "diff", "DIR/good.json", "DIR/nope.json"),
 	)
+
+	It("runs every case --repeat times and lists the runs of each cell", func() {
+		ref, err := target.StartReference(reference.Behaviour{Name: "ref-continue"})
+		Expect(err).NotTo(HaveOccurred())
+		defer ref.Stop()
+		out := GinkgoT().TempDir()
+		s, err := gexec.Start(exec.Command(bin, "run", "--out", out, "--repeat", "3", "--label-filter", "scenario:T01 || scenario:T04",
+			"--target", "http://"+ref.Address+ref.Path), GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(s).WithTimeout(time.Minute).Should(gexec.Exit(0))
+		f, err := results.Read(filepath.Join(out, "results.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(len(f.Results)).To(BeNumerically(">", 1))
+		for _, r := range f.Results {
+			Expect(r.Runs).To(HaveLen(3), r.Case)
+			Expect(r.Flaky).To(BeFalse(), "%s: %s", r.Case, r.Reason)
+			Expect(r.Runs).To(HaveEach(r.Verdict))
+		}
+	})
 
 	It("prints the flags of run on -h, with status 0", func() {
 		s, err := gexec.Start(exec.Command(bin, "run", "-h"), GinkgoWriter, GinkgoWriter)
