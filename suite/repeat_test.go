@@ -32,7 +32,7 @@ var _ = Describe("the runs of a repeated case", func() {
 		p, runs := combineRuns([]played{run(cases.Pass, "ok", 1), run(cases.Warn, "late 100", 2), run(cases.Fail, "no 100", 3), run(cases.Fail, "no 100 again", 4)})
 		Expect(p.o.Verdict).To(Equal(cases.Fail))
 		Expect(p.o.Reason).To(Equal("flaky: pass×1, fail×2, warn×1 — no 100"))
-		Expect(p.took).To(Equal(3 * time.Millisecond), "the worst run's own time, to go with its trace")
+		Expect(p.took).To(Equal(3*time.Millisecond), "the worst run's own time, to go with its trace")
 		Expect(runs).To(Equal([]cases.Verdict{cases.Pass, cases.Warn, cases.Fail, cases.Fail}))
 	})
 })
