@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -131,6 +132,14 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		})
 	}
 	ReportAfterSuite("expectspec results", func(r Report) {
+		if slices.Contains(r.SpecialSuiteFailureReasons, "Interrupted by User") {
+			// Ginkgo saw the signal; ours, sent the same signal, cancels ctx within moments:
+			// wait for it, so the file says not run whichever handler ran first
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
 		if ctx.Err() != nil {
 			sched.waitAtMost(300 * time.Millisecond) // the cases in flight were cancelled: moments
 		}
