@@ -108,7 +108,8 @@ var _ = Describe("the HTML table in a headless browser", Label("browser"), Order
 		Expect(evalJS[string](tab, `document.querySelector(".matrix td.flaky summary").textContent`)).To(MatchRegexp(`^FLAKY(pass|fail|warn|info|na|error)×\d`))
 		// a summary row per role table, a column head with the version
 		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix tfoot tr").length`)).To(Equal(3))
-		Expect(evalJS[string](tab, `document.querySelector("section[data-role=proxy] thead th[title^=proxy]").textContent`)).To(Equal("squid5.7"))
+		Expect(evalJS[[]string](tab, `Array.from(document.querySelectorAll("section[data-role=proxy] thead th")).map(th => th.textContent)`)).
+			To(Equal([]string{"case", "apache2-proxy2.4.62", "squid5.7", "tinyproxy1.11.1", "trafficserver-proxynot installed"}))
 		// the reasons are text, never markup: the page has exactly its own script
 		Expect(evalJS[int](tab, `document.scripts.length`)).To(Equal(1))
 		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix h1, .matrix script, .matrix body").length`)).To(BeZero())
@@ -198,6 +199,11 @@ var _ = Describe("the HTML table in a headless browser", Label("browser"), Order
 		top := tab.run(chromedp.CaptureScreenshot())
 		Expect(os.WriteFile(filepath.Join(shotsDir, "table-top.png"), top, 0o644)).To(Succeed())
 		Expect(os.WriteFile(filepath.Join(shotsDir, "table-overview.png"), tab.screenshotOf("#overview"), 0o644)).To(Succeed())
+		// deep in the origin table, the column heads stay in view
+		Expect(evalJS[bool](tab, `(() => { const s = document.querySelector("section[data-role=origin]"); window.scrollTo(0, s.offsetTop + 3000); return true })()`)).To(BeTrue())
+		Expect(evalJS[float64](tab, `document.querySelector("section[data-role=origin] thead th").getBoundingClientRect().top`)).To(BeNumerically("~", 0, 1))
+		Expect(os.WriteFile(filepath.Join(shotsDir, "table-scrolled.png"), tab.run(chromedp.CaptureScreenshot()), 0o644)).To(Succeed())
+		Expect(evalJS[bool](tab, `(() => { window.scrollTo(0, 0); return true })()`)).To(BeTrue())
 		// what a reader asking "where does my origin server fail?" sees
 		tab.do(chromedp.Click(chromedp.CSS(`#filters input[name=role][value=origin]`)))
 		for _, v := range []string{"pass", "warn", "info", "na", "error"} {

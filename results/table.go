@@ -11,7 +11,7 @@ import (
 // 100-continue?") and a case means something different for an origin, a gateway and a forward
 // proxy. Each group has the cases that apply to its role as rows and its targets as columns, so
 // every result of the file is one cell of exactly one group. Within a group, targets are in name
-// order.
+// order, those that are not installed last.
 type table struct {
 	Groups []roleGroup
 }
@@ -84,9 +84,18 @@ func buildTable(f *File) table {
 		for _, t := range byRole[role] {
 			g.Targets = append(g.Targets, describeColumn(f, t, g.Cases, cells))
 		}
+		// the implementations that were not installed last: they have nothing to compare
+		slices.SortStableFunc(g.Targets, func(a, b tableTarget) int { return boolRank(a.NotInstalled) - boolRank(b.NotInstalled) })
 		tb.Groups = append(tb.Groups, g)
 	}
 	return tb
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func roleRank(role string) int {
