@@ -300,7 +300,11 @@ func (s *scheduler) result(ctx context.Context, key string) (*job, error) {
 		return j, ctx.Err()
 	case <-s.ctx.Done():
 		// the run was cancelled: the job's runner stops within moments, but nobody waits for it
-		return j, context.Cause(s.ctx)
+		select {
+		case <-j.doneCh: // it finished all the same
+		default:
+			return j, context.Cause(s.ctx)
+		}
 	}
 	if s.workers > 1 && !j.confirmed && s.needConfirm(j) {
 		s.confirm(j)
