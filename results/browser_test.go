@@ -282,7 +282,7 @@ func (t *tab) record(ev any) {
 			line = "console " + string(e.Type)
 		}
 	case *log.EventEntryAdded:
-		if e.Entry.Level == log.EntryLevelError || e.Entry.Level == log.EntryLevelWarning {
+		if e.Entry.Level == log.EntryLevelError { // the browser's own warnings (deprecations, interventions) are not the page's faults
 			line = "log " + string(e.Entry.Level) + " " + e.Entry.Text
 		}
 	}
