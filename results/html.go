@@ -39,7 +39,6 @@ type htmlPage struct {
 	Groups      []htmlGroup
 	Verdicts    []htmlVerdict
 	Keywords    []string
-	CaseCount   int
 }
 
 type htmlVerdict struct {
@@ -54,8 +53,7 @@ type htmlGroup struct {
 
 type htmlTarget struct {
 	Target
-	Summary      string // counts in a few words
-	FootSummary  string // the same, one count a line
+	FootSummary  string // its counts, one a line
 	NotInstalled bool
 	Install      string // the reason of its cells: "not installed: … (install with: …)"
 	InstallHow   string // the same without "not installed:", under the overview's "not installed"
@@ -99,7 +97,7 @@ type htmlCell struct {
 }
 
 func buildPage(f *File) htmlPage {
-	p := htmlPage{RunLine: runLine(f), Schema: Schema, Interrupted: f.Suite.Interrupted, CaseCount: len(f.Cases)}
+	p := htmlPage{RunLine: runLine(f), Schema: Schema, Interrupted: f.Suite.Interrupted}
 	for _, v := range Verdicts {
 		p.Verdicts = append(p.Verdicts, htmlVerdict{Value: string(v), Label: v.Label()})
 	}
@@ -115,9 +113,9 @@ func buildPage(f *File) htmlPage {
 	for _, g := range buildTable(f).Groups {
 		hg := htmlGroup{Role: g.Role, Title: g.Title, Blurb: g.Blurb, Anchor: anchor("role", g.Role)}
 		for _, t := range g.Targets {
-			ht := htmlTarget{Target: t.Target, Summary: columnSummary(t), NotInstalled: t.NotInstalled, Install: oneLine(t.Install, 300)}
+			ht := htmlTarget{Target: t.Target, NotInstalled: t.NotInstalled, Install: oneLine(t.Install, 300)}
 			ht.InstallHow = installHow(ht.Install)
-			ht.FootSummary = strings.NewReplacer(", ", "\n", "; ", "\n").Replace(ht.Summary)
+			ht.FootSummary = strings.NewReplacer(", ", "\n", "; ", "\n").Replace(columnSummary(t))
 			ht.Class, ht.Answer = verdictOf(t)
 			for _, c := range t.Fails {
 				ht.Fails = append(ht.Fails, htmlCaseLink{ID: c.ID, Anchor: anchor(g.Role, c.ID)})
