@@ -11,7 +11,8 @@ func init() {
 		Needs: []string{"squid"}, Configs: "squid-gateway", Command: cmd, Version: version,
 		Prepare: ownedBy("proxy"),
 		Notes: "Accelerator mode: `http_port … accel` with the suite's origin as its only cache_peer " +
-			"(originserver); Debian's stock access rules; memory-only cache; 1 s shutdown grace.",
+			"(originserver, without the peer digest and netdb fetches an origin cannot answer); Debian's " +
+			"stock access rules; memory-only cache; 1 s shutdown grace.",
 	}, &Recipe{
 		Name: "squid-proxy", Role: Proxy, Software: "Squid", Packages: []string{"squid"},
 		Needs: []string{"squid"}, Configs: "squid-proxy", Command: cmd, Version: version,
