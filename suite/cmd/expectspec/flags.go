@@ -67,10 +67,10 @@ var (
 func checkHostPort(flagName, addr string) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || host == "" {
-		return fmt.Errorf("--%s must be host:port, like 127.0.0.1:9000, got %q", flagName, addr)
+		return fmt.Errorf("--%s %q is not a host:port: expected one like 127.0.0.1:9000", flagName, addr)
 	}
-	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return fmt.Errorf("--%s must be host:port with a port from 1 to 65535, got %q", flagName, addr)
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("--%s %q is not a host:port: expected a port from 0 (any free port) to 65535", flagName, addr)
 	}
 	return nil
 }
