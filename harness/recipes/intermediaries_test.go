@@ -122,6 +122,8 @@ func TestIntermediaryRecipesForward(t *testing.T) {
 			if v := r.Version(ctx); v == "" {
 				t.Errorf("no version")
 			}
+			// h2o's graceful stop waits for open connections, up to Stop's 5 s.
+			client.CloseIdleConnections()
 			in.Stop()
 			// Workers killed by Stop's SIGKILL take a moment to be gone (reaped by init).
 			err = nil
