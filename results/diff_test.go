@@ -147,3 +147,31 @@ var _ = Describe("Diff", func() {
 		Expect(r.Removed).To(HaveLen(8))
 	})
 })
+
+var _ = Describe("Diff of two runs of a real server", func() {
+	run := func(addr, reason string) *results.File {
+		return &results.File{
+			Schema:  results.Schema,
+			Targets: []results.Target{{Name: "nginx", Address: addr, Version: "1.22.1"}},
+			Cases:   []results.Case{{ID: "c"}},
+			Results: []results.Result{{Target: "nginx", Case: "c", Verdict: results.Pass, Reason: reason}},
+		}
+	}
+
+	It("takes a reason that differs only in its numbers, and a new port, for no change", func() {
+		rep := results.Diff(run("127.0.0.1:4001", "100 Continue arrived 3.5 ms after the header section"),
+			run("127.0.0.1:5002", "100 Continue arrived 19 ms after the header section"))
+		Expect(rep.Reworded).To(BeEmpty())
+		Expect(rep.Targets).To(BeEmpty())
+		Expect(rep.Unchanged).To(Equal(1))
+		Expect(rep.Retimed).To(Equal(1))
+		var b bytes.Buffer
+		Expect(rep.Write(&b)).To(Succeed())
+		Expect(b.String()).To(HavePrefix("0 regressed, 0 fixed, 0 changed, 0 reworded, 0 added, 0 removed, 1 unchanged (1 with other timings)\n"))
+	})
+
+	It("still lists a reason whose words changed", func() {
+		rep := results.Diff(run("a", "closed after 3 ms"), run("a", "kept the connection for 3 ms"))
+		Expect(rep.Reworded).To(HaveLen(1))
+	})
+})
