@@ -48,25 +48,35 @@ func Matrix(ctx context.Context, cfg MatrixConfig) ([]MatrixOutcome, error) {
 	}
 	parallel := max(cfg.Parallel, 1)
 	outcomes := make([]MatrixOutcome, len(cfg.Recipes))
-	sem := make(chan struct{}, parallel)
+	// Workers take the recipes in the order given, so a run's log and timing read the same
+	// every time.
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range cfg.Recipes {
+			next <- i
+		}
+	}()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	for i, r := range cfg.Recipes {
+	finished := 0
+	for range parallel {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				outcomes[i] = placeholder(cfg, r, results.Error, "interrupted", "not run: the matrix was interrupted before it started "+r.Name)
-				return
+			for i := range next {
+				r := cfg.Recipes[i]
+				if ctx.Err() != nil {
+					outcomes[i] = placeholder(cfg, r, results.Error, "interrupted", "not run: the matrix was interrupted before it started "+r.Name)
+					continue
+				}
+				o := runRecipe(ctx, cfg, r)
+				outcomes[i] = o
+				mu.Lock()
+				finished++
+				fmt.Fprintf(cfg.Stdout, "matrix: [%d/%d] %-26s %s%s\n", finished, len(cfg.Recipes), r.Name, o.Status, suffix(o.Detail))
+				mu.Unlock()
 			}
-			defer func() { <-sem }()
-			o := runRecipe(ctx, cfg, r)
-			outcomes[i] = o
-			mu.Lock()
-			fmt.Fprintf(cfg.Stdout, "matrix: %-26s %s%s\n", r.Name, o.Status, suffix(o.Detail))
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
