@@ -66,3 +66,61 @@ func BenchmarkCatalogueSilentMutant(b *testing.B) {
 		return target.StartReference(reference.Behaviour{Name: "mut-no-continue", NoContinue: true})
 	})
 }
+
+// BenchmarkEmbeddedDefaults: what `make conformance` runs, without Ginkgo and the files: every
+// embedded target (origins, and the intermediaries in front of the suite's origin) with every
+// case of its role, targets side by side through one scheduler.
+func BenchmarkEmbeddedDefaults(b *testing.B) {
+	o, err := target.StartOrigin("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer o.Close()
+	origins, err := target.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stopTargets(origins)
+	inter, err := target.EmbeddedIntermediaries(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stopTargets(inter)
+	ts := append(origins, inter...)
+	b.ResetTimer()
+	cells := 0
+	for i := 0; i < b.N; i++ {
+		s := newScheduler(context.Background())
+		var keys []string
+		for _, t := range ts {
+			rtt, err := target.Probe(context.Background(), t, 3)
+			if err != nil {
+				b.Fatal(err)
+			}
+			env := Env(t, cases.DefaultTiming(rtt, 1))
+			for _, c := range applicable(cases.All(), t.Role) {
+				k := key(t.Name, c.ID)
+				s.addVia(k, t.Address, CaseEnv(t, env, c), c, t.Origin)
+				keys = append(keys, k)
+			}
+		}
+		s.prefetch(8, func(string) bool { return true })
+		for _, k := range keys {
+			if _, err := s.result(context.Background(), k); err != nil {
+				b.Fatal(err)
+			}
+		}
+		s.wait()
+		cells = len(keys)
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/matrix")
+	b.Logf("%d targets, %d cells", len(ts), cells)
+}
+
+func stopTargets(ts []target.Target) {
+	for _, t := range ts {
+		if t.Stop != nil {
+			t.Stop()
+		}
+	}
+}
