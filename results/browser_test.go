@@ -102,14 +102,14 @@ var _ = Describe("the HTML table in a headless browser", Label("browser"), Order
 		}
 		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix tbody td.ni").length`)).To(Equal(notInstalled))
 		Expect(evalJS[[]string](tab, `Array.from(document.querySelectorAll(".matrix thead th.ni")).map(th => th.textContent)`)).
-			To(ConsistOf("caddynot installed", "trafficserver-gatewaynot installed", "trafficserver-proxynot installed"))
+			To(ConsistOf("origin-gnot installed", "gateway-enot installed", "proxy-dnot installed"))
 		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix td.flaky").length`)).To(Equal(countResults(fixture, func(r results.Result) bool { return r.Flaky })))
 		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix td.notrun").length`)).To(Equal(countResults(fixture, func(r results.Result) bool { return r.NotRun })))
 		Expect(evalJS[string](tab, `document.querySelector(".matrix td.flaky summary").textContent`)).To(MatchRegexp(`^FLAKY(pass|fail|warn|info|na|error)×\d`))
 		// a summary row per role table, a column head with the version
 		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix tfoot tr").length`)).To(Equal(3))
 		Expect(evalJS[[]string](tab, `Array.from(document.querySelectorAll("section[data-role=proxy] thead th")).map(th => th.textContent)`)).
-			To(Equal([]string{"case", "apache2-proxy2.4.62", "squid5.7", "tinyproxy1.11.1", "trafficserver-proxynot installed"}))
+			To(Equal([]string{"case", "proxy-a5.7", "proxy-b1.11.1", "proxy-c2.4.62", "proxy-dnot installed"}))
 		// the reasons are text, never markup: the page has exactly its own script
 		Expect(evalJS[int](tab, `document.scripts.length`)).To(Equal(1))
 		Expect(evalJS[int](tab, `document.querySelectorAll(".matrix h1, .matrix script, .matrix body").length`)).To(BeZero())
@@ -163,25 +163,25 @@ var _ = Describe("the HTML table in a headless browser", Label("browser"), Order
 	It("shows a cell's reason on hover, on click and from the keyboard", func() {
 		tab := openPage(browser, pageURL, true)
 		defer tab.close()
-		squidFail := `section[data-role=proxy] td.v-fail[data-target="squid"]`
-		Expect(evalJS[string](tab, `document.querySelector('`+squidFail+`').title`)).To(HavePrefix(`EXP-PROXY-FORWARD-100: the proxy answered <b>"HTTP/1.1 417 Expectation Failed"</b> & closed`))
-		Expect(evalJS[bool](tab, `document.querySelector('`+squidFail+` .pop').checkVisibility()`)).To(BeFalse())
+		proxyFail := `section[data-role=proxy] td.v-fail[data-target="proxy-a"]`
+		Expect(evalJS[string](tab, `document.querySelector('`+proxyFail+`').title`)).To(HavePrefix(`EXP-PROXY-FORWARD-100: the proxy answered <b>"HTTP/1.1 417 Expectation Failed"</b> & closed`))
+		Expect(evalJS[bool](tab, `document.querySelector('`+proxyFail+` .pop').checkVisibility()`)).To(BeFalse())
 
-		tab.do(chromedp.Click(chromedp.CSS(squidFail + ` summary`)))
-		Expect(evalJS[bool](tab, `document.querySelector('`+squidFail+` details').open`)).To(BeTrue())
-		Expect(evalJS[bool](tab, `document.querySelector('`+squidFail+` .pop').checkVisibility()`)).To(BeTrue())
-		text := evalJS[string](tab, `document.querySelector('`+squidFail+` .pop').innerText`)
+		tab.do(chromedp.Click(chromedp.CSS(proxyFail + ` summary`)))
+		Expect(evalJS[bool](tab, `document.querySelector('`+proxyFail+` details').open`)).To(BeTrue())
+		Expect(evalJS[bool](tab, `document.querySelector('`+proxyFail+` .pop').checkVisibility()`)).To(BeTrue())
+		text := evalJS[string](tab, `document.querySelector('`+proxyFail+` .pop').innerText`)
 		Expect(text).To(ContainSubstring(`<b>"HTTP/1.1 417 Expectation Failed"</b> & closed`))
 		Expect(text).To(ContainSubstring("<script>alert('x')</script>"))
 		Expect(text).To(ContainSubstring("fix: forward the 100 (Continue)"))
 		// the open reason lies inside the window, not cut off at its right edge
-		Expect(evalJS[bool](tab, `(() => { const r = document.querySelector('`+squidFail+` .pop').getBoundingClientRect(); return r.left >= 0 && r.right <= document.documentElement.clientWidth })()`)).To(BeTrue())
+		Expect(evalJS[bool](tab, `(() => { const r = document.querySelector('`+proxyFail+` .pop').getBoundingClientRect(); return r.left >= 0 && r.right <= document.documentElement.clientWidth })()`)).To(BeTrue())
 		shot := tab.screenshotOf(`section[data-role=proxy]`)
 		Expect(os.WriteFile(filepath.Join(shotsDir, "table-proxy-cell-open.png"), shot, 0o644)).To(Succeed())
 
 		// Escape closes it; Tab to another cell and Enter opens that one
 		tab.do(chromedp.KeyEvent("\x1b"))
-		Expect(evalJS[bool](tab, `document.querySelector('`+squidFail+` details').open`)).To(BeFalse())
+		Expect(evalJS[bool](tab, `document.querySelector('`+proxyFail+` details').open`)).To(BeFalse())
 		other := `section[data-role=origin] tbody tr:first-child td.v summary`
 		tab.do(chromedp.Focus(chromedp.CSS(other)), chromedp.KeyEvent("\r"))
 		Expect(evalJS[bool](tab, `document.querySelector('`+other+`').parentElement.open`)).To(BeTrue())

@@ -20,7 +20,9 @@ import (
 // defaults, spread over implementations of every role, with every verdict, flaky cells, a target
 // whose run was interrupted (not_run) and targets that are not installed. It is generated once
 // from a real results.json (see the spec below) and committed, so the browser and merge tests
-// render the same page a reader would get.
+// render the same page a reader would get. Its implementations have made-up names (origin-a,
+// gateway-b …): the verdicts are lent from reference servers and mutants, and must not read as
+// findings about real software.
 const publishedFixture = "testdata/table/published.json"
 
 // fixtureTarget describes one implementation of the fixture: which real target of the source run
@@ -32,22 +34,22 @@ type fixtureTarget struct {
 }
 
 var fixtureTargets = []fixtureTarget{
-	{results.Target{Name: "nginx", Role: "origin", Software: "nginx", Version: "1.22.1"}, "ref-continue", ""},
-	{results.Target{Name: "apache2", Role: "origin", Software: "Apache httpd", Version: "2.4.62"}, "ref-lenient", ""},
-	{results.Target{Name: "lighttpd", Role: "origin", Software: "lighttpd", Version: "1.4.69"}, "ref-omit-continue", ""},
-	{results.Target{Name: "go-net-http", Role: "origin", Software: "Go net/http", Version: "go1.26.8"}, "go-net-http", ""},
-	{results.Target{Name: "node-http", Role: "origin", Software: "Node.js http", Version: "18.20.4"}, "ref-close-early", ""},
-	{results.Target{Name: "tomcat10", Role: "origin", Software: "Apache Tomcat", Version: "10.1.31"}, "ref-continue", "flaky"},
-	{results.Target{Name: "caddy", Role: "origin", Software: "Caddy"}, "", "notinstalled"},
-	{results.Target{Name: "nginx-gateway", Role: "gateway", Software: "nginx", Version: "1.22.1"}, "ref-gateway-buffering", ""},
-	{results.Target{Name: "haproxy", Role: "gateway", Software: "HAProxy", Version: "2.6.12"}, "ref-gateway-streaming", ""},
-	{results.Target{Name: "varnish", Role: "gateway", Software: "Varnish Cache", Version: "7.1.1"}, "ref-gateway-buffering", ""},
-	{results.Target{Name: "go-reverseproxy", Role: "gateway", Software: "Go httputil.ReverseProxy", Version: "go1.26.8"}, "go-reverseproxy", ""},
-	{results.Target{Name: "trafficserver-gateway", Role: "gateway", Software: "Apache Traffic Server"}, "", "notinstalled"},
-	{results.Target{Name: "squid", Role: "proxy", Software: "Squid", Version: "5.7"}, "ref-gateway-streaming", ""},
-	{results.Target{Name: "tinyproxy", Role: "proxy", Software: "tinyproxy", Version: "1.11.1"}, "ref-gateway-buffering", "notrun"},
-	{results.Target{Name: "apache2-proxy", Role: "proxy", Software: "Apache httpd mod_proxy", Version: "2.4.62"}, "go-reverseproxy", ""},
-	{results.Target{Name: "trafficserver-proxy", Role: "proxy", Software: "Apache Traffic Server"}, "", "notinstalled"},
+	{results.Target{Name: "origin-a", Role: "origin", Software: "Example Origin A", Version: "1.22.1"}, "ref-continue", ""},
+	{results.Target{Name: "origin-b", Role: "origin", Software: "Example Origin B", Version: "2.4.62"}, "ref-lenient", ""},
+	{results.Target{Name: "origin-c", Role: "origin", Software: "Example Origin C", Version: "1.4.69"}, "ref-omit-continue", ""},
+	{results.Target{Name: "origin-d", Role: "origin", Software: "Example Origin D", Version: "go1.26.8"}, "go-net-http", ""},
+	{results.Target{Name: "origin-e", Role: "origin", Software: "Example Origin E", Version: "18.20.4"}, "ref-close-early", ""},
+	{results.Target{Name: "origin-f", Role: "origin", Software: "Example Origin F", Version: "10.1.31"}, "ref-continue", "flaky"},
+	{results.Target{Name: "origin-g", Role: "origin", Software: "Example Origin G"}, "", "notinstalled"},
+	{results.Target{Name: "gateway-a", Role: "gateway", Software: "Example Gateway A", Version: "1.22.1"}, "ref-gateway-buffering", ""},
+	{results.Target{Name: "gateway-b", Role: "gateway", Software: "Example Gateway B", Version: "2.6.12"}, "ref-gateway-streaming", ""},
+	{results.Target{Name: "gateway-c", Role: "gateway", Software: "Example Gateway C", Version: "7.1.1"}, "ref-gateway-buffering", ""},
+	{results.Target{Name: "gateway-d", Role: "gateway", Software: "Example Gateway D", Version: "go1.26.8"}, "go-reverseproxy", ""},
+	{results.Target{Name: "gateway-e", Role: "gateway", Software: "Example Gateway E"}, "", "notinstalled"},
+	{results.Target{Name: "proxy-a", Role: "proxy", Software: "Example Proxy A", Version: "5.7"}, "ref-gateway-streaming", ""},
+	{results.Target{Name: "proxy-b", Role: "proxy", Software: "Example Proxy B", Version: "1.11.1"}, "ref-gateway-buffering", "notrun"},
+	{results.Target{Name: "proxy-c", Role: "proxy", Software: "Example Proxy C", Version: "2.4.62"}, "go-reverseproxy", ""},
+	{results.Target{Name: "proxy-d", Role: "proxy", Software: "Example Proxy D"}, "", "notinstalled"},
 }
 
 // longEvil is a long reason full of characters HTML and Markdown interpret.
@@ -128,7 +130,7 @@ func makeFixture(src *results.File) *results.File {
 func fixtureCell(ft fixtureTarget, c results.Case, n int, base map[[2]string]results.Result, fails map[string]results.Result) results.Result {
 	r := results.Result{Target: ft.Name, Case: c.ID, Trace: []results.TraceEntry{}}
 	if ft.mode == "notinstalled" {
-		r.Verdict, r.Reason = results.NA, "not installed: "+ft.Software+" is missing on this machine; install it with: apt-get install -y "+strings.TrimSuffix(strings.TrimSuffix(ft.Name, "-gateway"), "-proxy")
+		r.Verdict, r.Reason = results.NA, "not installed: "+ft.Software+" is missing on this machine; install it with: apt-get install -y example-"+ft.Name
 		return r
 	}
 	if ft.mode == "notrun" && n > 6 {

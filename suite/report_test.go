@@ -94,8 +94,8 @@ var _ = Describe("report merges per-implementation results files", Label("report
 		}
 		md, err := os.ReadFile(filepath.Join(dir, "merged.md"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(string(md)).To(ContainSubstring("| squid 5.7 | tinyproxy 1.11.1 |"))
-		Expect(string(md)).To(ContainSubstring("| squid (Squid) | 5.7 | **fails 1 of 12 cases** |"))
+		Expect(string(md)).To(ContainSubstring("| proxy-a 5.7 | proxy-b 1.11.1 |"))
+		Expect(string(md)).To(ContainSubstring("| proxy-a (Example Proxy A) | 5.7 | **fails 1 of 12 cases** |"))
 
 		// and the merged results file holds every cell of the run, unchanged
 		merged, err := results.Read(filepath.Join(dir, "merged.json"))
