@@ -37,6 +37,11 @@ const (
 	// UntilClose: the peer closed (FIN or RST). Used as a negative wait with a short deadline:
 	// "nothing may arrive in the next Within".
 	UntilClose
+	// UntilFinalOrSwitch: the connection has carried at least Count messages that are final
+	// responses or a 101 (Switching Protocols) in total. Any other 1xx does not end the wait:
+	// several may precede a final response (a gateway's own 100, then the origin's), and after
+	// a 101 the octets are the new protocol's, so nothing more is parsed as HTTP/1.1 then.
+	UntilFinalOrSwitch
 )
 
 // Step is one action of a script. Label names it so a judge can find when it happened
@@ -49,6 +54,12 @@ type Step struct {
 	Until  Until
 	Count  int
 	Within time.Duration
+	// IfReusable plays this step, and the rest of the script, only while the connection can
+	// still carry a request: the peer has not closed it, and no final response so far announced
+	// its closing (Response.AnnouncesClose). Otherwise the script ends here with an EvSkipped
+	// event: a client must not send further requests on a connection announced closed (RFC 9112
+	// §9.6), so a case that needs a second request on it cannot be carried out.
+	IfReusable bool
 }
 
 // Script is a conversation on one fresh connection.
@@ -71,6 +82,7 @@ const (
 	EvDeadline   EventKind = "deadline"    // an await step's deadline passed without its condition
 	EvHalfClose  EventKind = "half-close"  // we sent FIN
 	EvLimit      EventKind = "limit"       // a safety bound was hit (bytes, messages); reading stops
+	EvSkipped    EventKind = "skipped"     // the rest of the script was not played (Error says why; see Step.IfReusable)
 )
 
 // Event is one thing that happened, at an offset from the start of the conversation.
@@ -129,6 +141,12 @@ func (r *Response) Get(name string) []string {
 		}
 	}
 	return out
+}
+
+// AnnouncesClose reports whether the response says the connection closes after it: a "close"
+// connection option, or an HTTP/1.0 response without "keep-alive" (RFC 9112 §9.3, §9.6).
+func (r *Response) AnnouncesClose() bool {
+	return r.HasConnectionOption("close") || (r.Proto == "HTTP/1.0" && !r.HasConnectionOption("keep-alive"))
 }
 
 // Has reports whether a field with this name is present.

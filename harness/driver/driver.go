@@ -87,6 +87,12 @@ func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Tim
 	r.record(conv.Event{At: 0, Kind: conv.EvConnect})
 	for _, st := range s.Steps {
 		r.label = st.Label
+		if st.IfReusable {
+			if why, ok := r.reusable(); !ok {
+				r.record(conv.Event{At: r.at(), Kind: conv.EvSkipped, Error: why})
+				break
+			}
+		}
 		if !r.run(st) {
 			break
 		}
@@ -113,11 +119,13 @@ type runner struct {
 	label string // the step being played
 	buf   []byte // the read buffer, allocated by the first await
 
-	msgs, finals int   // messages and final responses parsed
-	recv         int64 // octets read
-	recorded     int64 // octets read that were copied into events' Data
-	parseDead    bool  // the parser failed: octets are still recorded, no longer parsed
-	readDone     bool  // the read side is over (EOF, reset, limit): awaits return at once
+	msgs, finals int            // messages and final responses parsed
+	switches     int            // 101 (Switching Protocols) responses parsed
+	lastFinal    *conv.Response // the latest final response parsed
+	recv         int64          // octets read
+	recorded     int64          // octets read that were copied into events' Data
+	parseDead    bool           // the parser failed: octets are still recorded, no longer parsed
+	readDone     bool           // the read side is over (EOF, reset, limit): awaits return at once
 
 	// head is where the header section of the message in progress arrived (see notePending),
 	// so a message that the end of the connection cuts short is recorded where its status

@@ -128,6 +128,8 @@ func (r *runner) met(st conv.Step, start int) bool {
 		return r.msgs > start
 	case conv.UntilFinals:
 		return r.finals >= st.Count
+	case conv.UntilFinalOrSwitch:
+		return r.finals+r.switches >= st.Count
 	}
 	return false // UntilClose ends only with the read side or the deadline
 }
@@ -160,12 +162,46 @@ func (r *runner) received(b []byte) {
 // messages records parsed messages and counts them for the await conditions.
 func (r *runner) messages(at time.Duration, msgs []*conv.Response) {
 	for _, m := range msgs {
-		r.msgs++
-		if !m.Interim() {
-			r.finals++
-		}
+		r.count(m)
 		r.record(conv.Event{At: at, Kind: conv.EvMessage, Msg: m})
 	}
+}
+
+// count counts a parsed message for the await conditions and Step.IfReusable.
+func (r *runner) count(m *conv.Response) {
+	r.msgs++
+	switch {
+	case m.Status == 101:
+		r.switches++
+	case !m.Interim():
+		r.finals++
+		r.lastFinal = m
+	}
+}
+
+// reusable reports whether the connection can still carry a request (Step.IfReusable), and if
+// not, why.
+func (r *runner) reusable() (string, bool) {
+	switch {
+	case r.tl.State == conv.StateFIN || r.tl.State == conv.StateRST:
+		return fmt.Sprintf("the peer had closed the connection (%s); a further request cannot be sent on it", r.tl.State), false
+	case r.readDone:
+		return "reading had stopped on this connection; a further request would not be read", false
+	case r.switches > 0:
+		return "the connection switched protocols (101); a further HTTP/1.1 request cannot be sent on it", false
+	case r.lastFinal != nil && r.lastFinal.AnnouncesClose():
+		return fmt.Sprintf("the final %s %d announced that the connection closes (%s); a client must not send a further request on it (RFC 9112 §9.6)",
+			r.lastFinal.Proto, r.lastFinal.Status, closeAnnouncement(r.lastFinal)), false
+	}
+	return "", true
+}
+
+// closeAnnouncement says how a response announced the connection's closing.
+func closeAnnouncement(m *conv.Response) string {
+	if m.HasConnectionOption("close") {
+		return "Connection: close"
+	}
+	return "HTTP/1.0 without keep-alive"
 }
 
 // parseFailed records a parse error. One of our own bounds is a limit and stops reading; a
@@ -270,9 +306,6 @@ func (r *runner) truncated() {
 	if r.head.ok && r.head.count == r.p.Count() {
 		e.At, e.Step, index = r.head.at, r.head.step, r.head.index
 	}
-	r.msgs++
-	if !m.Interim() {
-		r.finals++
-	}
+	r.count(m)
 	r.tl.Events = slices.Insert(r.tl.Events, index, e)
 }
