@@ -56,6 +56,12 @@ func awaitFinals(label string, n int, within time.Duration) conv.Step {
 	return conv.Step{Kind: conv.Await, Label: label, Until: conv.UntilFinals, Count: n, Within: within}
 }
 
+// awaitFinalOrSwitch reads until the conversation has carried a final response or a 101
+// (Switching Protocols), counting those that arrived before the step; further 1xx do not end it.
+func awaitFinalOrSwitch(label string, within time.Duration) conv.Step {
+	return conv.Step{Kind: conv.Await, Label: label, Until: conv.UntilFinalOrSwitch, Count: 1, Within: within}
+}
+
 // awaitClose reads until the peer closes or within elapses; with a short within it is the
 // negative wait "nothing more arrives".
 func awaitClose(label string, within time.Duration) conv.Step {
