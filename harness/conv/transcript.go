@@ -73,6 +73,8 @@ func describe(e Event) string {
 		return withError("→ FIN (half-close)", e.Error)
 	case EvLimit:
 		return "limit: " + e.Error
+	case EvSkipped:
+		return "rest of the script not played: " + e.Error
 	}
 	return withError(string(e.Kind), e.Error)
 }
