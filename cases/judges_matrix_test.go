@@ -136,4 +136,41 @@ var _ = Describe("chain judges reviewed against real intermediaries", func() {
 		Expect(o.Verdict).To(Equal(cases.NA), o.String())
 		Expect(o.Reason).To(ContainSubstring("100, 100, 200"))
 	})
+
+	// T21 through Varnish 7.1: it closes the upstream connection on the 102 and answers 503. The
+	// origin writes 102, 103, 103, 199 and 200 one after the other; whether the 200 is written
+	// before the reset arrives is a race (10 of 20 runs each way), so both shapes fail.
+	t21 := func(sent ...conv.RawMessage) conv.OriginRecord {
+		q := conv.OriginRequest{Method: "POST", Proto: "HTTP/1.1", Framing: "content-length", DeclaredLength: 5, ContentLen: 5, Complete: true,
+			Closed: true, ClosedBy: conv.ClosedByReset}
+		for i, m := range sent {
+			q.Sent = append(q.Sent, conv.Sent{At: time.Duration(i+1) * 30 * time.Microsecond, Msg: m})
+		}
+		return conv.OriginRecord{Token: "tok", Requests: []conv.OriginRequest{q}}
+	}
+	varnish503 := func() *conv.Timeline {
+		return (&tlb{}).sent("head").msg("first", 100).sent("body").msg("final", 503).done()
+	}
+	hints := []conv.RawMessage{"HTTP/1.1 102 Processing\r\n\r\n", "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n",
+		"HTTP/1.1 103 Early Hints\r\nLink: </a.js>; rel=preload\r\n\r\n", "HTTP/1.1 199 Misc\r\nX-T: 1\r\n\r\n"}
+
+	It("fail T21 when the intermediary answered 503 after the origin's 1xx and its final was written (Varnish)", func() {
+		o := chainJudge("chain/interim-responses-relayed", false, varnish503(), t21(append(hints, conv.OK200)...))
+		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
+		Expect(o.Reason).To(ContainSubstring("received 503"))
+	})
+
+	It("fail T21 the same when the intermediary's reset cut the origin short before its final (Varnish)", func() {
+		o := chainJudge("chain/interim-responses-relayed", false, varnish503(), t21(hints[:3]...))
+		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
+		Expect(o.Reason).To(ContainSubstring("closed the upstream connection (RST) before the origin could send its final response, and the client received 503"))
+	})
+
+	It("stay info on T21 when the content never reached the origin", func() {
+		rec := t21()
+		rec.Requests[0].Complete = false
+		o := chainJudge("chain/interim-responses-relayed", false, varnish503(), rec)
+		Expect(o.Verdict).To(Equal(cases.Info), o.String())
+		Expect(o.Reason).To(ContainSubstring("the content did not reach it"))
+	})
 })

@@ -106,6 +106,14 @@ func lateInterim(j *Judgement, tl *conv.Timeline, code int, headAt, bodyAt time.
 	j.Fail("IR-PROXY-FORWARD-1XX", "the origin answered %d on the header section, before any content reached it; the client had received nothing when it sent the content %s after its header section, and never received the %d: %s did not forward it", code, ms(bodyAt-headAt), code, who)
 }
 
+// closeSignal names how an intermediary ended an upstream connection, for reasons.
+func closeSignal(c conv.CloseCause) string {
+	if c == conv.ClosedByReset {
+		return "RST"
+	}
+	return "FIN"
+}
+
 func originArrival(q *conv.OriginRequest, forwarded bool) string {
 	if !forwarded {
 		return "the origin received nothing"
@@ -166,9 +174,24 @@ var relayInterims = Case{
 					originFinal = m.Status
 				}
 			}
+			cutShort := originFinal == 0 && len(sent) > 0 && q.Complete && q.Closed &&
+				(q.ClosedBy == conv.ClosedByPeer || q.ClosedBy == conv.ClosedByReset)
 			switch {
-			case originFinal == 0:
+			case cutShort && len(finals) > 0:
+				// The origin writes its 1xx and its final one after the other, at once, once the
+				// content is complete; a write fails only when the intermediary has already closed
+				// the upstream connection (Varnish 7.1 closes it on a 102 and answers 503). Which
+				// write fails is a race, so the judge does not depend on whether the final got out:
+				// the client's final response cannot be the origin's, which was never sent.
+				j.Fail("CLI-PARSE-1XX", "the origin sent 1xx %s after the complete content; %s closed the upstream connection (%s) before the origin could send its final response, and the client received %s instead: %s could not parse the interim responses it was sent", chainCodes(sent), who, closeSignal(q.ClosedBy), status(finals[0].Msg), who)
+			case originFinal == 0 && !q.Complete:
 				j.Info("CLI-PARSE-1XX", "the origin sent no final response (the content did not reach it)")
+			case originFinal == 0:
+				got := "nothing"
+				if msgs := tl.Messages(); len(msgs) > 0 {
+					got = chainStatuses(msgs)
+				}
+				j.Info("CLI-PARSE-1XX", "the origin sent no final response: its connection ended after 1xx %s, and the client received %s", chainCodes(sent), got)
 			case len(finals) > 0 && finals[0].Msg.Status == originFinal:
 				j.Pass("CLI-PARSE-1XX", "%s read past the origin's 1xx %s and delivered its %s", who, chainCodes(sent), status(finals[0].Msg))
 			case len(finals) > 0:
