@@ -121,6 +121,11 @@ var http10Chunked = Case{
 			// response, which only the pipelined GET can have provoked.
 			line, _ := hasStatusLineAt(finals[0].Msg.Body)
 			j.Fail("H1-HTTP10-TE-FAULTY", "answered %s with no length (a body delimited by the close)%s, and that body holds a further response (%q): the server kept the connection after the HTTP/1.0 request with Transfer-Encoding and answered the pipelined GET on it; a message with faulty framing must be followed by a close", status(finals[0].Msg), keepAliveNote(finals[0].Msg), line)
+		case len(finals) == 1 && upstreamError(finals[0].Msg.Status) && j.Worst() != Fail:
+			// nghttpx answers 502 and closes when the pooled upstream connection it chose had
+			// just been closed (1 run in 5 of a loaded matrix); the close then follows its own
+			// error, not the faulty framing, and the pipelined GET was never in question.
+			j.NA("could not test: the only answer was %s, an intermediary's error about its upstream; a close after it says nothing about the HTTP/1.0 request with Transfer-Encoding", status(finals[0].Msg))
 		case len(finals) == 1 && closed:
 			j.Pass("H1-HTTP10-TE-FAULTY", "answered %s and closed the connection (%s); the pipelined GET was not answered", status(finals[0].Msg), closeEv.Kind)
 		case len(finals) == 1 && http10AnnouncesClose(finals[0].Msg):
@@ -139,6 +144,10 @@ var http10Chunked = Case{
 		return j.Outcome()
 	},
 }
+
+// upstreamError reports whether a status is an intermediary's own error about its upstream
+// (502 Bad Gateway, 503 Service Unavailable, 504 Gateway Timeout).
+func upstreamError(code int) bool { return code == 502 || code == 503 || code == 504 }
 
 // http10AnnouncesClose reports whether a response to an HTTP/1.0 request says the connection
 // will not persist: `Connection: close`, or no `keep-alive` option (an HTTP/1.0 client's
