@@ -194,10 +194,17 @@ func (c *conn) respond(x *exchange) (final conv.RawMessage, ok bool) {
 	return final, x.responded
 }
 
-// send writes raw and records it; false means the write failed and the connection is done.
+// send writes raw and records it once written; false means the write failed and the connection
+// is done.
 func (c *conn) send(x *exchange, raw conv.RawMessage) bool {
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.o.opts.idle))
 	_, err := io.WriteString(c.nc, string(raw))
+	if err != nil {
+		// Not recorded as sent: the intermediary reset or closed the connection, and judges
+		// that read the record must not name a response that never left.
+		c.closed(c.cause(err))
+		return false
+	}
 	now := time.Now()
 	c.o.update(func() {
 		kept := raw
@@ -206,10 +213,6 @@ func (c *conn) send(x *exchange, raw conv.RawMessage) bool {
 		}
 		x.rec.Sent = append(x.rec.Sent, conv.Sent{At: x.at(now), Msg: kept})
 	})
-	if err != nil {
-		c.closed(c.cause(err))
-		return false
-	}
 	return true
 }
 
