@@ -43,7 +43,6 @@ func (c *conn) serve() {
 	defer func() {
 		_ = c.nc.Close()
 		c.closed(conv.ClosedByOrigin) // no-op when a cause was already recorded
-		c.o.untrack(c)
 	}()
 	inside := false
 	for {
@@ -283,7 +282,7 @@ func (c *conn) closed(cause conv.CloseCause) {
 // cause classifies the error that ended a read or a write.
 func (c *conn) cause(err error) conv.CloseCause {
 	select {
-	case <-c.o.done:
+	case <-c.o.loop.Done():
 		return conv.ClosedByShutdown
 	default:
 	}

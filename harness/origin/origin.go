@@ -16,13 +16,13 @@
 package origin
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"sync"
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/internal/listener"
 )
 
 // DefaultIdleTimeout is how long a connection may stay silent before the origin closes it. It is
@@ -77,19 +77,13 @@ func WithLinger(d time.Duration) Option {
 // Origin is a running scripted origin. Its methods are safe for concurrent use.
 type Origin struct {
 	opts    options
-	ln      net.Listener
+	loop    *listener.Loop
 	started time.Time
-	done    chan struct{} // closed by Close
-
-	wg        sync.WaitGroup
-	closeOnce sync.Once
 
 	mu      sync.Mutex // guards everything below, and every record the connections write
 	entries map[string]*entry
 	conns   map[int]*connInfo
-	live    map[*conn]struct{}
 	nextID  int
-	closing bool
 }
 
 // entry is one registered case: its script and what arrived for it.
@@ -127,17 +121,16 @@ func StartOn(addr string, opts ...Option) (*Origin, error) {
 	}
 	now := time.Now()
 	org := &Origin{
-		opts: o, ln: ln, started: now, done: make(chan struct{}),
+		opts: o, started: now,
 		entries: map[string]*entry{"": {base: now}},
-		conns:   map[int]*connInfo{}, live: map[*conn]struct{}{},
+		conns:   map[int]*connInfo{},
 	}
-	org.wg.Add(1)
-	go org.accept()
+	org.loop = listener.Serve(ln, func(nc net.Conn) { org.track(nc).serve() })
 	return org, nil
 }
 
 // Addr is the host:port the origin listens on.
-func (o *Origin) Addr() string { return o.ln.Addr().String() }
+func (o *Origin) Addr() string { return o.loop.Addr().String() }
 
 // Register tells the origin what to do for the requests of the case named token, and starts a
 // fresh record for it whose offsets count from now. Register again to reuse a token. The token
@@ -182,74 +175,16 @@ func (o *Origin) Record(token string) conv.OriginRecord {
 
 // Close stops accepting, closes every connection and returns once every goroutine of the origin
 // has ended.
-func (o *Origin) Close() error {
-	var err error
-	o.closeOnce.Do(func() {
-		close(o.done)
-		err = o.ln.Close()
-		o.mu.Lock()
-		o.closing = true
-		for c := range o.live {
-			_ = c.nc.Close()
-		}
-		o.mu.Unlock()
-		o.wg.Wait()
-	})
-	return err
-}
+func (o *Origin) Close() error { return o.loop.Close() }
 
-func (o *Origin) accept() {
-	defer o.wg.Done()
-	var backoff time.Duration
-	for {
-		nc, err := o.ln.Accept()
-		if err != nil {
-			select {
-			case <-o.done:
-				return
-			default:
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				// Out of file descriptors and the like: wait a little, as net/http does.
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				time.Sleep(backoff)
-				continue
-			}
-			return
-		}
-		backoff = 0
-		c := o.track(nc)
-		if c == nil {
-			_ = nc.Close()
-			return
-		}
-		go c.serve()
-	}
-}
-
-// track registers a new connection, or refuses it once Close has begun so that none escapes
-// Close's sweep.
+// track gives a new connection its number and record.
 func (o *Origin) track(nc net.Conn) *conn {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.closing {
-		return nil
-	}
 	o.nextID++
 	info := &connInfo{id: o.nextID, remote: nc.RemoteAddr().String(), opened: time.Now()}
 	o.conns[info.id] = info
-	c := &conn{o: o, info: info, nc: nc}
-	o.live[c] = struct{}{}
-	o.wg.Add(1)
-	return c
-}
-
-func (o *Origin) untrack(c *conn) {
-	o.mu.Lock()
-	delete(o.live, c)
-	o.mu.Unlock()
-	o.wg.Done()
+	return &conn{o: o, info: info, nc: nc}
 }
 
 // newRequest starts the record of a request on connection info for token (which must be

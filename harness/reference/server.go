@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sync"
 	"time"
+
+	"github.com/expectspec/expectspec/harness/internal/listener"
 )
 
 // DefaultIdleTimeout is how long a connection may stay silent before the server closes it. It is
@@ -52,14 +53,7 @@ func WithLinger(d time.Duration) Option {
 type Server struct {
 	b    Behaviour
 	opts options
-	ln   net.Listener
-	done chan struct{} // closed by Close: stops every wait that is not a read or a write
-
-	wg        sync.WaitGroup
-	mu        sync.Mutex
-	conns     map[*conn]struct{}
-	closing   bool
-	closeOnce sync.Once
+	loop *listener.Loop
 }
 
 // Start listens on a loopback port and serves b until Close.
@@ -72,14 +66,17 @@ func Start(b Behaviour, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reference server %q: %w", b.Name, err)
 	}
-	s := &Server{b: b, opts: o, ln: ln, done: make(chan struct{}), conns: map[*conn]struct{}{}}
-	s.wg.Add(1)
-	go s.accept()
+	s := &Server{b: b, opts: o}
+	s.loop = listener.Serve(ln, func(nc net.Conn) {
+		c := &conn{srv: s, b: &s.b, rwc: nc.(*net.TCPConn)}
+		c.br = bufio.NewReaderSize(idleReader{c}, 4096)
+		c.serve()
+	})
 	return s, nil
 }
 
 // Addr is the host:port the server listens on.
-func (s *Server) Addr() string { return s.ln.Addr().String() }
+func (s *Server) Addr() string { return s.loop.Addr().String() }
 
 // URL is the upload resource of the server, e.g. http://127.0.0.1:PORT/upload.
 func (s *Server) URL() string { return "http://" + s.Addr() + UploadPath }
@@ -89,69 +86,7 @@ func (s *Server) Behaviour() Behaviour { return s.b }
 
 // Close stops accepting, closes every live connection (whatever it is waiting for) and returns
 // once every goroutine of the server has ended.
-func (s *Server) Close() error {
-	var err error
-	s.closeOnce.Do(func() {
-		close(s.done)
-		err = s.ln.Close()
-		s.mu.Lock()
-		s.closing = true
-		for c := range s.conns {
-			_ = c.rwc.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
-	})
-	return err
-}
-
-func (s *Server) accept() {
-	defer s.wg.Done()
-	var backoff time.Duration
-	for {
-		nc, err := s.ln.Accept()
-		if err != nil {
-			select {
-			case <-s.done:
-				return
-			default:
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				// Out of file descriptors and the like: wait a little, as net/http does.
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				time.Sleep(backoff)
-				continue
-			}
-			return
-		}
-		backoff = 0
-		c := &conn{srv: s, b: &s.b, rwc: nc.(*net.TCPConn)}
-		c.br = bufio.NewReaderSize(idleReader{c}, 4096)
-		if !s.track(c, true) {
-			_ = nc.Close()
-			return
-		}
-		go c.serve()
-	}
-}
-
-// track registers or forgets a connection. Registration fails once Close has begun, so no
-// connection escapes Close's sweep.
-func (s *Server) track(c *conn, add bool) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if add {
-		if s.closing {
-			return false
-		}
-		s.conns[c] = struct{}{}
-		s.wg.Add(1)
-		return true
-	}
-	delete(s.conns, c)
-	return true
-}
+func (s *Server) Close() error { return s.loop.Close() }
 
 // sleep waits for d or until the server closes; it reports whether the whole d passed.
 func (s *Server) sleep(d time.Duration) bool {
@@ -160,7 +95,7 @@ func (s *Server) sleep(d time.Duration) bool {
 	select {
 	case <-t.C:
 		return true
-	case <-s.done:
+	case <-s.loop.Done():
 		return false
 	}
 }
@@ -195,8 +130,6 @@ func (c *conn) write(p []byte) error {
 func (c *conn) serve() {
 	defer func() {
 		_ = c.rwc.Close()
-		c.srv.track(c, false)
-		c.srv.wg.Done()
 	}()
 	for {
 		req, err := c.readRequest()

@@ -1,0 +1,109 @@
+// Package listener is the accept loop and lifecycle the suite's own raw-socket servers share
+// (the scripted origin and the reference servers): accept with a back-off on temporary errors,
+// one goroutine per connection, and a Close that stops accepting, closes every live connection,
+// whatever it is waiting for, and returns once every goroutine has ended, so no test leaks one.
+package listener
+
+import (
+	"errors"
+	"net"
+	"sync"
+	"time"
+)
+
+// Loop serves the connections of one listener.
+type Loop struct {
+	ln     net.Listener
+	handle func(net.Conn)
+	done   chan struct{}
+
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	live    map[net.Conn]struct{}
+	closing bool
+	once    sync.Once
+	err     error
+}
+
+// Serve accepts on ln until Close, handing each connection to handle in a goroutine of its own.
+// handle owns the connection; the loop forgets it when handle returns.
+func Serve(ln net.Listener, handle func(net.Conn)) *Loop {
+	l := &Loop{ln: ln, handle: handle, done: make(chan struct{}), live: map[net.Conn]struct{}{}}
+	l.wg.Add(1)
+	go l.accept()
+	return l
+}
+
+// Addr is the listener's address.
+func (l *Loop) Addr() net.Addr { return l.ln.Addr() }
+
+// Done is closed when Close begins: waits that are not reads or writes select on it.
+func (l *Loop) Done() <-chan struct{} { return l.done }
+
+// Close stops accepting, closes every live connection and waits for every handler to return.
+func (l *Loop) Close() error {
+	l.once.Do(func() {
+		close(l.done)
+		l.err = l.ln.Close()
+		l.mu.Lock()
+		l.closing = true
+		for c := range l.live {
+			_ = c.Close()
+		}
+		l.mu.Unlock()
+		l.wg.Wait()
+	})
+	return l.err
+}
+
+func (l *Loop) accept() {
+	defer l.wg.Done()
+	var backoff time.Duration
+	for {
+		nc, err := l.ln.Accept()
+		if err != nil {
+			select {
+			case <-l.done:
+				return
+			default:
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				// Out of file descriptors and the like: wait a little, as net/http does.
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				time.Sleep(backoff)
+				continue
+			}
+			return
+		}
+		backoff = 0
+		if !l.track(nc) {
+			_ = nc.Close()
+			return
+		}
+		go func() {
+			defer l.untrack(nc)
+			l.handle(nc)
+		}()
+	}
+}
+
+// track registers a connection, or refuses it once Close has begun, so that none escapes
+// Close's sweep.
+func (l *Loop) track(nc net.Conn) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closing {
+		return false
+	}
+	l.live[nc] = struct{}{}
+	l.wg.Add(1)
+	return true
+}
+
+func (l *Loop) untrack(nc net.Conn) {
+	l.mu.Lock()
+	delete(l.live, nc)
+	l.mu.Unlock()
+	l.wg.Done()
+}
