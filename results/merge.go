@@ -19,7 +19,17 @@ import (
 //     there is a single file.
 //
 // The inputs are not modified. Each input must be valid as Read checks it.
-func Merge(files ...*File) (*File, error) {
+func Merge(files ...*File) (*File, error) { return MergeNamed(nil, files...) }
+
+// MergeNamed is Merge with a name for each file (its path), used in errors; without one a file
+// is called by its position ("file 2").
+func MergeNamed(names []string, files ...*File) (*File, error) {
+	label := func(n int) string {
+		if n < len(names) && names[n] != "" {
+			return names[n]
+		}
+		return fmt.Sprintf("file %d", n+1)
+	}
 	if len(files) == 0 {
 		return nil, errors.New("nothing to merge")
 	}
@@ -29,7 +39,7 @@ func Merge(files ...*File) (*File, error) {
 	cellFrom := map[cellKey]int{}
 	cellIndex := map[cellKey]int{}
 	for n, f := range files {
-		which := fmt.Sprintf("file %d", n+1)
+		which := label(n)
 		if f == nil {
 			return nil, fmt.Errorf("%s is missing (nil)", which)
 		}
@@ -56,8 +66,8 @@ func Merge(files ...*File) (*File, error) {
 				continue
 			}
 			if prev, _ := out.target(t.Name); prev != t {
-				return nil, fmt.Errorf("target %q differs between file %d (%s) and %s (%s); rename one of them to merge",
-					t.Name, first+1, describeTarget(prev), which, describeTarget(t))
+				return nil, fmt.Errorf("target %q differs between %s (%s) and %s (%s); rename one of them to merge",
+					t.Name, label(first), describeTarget(prev), which, describeTarget(t))
 			}
 		}
 		for _, c := range f.Cases {
@@ -71,8 +81,8 @@ func Merge(files ...*File) (*File, error) {
 			if i, ok := cellIndex[k]; ok {
 				prev := out.Results[i]
 				if !sameFinding(prev, r) {
-					return nil, fmt.Errorf("target %q, case %q: file %d says %s (%s) but %s says %s (%s)",
-						r.Target, r.Case, cellFrom[k]+1, prev.Verdict, clip(prev.Reason, 100), which, r.Verdict, clip(r.Reason, 100))
+					return nil, fmt.Errorf("target %q, case %q: %s says %s (%s) but %s says %s (%s)",
+						r.Target, r.Case, label(cellFrom[k]), prev.Verdict, clip(prev.Reason, 100), which, r.Verdict, clip(r.Reason, 100))
 				}
 				continue
 			}

@@ -82,14 +82,16 @@ func Matrix(ctx context.Context, cfg MatrixConfig) ([]MatrixOutcome, error) {
 	wg.Wait()
 
 	var files []*results.File
+	var names []string
 	for _, o := range outcomes {
 		f, err := results.Read(o.File)
 		if err != nil {
 			return outcomes, fmt.Errorf("%s: %w", o.Recipe.Name, err)
 		}
 		files = append(files, f)
+		names = append(names, o.File)
 	}
-	merged, err := results.Merge(files...)
+	merged, err := results.MergeNamed(names, files...)
 	if err != nil {
 		return outcomes, err
 	}

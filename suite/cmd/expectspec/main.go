@@ -336,7 +336,7 @@ func report(args []string, stdout, stderr io.Writer) error {
 		}
 		files = append(files, f)
 	}
-	merged, err := results.Merge(files...)
+	merged, err := results.MergeNamed(fs.Args(), files...)
 	if err != nil {
 		return err
 	}
