@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/expectspec/expectspec/harness/h1"
 )
 
 // MaxHeadBytes bounds the request-line plus the header section. A larger head gets 431 (414 when
@@ -147,7 +149,7 @@ func (c *conn) screenMethod() error {
 			known = known || strings.HasPrefix(m, string(p))
 		}
 		if !known {
-			if isToken(string(p)) {
+			if h1.IsToken(string(p)) {
 				return reject(501, "method not implemented")
 			}
 			return reject(400, "malformed request-line")
@@ -188,7 +190,7 @@ func parseRequestLine(line []byte) (*request, error) {
 	s := string(line)
 	method, rest, ok1 := strings.Cut(s, " ")
 	target, version, ok2 := strings.Cut(rest, " ")
-	if !ok1 || !ok2 || !isToken(method) || target == "" || !isVisible(target) {
+	if !ok1 || !ok2 || !h1.IsToken(method) || target == "" || !h1.IsVisible(target) {
 		return nil, reject(400, "malformed request-line")
 	}
 	if len(version) != 8 || !strings.HasPrefix(version, "HTTP/") || version[6] != '.' ||
@@ -271,7 +273,7 @@ func (c *conn) parseField(line []byte) (field, error) {
 		}
 		name = trimmed // mutant (H1-WS-BEFORE-COLON)
 	}
-	if !isToken(string(name)) {
+	if !h1.IsToken(string(name)) {
 		return field{}, reject(400, "invalid field name")
 	}
 	v, err := c.cleanValue(line[colon+1:])
@@ -336,27 +338,3 @@ func (c *conn) cleanValue(v []byte) (string, error) {
 func trimOWS(s string) string { return strings.Trim(s, " \t") }
 
 func isDigit(b byte) bool { return '0' <= b && b <= '9' }
-
-// isToken reports whether s is a non-empty token (RFC 9110 §5.6.2).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		b := s[i]
-		if !(isDigit(b) || 'a' <= b|0x20 && b|0x20 <= 'z' || strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// isVisible reports whether s holds only visible US-ASCII (no SP, no controls).
-func isVisible(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
-}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/h1"
 	"github.com/expectspec/expectspec/harness/origin/internal/wire"
 )
 
@@ -48,7 +49,7 @@ func (r *request) hasContent() bool { return r.chunked || r.length > 0 }
 func parseRequest(h *wire.Head) (*request, error) {
 	method, rest, ok1 := strings.Cut(h.Lines[0], " ")
 	target, version, ok2 := strings.Cut(rest, " ")
-	if !ok1 || !ok2 || !isToken(method) || !isVisible(target) || target == "" {
+	if !ok1 || !ok2 || !h1.IsToken(method) || !h1.IsVisible(target) || target == "" {
 		return nil, refuse(400, "malformed request-line")
 	}
 	req := &request{method: method, length: -1}
@@ -92,7 +93,7 @@ func parseRequest(h *wire.Head) (*request, error) {
 			return nil, refuse(400, "obs-fold or whitespace-preceded line in the header section")
 		}
 		name, value, ok := strings.Cut(line, ":")
-		if !ok || !isToken(name) {
+		if !ok || !h1.IsToken(name) {
 			// Covers whitespace between the name and the colon (RFC 9112 §5.1).
 			return nil, refuse(400, "malformed field line")
 		}
@@ -214,7 +215,7 @@ func parseResponse(h *wire.Head, method string) (*response, error) {
 		}
 		name, value, ok := strings.Cut(l, ":")
 		name = strings.TrimRight(name, " \t")
-		if !ok || !isToken(name) {
+		if !ok || !h1.IsToken(name) {
 			return nil, errBadResponse
 		}
 		r.fields = append(r.fields, conv.Field{Name: name, Value: cleanValue(strings.Trim(value, " \t"))})
@@ -292,30 +293,6 @@ func inFold(s string, list []string) bool {
 		}
 	}
 	return false
-}
-
-// isToken reports whether s is a non-empty token (RFC 9110 §5.6.2).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// isVisible reports whether s holds only visible US-ASCII.
-func isVisible(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 // isFieldValue reports whether v holds only field-vchar, SP, HTAB and obs-text.

@@ -74,16 +74,3 @@ func checkHostPort(flagName, addr string) error {
 	}
 	return nil
 }
-
-// isToken reports whether s is an HTTP token (RFC 9110 §5.6.2), as an Upgrade protocol name is.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
-}

@@ -20,6 +20,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/h1"
 	"github.com/expectspec/expectspec/harness/target"
 	"github.com/expectspec/expectspec/results"
 	"github.com/expectspec/expectspec/suite"
@@ -140,7 +141,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 			return 2, err
 		}
 	}
-	if !isToken(*upgrade) {
+	if !h1.IsToken(*upgrade) {
 		return 2, fmt.Errorf("--upgrade-protocol must be a protocol name (an HTTP token, like h2c or websocket), got %q", *upgrade)
 	}
 	if *out == "" {
