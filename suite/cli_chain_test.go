@@ -26,10 +26,7 @@ var _ = Describe("the expectspec command against intermediaries", Ordered, func(
 	var bin string
 
 	BeforeAll(func() {
-		var err error
-		bin, err = gexec.Build("github.com/expectspec/expectspec/suite/cmd/expectspec")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(gexec.CleanupBuildArtifacts)
+		bin = cliBinary()
 	})
 
 	runCLI := func(args ...string) (int, string, string) {

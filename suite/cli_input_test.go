@@ -23,10 +23,7 @@ var _ = Describe("the expectspec command on bad input", Label("cli"), Ordered, f
 	var bin, dir string
 
 	BeforeAll(func() {
-		var err error
-		bin, err = gexec.Build("github.com/expectspec/expectspec/suite/cmd/expectspec")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(gexec.CleanupBuildArtifacts)
+		bin = cliBinary()
 
 		dir = GinkgoT().TempDir()
 		good := &results.File{Schema: results.Schema, Suite: results.Suite{Version: "t", Started: time.Now()},

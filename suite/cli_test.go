@@ -23,10 +23,7 @@ var _ = Describe("the expectspec command", Ordered, func() {
 	var refURL string
 
 	BeforeAll(func() {
-		var err error
-		bin, err = gexec.Build("github.com/expectspec/expectspec/suite/cmd/expectspec")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(gexec.CleanupBuildArtifacts)
+		bin = cliBinary()
 		ref, err := target.StartReference(reference.Behaviour{Name: "ref-continue"})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(ref.Stop)

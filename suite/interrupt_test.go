@@ -47,10 +47,7 @@ var _ = Describe("interrupting expectspec run", Label("interrupt"), Ordered, fun
 	)
 
 	BeforeAll(func() {
-		var err error
-		bin, err = gexec.Build("github.com/expectspec/expectspec/suite/cmd/expectspec")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(gexec.CleanupBuildArtifacts)
+		bin = cliBinary()
 
 		out := GinkgoT().TempDir()
 		s, err := gexec.Start(exec.Command(bin, "run", "--out", out, "--label-filter", interruptFilter), GinkgoWriter, GinkgoWriter)

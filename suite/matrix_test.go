@@ -24,10 +24,7 @@ var _ = Describe("expectspec matrix", Ordered, Label("matrix"), func() {
 	var bin string
 
 	BeforeAll(func() {
-		var err error
-		bin, err = gexec.Build("github.com/expectspec/expectspec/suite/cmd/expectspec")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(gexec.CleanupBuildArtifacts)
+		bin = cliBinary()
 	})
 
 	// serving counts the `expectspec serve` processes of this binary still alive.

@@ -28,10 +28,7 @@ var _ = Describe("report merges per-implementation results files", Label("report
 	const published = "../results/testdata/table/published.json"
 
 	BeforeAll(func() {
-		var err error
-		bin, err = gexec.Build("github.com/expectspec/expectspec/suite/cmd/expectspec")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(gexec.CleanupBuildArtifacts)
+		bin = cliBinary()
 	})
 
 	report := func(args ...string) (int, string) {
