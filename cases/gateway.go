@@ -124,11 +124,10 @@ func chainImmediate(j *Judgement, env Env, tl *conv.Timeline, rec conv.OriginRec
 			}
 		}
 		switch {
-		case backendHolds && originAnswer == nil && took > env.Timing.Immediate/2:
+		case backendHolds && originAnswer == nil && took > env.Timing.Prompt():
 			// Behind a backend that never answers 100, a gateway's own 100 this late comes from
-			// a timer (Go's ExpectContinueTimeout is 1 s), not from the header section; near the
-			// immediate bound it would land on either side of it from run to run, so half the
-			// bound is the margin, as in T24.
+			// a timer (Go's ExpectContinueTimeout is 1 s), not from the header section
+			// (Timing.Prompt says why the margin is half the bound).
 			j.Info("EXP-ORIGIN-IMMEDIATE", "%s: the gateway ended the wait itself after %s, more than half the immediate bound of %s, so by a timer rather than on the header section; the backend never answers 100 in this mode (it fails T01 itself). Interpretation (requirements.md §2.6 T30, §3.3): the delay starts at the backend", what, ms(took), ms(env.Timing.Immediate))
 		case took <= env.Timing.Immediate:
 			j.Pass("EXP-ORIGIN-IMMEDIATE", "%s", what)
@@ -155,7 +154,7 @@ func chainImmediate(j *Judgement, env Env, tl *conv.Timeline, rec conv.OriginRec
 	}
 	stalled := fmt.Sprintf("the client withheld the content for %s and received neither a 100 (Continue) nor a final status", ms(waited))
 	switch {
-	case !forwarded || !headAhead(q, env.Timing.Immediate/2):
+	case !forwarded || !headAhead(q, env.Timing.Prompt()):
 		// Judged on the origin's clock alone: a head forwarded before the content precedes it by
 		// about the time the client withheld it; one held until the content comes with it.
 		j.Fail("EXP-ORIGIN-NO-WAIT", "%s; %s: %s waits for the content before it forwards the header section or answers", stalled, originSide, chainRole(env))

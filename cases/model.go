@@ -64,6 +64,13 @@ type Timing struct {
 	Quiet time.Duration
 }
 
+// Prompt is half the immediate bound: the margin the chain cases use to tell an answer decided on
+// the header section (or a head forwarded ahead of the content) from one sent by a timer. Timers
+// like Go's 1 s ExpectContinueTimeout race the client's own 1 s wait, so a bound at Immediate
+// itself would put them on either side from run to run; half of it keeps a clear gap on both
+// sides.
+func (t Timing) Prompt() time.Duration { return t.Immediate / 2 }
+
 // DefaultTiming returns the timing for a measured RTT0 and a scale factor.
 func DefaultTiming(rtt0 time.Duration, scale float64) Timing {
 	s := func(d time.Duration) time.Duration { return time.Duration(float64(d) * scale) }

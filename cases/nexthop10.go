@@ -72,7 +72,7 @@ func judgeHTTP10NextHop(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outco
 	}
 	const known = "the origin had answered the priming request in HTTP/1.0"
 	switch {
-	case q != nil && headAhead(q, env.Timing.Immediate/2):
+	case q != nil && headAhead(q, env.Timing.Prompt()):
 		j.Pass("EXP-PROXY-IMMEDIATE", "%s; %s still forwarded the header section while the client withheld the content: %s", known, who, arrival)
 	case len(early) > 0 && early[0].Msg.Status == 100:
 		j.Info("EXP-PROXY-HTTP10-NEXTHOP-100", "%s; %s answered 100 (Continue) itself %s after the header section, the MAY for a next hop that only speaks HTTP/1.0 (%s)", known, who, ms(early[0].At-headAt), arrival)
@@ -95,14 +95,12 @@ func judgeHTTP10NextHop(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outco
 		}
 		j.Fail(rule, "%s; the client withheld the content for %s and received nothing, and %s: %s waits for the content before it forwards the header section to the HTTP/1.0 next hop, and answers no 100 itself meanwhile", known, ms(bodyAt-headAt), arrival, who)
 	}
-	if !answeredWithin(early, headAt, env.Timing.Immediate/2) && q != nil && headAhead(q, env.Timing.Immediate/2) && !env.Proxy {
+	if !answeredWithin(early, headAt, env.Timing.Prompt()) && q != nil && headAhead(q, env.Timing.Prompt()) && !env.Proxy {
 		// Interpretation (requirements.md §2.6 T30 mode ii, §3.3): the stall starts at the
-		// HTTP/1.0 backend, which cannot send a 100. Only a 100 within half the client's wait
-		// counts as the gateway's own: one sent when a timer of the gateway's runs out (Go's
-		// Transport waits ExpectContinueTimeout, 1 s, before it sends the content and its
-		// server the 100) comes about when the client's 1 s wait ends, and which of the two
-		// is first changes from run to run. The margin is the same as headAhead's.
-		j.Info("EXP-PROXY-HTTP10-NEXTHOP-100", "the client got no 100 (Continue) within %s, half its own wait for one: the HTTP/1.0 backend cannot send one, and a gateway could answer 100 itself", ms(env.Timing.Immediate/2))
+		// HTTP/1.0 backend, which cannot send a 100. Only a prompt 100 counts as the gateway's
+		// own; one sent when a timer of the gateway's runs out (Go's Transport waits
+		// ExpectContinueTimeout, 1 s) races the client's 1 s wait (see Timing.Prompt).
+		j.Info("EXP-PROXY-HTTP10-NEXTHOP-100", "the client got no 100 (Continue) within %s, half its own wait for one: the HTTP/1.0 backend cannot send one, and a gateway could answer 100 itself", ms(env.Timing.Prompt()))
 	}
 	if finals := tl.Finals(); len(finals) < 2 {
 		j.Info("EXP-PROXY-IMMEDIATE", "after the content the client received %d of the 2 final responses (%s)", len(finals), chainStatuses(finals))

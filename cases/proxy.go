@@ -49,7 +49,7 @@ var headForwarded = Case{
 				}
 			}
 			q, forwarded := chainFirstRequest(rec)
-			ahead := forwarded && headAhead(q, env.Timing.Immediate/2)
+			ahead := forwarded && headAhead(q, env.Timing.Prompt())
 			switch {
 			case ahead:
 				j.Pass("EXP-PROXY-IMMEDIATE", "%s forwarded the header section while the client withheld the content: %s", who, describeArrival(q))
