@@ -2,7 +2,6 @@ package recipes
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,39 +64,6 @@ func TestNotInstalledNamesTheInstallCommand(t *testing.T) {
 	_, err := Start(context.Background(), r, Options{Dir: t.TempDir()})
 	if !IsNotInstalled(err) || !strings.Contains(err.Error(), "apt-get install -y x-server") {
 		t.Fatalf("got %v", err)
-	}
-}
-
-// nginx, when installed, starts from its config, takes the target contract's POST and stops
-// without leaving a process behind.
-func TestNginxStartsAndStops(t *testing.T) {
-	r, err := Select([]string{"nginx"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := r[0].Missing(); m != "" {
-		t.Skipf("nginx is not installed (%s)", r[0].Install())
-	}
-	in, err := Start(context.Background(), r[0], Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := (&http.Client{Timeout: 5 * time.Second}).Post(in.URL(), "text/plain", strings.NewReader("hello"))
-	if err != nil {
-		in.Stop()
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Errorf("POST %s: %s", in.URL(), resp.Status)
-	}
-	pgid := in.cmd.Process.Pid
-	in.Stop()
-	if left := livingInGroup(pgid); len(left) > 0 {
-		t.Errorf("process group %d still has processes after Stop: %v", pgid, left)
-	}
-	if !in.Exited() {
-		t.Errorf("not exited")
 	}
 }
 
