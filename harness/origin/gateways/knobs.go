@@ -403,7 +403,8 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 // the final response: the buffering gateway without its own 100.
 func heldExchange(g *gateway, c *client, req *request) bool { return buffered(g, c, req, false, true) }
 
-// readFinalKnobbed is readFinal with the 1xx knobs.
+// readFinalKnobbed is readFinal with the 1xx knobs of the mutants (all off: readFinal itself);
+// answered sees the status of every response read.
 func readFinalKnobbed(c *client, u *upstream, req *request, relay bool, k knobs, answered func(status int)) (*response, error) {
 	for range maxInterims {
 		h, err := u.r.ReadHead(maxHead, 0)

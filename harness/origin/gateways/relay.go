@@ -16,28 +16,7 @@ var errTooManyInterims = errors.New("too many interim responses from upstream")
 // relayed to an HTTP/1.1 client as it arrives (RFC 9110 §15.2); an HTTP/1.0 client never gets
 // one. A 101 is an error: these gateways never forward Upgrade, so nobody asked for it.
 func readFinal(c *client, u *upstream, req *request, relay bool) (*response, error) {
-	for range maxInterims {
-		h, err := u.r.ReadHead(maxHead, 0)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := parseResponse(h, req.method)
-		if err != nil {
-			return nil, err
-		}
-		if !resp.interim() {
-			return resp, nil
-		}
-		if resp.status == 101 {
-			return nil, errBadResponse
-		}
-		if relay && req.minor == 1 {
-			if err := write(c.nc, downstreamHead(resp, false, false)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return nil, errTooManyInterims
+	return readFinalKnobbed(c, u, req, relay, knobs{}, func(int) {})
 }
 
 // relayFinal writes the final response to the client: the repaired head, then the content as
