@@ -35,9 +35,21 @@ type MatrixConfig struct {
 type MatrixOutcome struct {
 	Recipe *recipes.Recipe
 	File   string // its results file
-	Status string // "ran", "not installed", "did not start", "run failed", "interrupted"
+	Status MatrixStatus
 	Detail string
 }
+
+// MatrixStatus is what became of one recipe in a matrix run.
+type MatrixStatus string
+
+const (
+	MatrixRan           MatrixStatus = "ran"
+	MatrixRanWithErrors MatrixStatus = "ran with errors" // the run exited 2: some cells are errors
+	MatrixNotInstalled  MatrixStatus = "not installed"
+	MatrixDidNotStart   MatrixStatus = "did not start"
+	MatrixRunFailed     MatrixStatus = "run failed" // the run wrote no results
+	MatrixInterrupted   MatrixStatus = "interrupted"
+)
 
 // Matrix runs cfg.Recipes and writes Out/results.json, Out/table.html and Out/table.md merged
 // from every recipe's results file. A recipe that is not installed gets a results file of n/a
@@ -67,7 +79,7 @@ func Matrix(ctx context.Context, cfg MatrixConfig) ([]MatrixOutcome, error) {
 			for i := range next {
 				r := cfg.Recipes[i]
 				if ctx.Err() != nil {
-					outcomes[i] = placeholder(cfg, r, results.Error, "interrupted", "not run: the matrix was interrupted before it started "+r.Name)
+					outcomes[i] = placeholder(cfg, r, results.Error, MatrixInterrupted, "not run: the matrix was interrupted before it started "+r.Name)
 					continue
 				}
 				o := runRecipe(ctx, cfg, r)
@@ -117,23 +129,23 @@ func suffix(detail string) string {
 func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixOutcome {
 	dir := filepath.Join(cfg.Out, r.Name)
 	if m := r.Missing(); m != "" {
-		return placeholder(cfg, r, results.NA, "not installed",
+		return placeholder(cfg, r, results.NA, MatrixNotInstalled,
 			fmt.Sprintf("not installed: %s is missing; install it with `%s`", m, r.Install()))
 	}
 	var origin string
 	if r.Role != recipes.Origin {
 		port, err := recipes.FreePort()
 		if err != nil {
-			return placeholder(cfg, r, results.Error, "did not start", err.Error())
+			return placeholder(cfg, r, results.Error, MatrixDidNotStart, err.Error())
 		}
 		origin = fmt.Sprintf("127.0.0.1:%d", port)
 	}
 	in, err := recipes.Start(ctx, r, recipes.Options{Dir: filepath.Join(dir, "server"), Origin: origin, Self: cfg.Self})
 	if err != nil {
 		if ctx.Err() != nil {
-			return placeholder(cfg, r, results.Error, "interrupted", "not run: the matrix was interrupted while "+r.Name+" started")
+			return placeholder(cfg, r, results.Error, MatrixInterrupted, "not run: the matrix was interrupted while "+r.Name+" started")
 		}
-		return placeholder(cfg, r, results.Error, "did not start", "could not start "+r.Name+": "+err.Error())
+		return placeholder(cfg, r, results.Error, MatrixDidNotStart, "could not start "+r.Name+": "+err.Error())
 	}
 	defer in.Stop()
 	version := ""
@@ -160,7 +172,7 @@ func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixO
 	logPath := filepath.Join(dir, "run.log")
 	log, err := os.Create(logPath)
 	if err != nil {
-		return placeholder(cfg, r, results.Error, "run failed", err.Error())
+		return placeholder(cfg, r, results.Error, MatrixRunFailed, err.Error())
 	}
 	defer log.Close()
 	fmt.Fprintf(log, "$ %s %s\n", cfg.Self, strings.Join(args, " "))
@@ -177,23 +189,23 @@ func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixO
 		if runErr != nil {
 			why = fmt.Sprintf("the run ended with %v and wrote no results", runErr)
 		}
-		status := "run failed"
+		status := MatrixRunFailed
 		if ctx.Err() != nil {
-			status = "interrupted"
+			status = MatrixInterrupted
 		}
 		return placeholder(cfg, r, results.Error, status, why+"; see "+logPath+tail(logPath))
 	}
 	final := filepath.Join(cfg.Out, r.Name+".json")
 	if err := copyFile(resFile, final); err != nil {
-		return placeholder(cfg, r, results.Error, "run failed", err.Error())
+		return placeholder(cfg, r, results.Error, MatrixRunFailed, err.Error())
 	}
-	status := "ran"
+	status := MatrixRan
 	var exit *exec.ExitError
 	if errors.As(runErr, &exit) && exit.ExitCode() > 1 && ctx.Err() == nil {
-		status = "ran with errors"
+		status = MatrixRanWithErrors
 	}
 	if ctx.Err() != nil {
-		status = "interrupted"
+		status = MatrixInterrupted
 	}
 	f, _ := results.Read(final)
 	return MatrixOutcome{Recipe: r, File: final, Status: status, Detail: results.CountTarget(f, r.Name).String()}
@@ -201,7 +213,7 @@ func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixO
 
 // placeholder writes the results file of a recipe that could not be tested: every case of its
 // role with the same verdict and reason, so the table shows the column and says why.
-func placeholder(cfg MatrixConfig, r *recipes.Recipe, v results.Verdict, status, reason string) MatrixOutcome {
+func placeholder(cfg MatrixConfig, r *recipes.Recipe, v results.Verdict, status MatrixStatus, reason string) MatrixOutcome {
 	f := &results.File{
 		Schema:  results.Schema,
 		Suite:   results.Suite{Version: cfg.Version, Started: time.Now().UTC()},
@@ -209,7 +221,7 @@ func placeholder(cfg MatrixConfig, r *recipes.Recipe, v results.Verdict, status,
 	}
 	for _, c := range applicable(cases.All(), r.Role) {
 		f.Cases = append(f.Cases, caseEntry(c))
-		f.Results = append(f.Results, results.Result{Target: r.Name, Case: c.ID, Verdict: v, Reason: reason, NotRun: status == "interrupted"})
+		f.Results = append(f.Results, results.Result{Target: r.Name, Case: c.ID, Verdict: v, Reason: reason, NotRun: status == MatrixInterrupted})
 	}
 	final := filepath.Join(cfg.Out, r.Name+".json")
 	if err := results.Write(final, f); err != nil {

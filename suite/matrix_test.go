@@ -57,7 +57,7 @@ var _ = Describe("expectspec matrix", Ordered, Label("matrix"), func() {
 			Command: func(*recipes.Instance) []string { return []string{"false"} }}
 		outcomes, err := Matrix(context.Background(), MatrixConfig{Recipes: []*recipes.Recipe{missing}, Out: out, Parallel: 1, Stdout: io.Discard})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(outcomes).To(ConsistOf(HaveField("Status", "not installed")))
+		Expect(outcomes).To(ConsistOf(HaveField("Status", MatrixNotInstalled)))
 		f, err := results.Read(filepath.Join(out, "not-here.json"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(f.Results).NotTo(BeEmpty())

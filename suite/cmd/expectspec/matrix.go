@@ -109,9 +109,9 @@ func matrix(args []string, stdout, stderr io.Writer) (int, error) {
 	code := 0
 	for _, o := range outcomes {
 		switch o.Status {
-		case "did not start", "run failed":
+		case suite.MatrixDidNotStart, suite.MatrixRunFailed:
 			code = 2
-		case "interrupted":
+		case suite.MatrixInterrupted:
 			return 130, nil
 		}
 	}
