@@ -10,7 +10,7 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// Helpers of the intermediary cases (gateway.go, proxy.go): requests addressed to the suite's
+// Helpers of the intermediary cases (gateway.go, proxy_*.go): requests addressed to the suite's
 // origin through the intermediary, and observations that read both sides, what the client saw
 // (the timeline) and what the origin saw (the record).
 //

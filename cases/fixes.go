@@ -42,7 +42,7 @@ var fixes = map[string]string{
 	"EXP-MAY-OMIT-100":         "Take a request without Content-Length or Transfer-Encoding, or with Content-Length: 0, as complete: answer it at once (a 100 is optional) and parse the next octets as the next request.",
 	"H1-NO-FRAMING-NO-CONTENT": "Without Content-Length or Transfer-Encoding, or with Content-Length: 0, a request has no content: answer it at once, whatever Expect says.",
 
-	// Intermediary cases (gateway.go, proxy.go).
+	// Intermediary cases (gateway.go, proxy_*.go).
 	"EXP-PROXY-IMMEDIATE":          "Forward the request-line and header section upstream as soon as they are complete, before any content arrives, or answer a final status at once; do not buffer the content first when the next hop speaks HTTP/1.1.",
 	"IR-PROXY-FORWARD-1XX":         "Forward every 1xx the next hop sends (100, 102, 103 and unknown codes) to an HTTP/1.1 client, unless you added the expectation that caused it.",
 	"INT-NO-FORWARD-WRONG-CL":      "After an early final response from upstream, relay the rest of the declared content upstream, or close the upstream connection; never send another request on a connection that is still owed content.",

@@ -1,0 +1,163 @@
+package cases
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// HTTP/1.0 peers of an intermediary: an HTTP/1.0 client (T23) and a next hop known to speak
+// HTTP/1.0 (T24's chunked variant; the main case is in nexthop10.go).
+
+// http10Client is T23: an HTTP/1.0 client through an intermediary gets no 1xx, even when the
+// origin sends them (IR-NOT-TO-HTTP10 binds every server), and a forward proxy does not keep
+// the connection with it (PRX-NO-PERSIST-HTTP10-CLIENT).
+var http10Client = Case{
+	ID:           "chain/http10-client-no-interim",
+	Scenario:     "T23",
+	Title:        "An HTTP/1.0 client gets no 1xx through an intermediary, whatever the origin sends, and a forward proxy does not keep its connection",
+	Requirements: []string{"IR-NOT-TO-HTTP10", "EXP-HTTP10-IGNORE", "PRX-NO-PERSIST-HTTP10-CLIENT", "INT-OWN-HTTP-VERSION"},
+	Roles:        []Role{Proxy, Gateway},
+	Script: func(env Env) conv.Script {
+		return script(
+			send("head", chainRequest(env, "POST", "echo", "HTTP/1.0", "Connection: keep-alive", "Content-Length: 5", "Expect: 100-continue")),
+			awaitMessage("withheld", env.Timing.Quiet), // negative wait: a 1xx here fails
+			sendString("body", body),
+			awaitFinals("final", 1, env.Timing.Response),
+			send("second", chainRequest(env, "GET", "ok", "HTTP/1.0")),
+			awaitFinals("second-final", 2, env.Timing.Response),
+		)
+	},
+	Chain: &Chain{
+		// The origin sends a 100 on every HTTP/1.1 head and a 103 after the content, whether or
+		// not the intermediary forwarded Expect: both must be absorbed.
+		Origin: func(Env) conv.OriginScript {
+			return conv.OriginScript{OnHead: conv.HeadContinueAlways, Interims: []conv.RawMessage{"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"}}
+		},
+		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+			var j Judgement
+			who := chainRole(env)
+			var sent []int
+			for i := range rec.Requests {
+				sent = append(sent, originInterims(&rec.Requests[i])...)
+			}
+			leaked := false
+			for _, m := range tl.Messages() {
+				if !m.Msg.Interim() {
+					continue
+				}
+				leaked = true
+				source := fmt.Sprintf("the origin sent 1xx %s upstream", chainCodes(sent))
+				if len(sent) == 0 {
+					source = "the origin sent no 1xx, so " + who + " generated it"
+				}
+				j.Fail("IR-NOT-TO-HTTP10", "the HTTP/1.0 client received %s (during %q); %s: no 1xx may go to an HTTP/1.0 client", status(m.Msg), m.Step, source)
+				if m.Msg.Status == 100 && len(sent) == 0 {
+					j.Fail("EXP-HTTP10-IGNORE", "%s acted on the 100-continue expectation of an HTTP/1.0 request instead of ignoring it", who)
+				}
+				break
+			}
+			if !leaked {
+				j.Pass("IR-NOT-TO-HTTP10", "the HTTP/1.0 client received no 1xx (the origin sent %s upstream)", chainCodes(sent))
+			}
+			finals := tl.Finals()
+			bodyAt, _ := tl.StepAt("body")
+			switch {
+			case len(finals) == 0:
+				j.Warn("EXP-HTTP10-IGNORE", "the complete HTTP/1.0 request got no final response within %s", ms(env.Timing.Response))
+			case finals[0].Msg.Status == 417:
+				j.Fail("EXP-HTTP10-IGNORE", "the HTTP/1.0 request with Expect: 100-continue was answered 417: the expectation must be ignored, not refused")
+			case finals[0].At < bodyAt:
+				j.Info("EXP-HTTP10-IGNORE", "answered %s before the content was sent", status(finals[0].Msg))
+			default:
+				j.Pass("EXP-HTTP10-IGNORE", "the complete request got %s", status(finals[0].Msg))
+			}
+			if q, ok := chainFirstRequest(rec); ok {
+				expect := "without Expect"
+				if q.ExpectSeen {
+					expect = "with Expect: " + strings.Join(q.ExpectValues, ", ")
+				}
+				// Interpretation (requirements.md §3.3): whether the ignored expectation is
+				// stripped before forwarding is not said; only the 1xx leak is a failure.
+				j.Pass("INT-OWN-HTTP-VERSION", "the request went upstream as %s %s", q.Proto, expect)
+			}
+			switch {
+			case len(finals) >= 2 && env.Proxy:
+				j.Fail("PRX-NO-PERSIST-HTTP10-CLIENT", "%s kept the HTTP/1.0 client's connection and answered a second request on it (%s)", who, status(finals[1].Msg))
+			case len(finals) >= 2:
+				j.Info("PRX-NO-PERSIST-HTTP10-CLIENT", "the gateway kept the HTTP/1.0 client's connection (it asked for keep-alive) and answered a second request on it; the rule is worded for a proxy, and an origin may keep such a connection (interpretation, requirements.md §3.3)")
+			case len(finals) == 1:
+				j.Pass("PRX-NO-PERSIST-HTTP10-CLIENT", "%s did not answer a second request on the HTTP/1.0 client's connection", who)
+			}
+			return j.Outcome()
+		},
+	},
+}
+
+// hopByHopExpect is the client's expectation in T26, spelled so that the origin can tell it from
+// one the intermediary adds on its own: the value is case-insensitive, and no intermediary
+// generates this spelling. (`100-Continue` was not enough: Apache's mod_proxy strips the client's
+// Expect and adds its own `Expect: 100-Continue` for its handshake with the origin.)
+const hopByHopExpect = "100-cOnTiNuE"
+
+// http10NextHopChunked is T24's chunked variant (the main case is in nexthop10.go): once the
+// origin has answered in HTTP/1.0, the intermediary must not send it chunked content (a client,
+// including a proxy's or gateway's inbound side, uses chunked only towards an HTTP/1.1 server).
+var http10NextHopChunked = Case{
+	ID:           "chain/http10-next-hop-no-chunked",
+	Scenario:     "T24",
+	Title:        "After the origin has answered in HTTP/1.0, the intermediary does not send it chunked content",
+	Requirements: []string{"CLI-NO-CHUNKED-TO-HTTP10", "EXP-PROXY-HTTP10-NEXTHOP-100", "S417-CHAIN-SIGNAL"},
+	Roles:        []Role{Proxy, Gateway},
+	Script: func(env Env) conv.Script {
+		return script(
+			send("prime", chainRequest(env, "GET", "ok", "HTTP/1.1")),
+			awaitFinals("primed", 1, env.Timing.Response),
+			ifReusable(send("head", chainRequest(env, "POST", "echo", "HTTP/1.1", "Transfer-Encoding: chunked", "Expect: 100-continue"))),
+			awaitMessage("first", env.Timing.Immediate),
+			sendString("body", "5\r\n"+body+"\r\n0\r\n\r\n"),
+			awaitFinals("final", 2, env.Timing.Response),
+		)
+	},
+	Chain: &Chain{
+		Origin: func(Env) conv.OriginScript { return conv.ScriptHTTP10() },
+		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+			var j Judgement
+			who := chainRole(env)
+			if len(rec.Requests) == 0 || len(rec.Requests[0].Sent) == 0 {
+				j.Info("CLI-NO-CHUNKED-TO-HTTP10", "the priming request did not reach the HTTP/1.0 origin, so the case could not be set up")
+				return j.Outcome()
+			}
+			if why, closed := primingClosed(tl, rec); closed {
+				j.NA("could not test: %s", why)
+				return j.Outcome()
+			}
+			for i := range rec.Requests[1:] {
+				q := &rec.Requests[1+i]
+				if q.Framing == "chunked" || q.Has("Transfer-Encoding") {
+					j.Fail("CLI-NO-CHUNKED-TO-HTTP10", "the origin answered the priming request in HTTP/1.0, yet %s then sent it %s with `Transfer-Encoding: %s`: chunked coding goes only to a server known to handle HTTP/1.1", who, q.RequestLine, strings.Join(q.Get("Transfer-Encoding"), ", "))
+					return j.Outcome()
+				}
+			}
+			if len(rec.Requests) > 1 {
+				q := &rec.Requests[1]
+				j.Pass("CLI-NO-CHUNKED-TO-HTTP10", "after the HTTP/1.0 answer, the chunked upload reached the origin without chunked coding (%s, %d octets of content)", q.Framing, q.ContentLen)
+			} else {
+				finals := tl.Finals()
+				last := "nothing"
+				if len(finals) > 1 {
+					last = status(finals[1].Msg)
+				}
+				j.Pass("CLI-NO-CHUNKED-TO-HTTP10", "after the HTTP/1.0 answer, %s did not forward the chunked upload (the client received %s)", who, last)
+			}
+			for _, m := range after(tl, "head") {
+				if m.Msg.Status == 417 {
+					j.Info("S417-CHAIN-SIGNAL", "%s answered 417: the chain has an HTTP/1.0 hop, which cannot meet the expectation", who)
+				}
+				break
+			}
+			return j.Outcome()
+		},
+	},
+}
