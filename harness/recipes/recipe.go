@@ -45,6 +45,10 @@ type Recipe struct {
 	// Needs are what it runs: names of executables looked up in PATH, or absolute paths of files
 	// that must exist. A missing one makes the recipe "not installed".
 	Needs []string
+	// Modules are the Python modules a recipe's app imports (Debian's python3 must import each):
+	// python3 itself is on every Debian machine, so Needs alone would call a framework installed
+	// when only the interpreter is.
+	Modules []string
 	// Notes say which settings differ from the implementation's defaults, and why.
 	Notes string
 	// Configs is the folder under configs/ whose files are copied into the instance's folder;
@@ -80,7 +84,8 @@ func (r *Recipe) Install() string {
 	return "apt-get install -y " + strings.Join(r.Packages, " ")
 }
 
-// Missing names the first executable the recipe needs that is not installed, or "".
+// Missing names the first executable, file or Python module the recipe needs that is not
+// installed, or "".
 func (r *Recipe) Missing() string {
 	for _, n := range r.Needs {
 		if filepath.IsAbs(n) {
@@ -92,6 +97,11 @@ func (r *Recipe) Missing() string {
 		}
 		if _, err := exec.LookPath(n); err != nil {
 			return n
+		}
+	}
+	for _, m := range r.Modules {
+		if !pythonImports(context.Background(), m) {
+			return "python3 module " + m
 		}
 	}
 	return ""

@@ -9,7 +9,7 @@ func init() {
 	debian := debianVersion("python3-uvicorn")
 	register(&Recipe{
 		Name: "uvicorn", Role: Origin, Software: "uvicorn", Packages: []string{"python3-uvicorn"},
-		Needs: []string{debianPython}, Configs: "uvicorn-origin",
+		Needs: []string{debianPython}, Modules: []string{"uvicorn"}, Configs: "uvicorn-origin",
 		Command: func(in *Instance) []string {
 			return []string{debianPython, "-m", "uvicorn", "--host", "127.0.0.1", "--port", strconv.Itoa(in.Port),
 				"--app-dir", in.Dir, "app:app"}
