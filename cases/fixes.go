@@ -52,6 +52,7 @@ var fixes = map[string]string{
 	"PRX-STRIP-WS-COLON-RESPONSE":  "Remove whitespace between a field name and its colon in responses, 1xx included, before forwarding them.",
 	"PRX-NO-PERSIST-HTTP10-CLIENT": "Close the connection with an HTTP/1.0 client after each response, even if it sent keep-alive.",
 	"CLI-NO-CHUNKED-TO-HTTP10":     "Remember when the next hop answers in HTTP/1.0, and then send it Content-Length (buffer the content) or refuse with 411; never chunked coding.",
+	"EXP-NO-417-FOR-100-CONTINUE":  "Handle Expect: 100-continue: send 100 (Continue) on the complete header section, or a final status decided from it (401, 413 …); never 417 for it. If the software cannot (an HTTP/1.0-only hop, a filter that refuses every Expect), remove Expect before it reaches that part, or send uploads without Expect.",
 	"S417-MEANING":                 "Answer 100 (Continue) or relay the origin's answer to Expect: 100-continue; relay an upstream 417 as a 417 so the client retries without the expectation.",
 	"PRX-NO-AUTO-RETRY":            "Do not re-send a non-idempotent request upstream on your own after a 417; relay the 417 and let the client retry.",
 	"CLI-NO-INDEFINITE-WAIT":       "When you add Expect: 100-continue upstream, send the content anyway after a short wait (about 1 s) if no 100 arrives.",

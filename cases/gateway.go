@@ -57,6 +57,10 @@ func immediateThroughGatewaySpelled(m backendMode, id, scenario, value string, e
 				awaitFinals("final", 1, env.Timing.Response),
 			)
 		},
+		Tolerates417: func(rec conv.OriginRecord) bool {
+			_, forwarded := chainFirstRequest(rec)
+			return m.holds && forwarded
+		},
 		Chain: &Chain{
 			Origin: func(Env) conv.OriginScript { return m.origin },
 			Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
@@ -114,13 +118,14 @@ func chainImmediate(j *Judgement, env Env, tl *conv.Timeline, rec conv.OriginRec
 			}
 		}
 		what := fmt.Sprintf("%s arrived %s after the header section (%d 100 (Continue) before the content; %s)", status(first.Msg), ms(took), continues, originSide)
+		// The gateway's own 417 to the plain expectation is Decide's warning
+		// (EXP-NO-417-FOR-100-CONTINUE), tolerated only in mode ii once the backend had the
+		// header section and held it (Tolerates417 below).
 		if first.Msg.Status == 417 && (originAnswer == nil || originAnswer.Status != 417) {
-			if backendHolds {
-				j.Info("S417-CHAIN-SIGNAL", "%s answered 417 itself (%s); its backend never answers 100, so a 417 saying that the chain does not support the expectation is plausible", chainRole(env), originSide)
+			if backendHolds && forwarded {
+				j.Info("S417-CHAIN-SIGNAL", "%s answered 417 itself (%s); the backend had the header section and never answers 100, so a 417 saying that the chain does not support the expectation is plausible", chainRole(env), originSide)
 			} else if spelling != "" {
 				j.Warn("EXP-VALUE-CASE", "%s answered 417 itself to `Expect: %s`, which is the 100-continue expectation (the value is case-insensitive); %s", chainRole(env), spelling, originSide)
-			} else {
-				j.Warn("S417-MEANING", "%s answered 417 (Expectation Failed) itself to the one defined expectation, which any HTTP/1.1 server can meet (%s)", chainRole(env), originSide)
 			}
 		}
 		switch {

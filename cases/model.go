@@ -133,6 +133,11 @@ type Case struct {
 	// Chain is set for cases that need the suite's origin behind an intermediary; Judge is then
 	// unused and Chain.Judge sees both sides.
 	Chain *Chain
+	// Tolerates417 says, from the origin's record, when the intermediary's own 417 to a lone
+	// 100-continue fits the case (RFC 9110 §10.1.1: the chain does not support expectations, as
+	// with a next hop known to speak HTTP/1.0, or a backend that holds the header section); nil
+	// for none. Decide warns on every other such 417.
+	Tolerates417 func(conv.OriginRecord) bool
 }
 
 // Chain is what an intermediary case adds to a case: what the suite's origin does with the
@@ -160,6 +165,10 @@ type Outcome struct {
 	Requirements []string
 	// Fix says what to change, for fail and warn.
 	Fix string
+	// BreaksUploads is set (to Refuses100Continue) when the target answered 417 to a lone
+	// 100-continue: whatever the verdict, uploads that send Expect fail there, and the overview
+	// says so.
+	BreaksUploads string
 }
 
 func (o Outcome) String() string {

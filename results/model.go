@@ -181,10 +181,14 @@ type Result struct {
 	Verdict Verdict `json:"verdict"`
 	Reason  string  `json:"reason"`
 	// Requirements are the IDs the verdict rests on (for a fail, the requirements broken).
-	Requirements []string     `json:"requirements,omitempty"`
-	Fix          string       `json:"fix,omitempty"` // what to change, for fail and warn
-	DurationMS   int64        `json:"duration_ms"`
-	Trace        []TraceEntry `json:"trace"`
+	Requirements []string `json:"requirements,omitempty"`
+	Fix          string   `json:"fix,omitempty"` // what to change, for fail and warn
+	// BreaksUploads names how uploads that send Expect: 100-continue fail at this target
+	// ("answers 417 (Expectation Failed) to Expect: 100-continue"), whatever the verdict: the
+	// overview counts such a target as breaking 100-continue. Optional; absent when not seen.
+	BreaksUploads string       `json:"breaks_uploads,omitempty"`
+	DurationMS    int64        `json:"duration_ms"`
+	Trace         []TraceEntry `json:"trace"`
 	// Runs is the verdict of every run, in order, when the case ran more than once (run
 	// --repeat N). Flaky is set when they differ; Verdict is then the worst of them.
 	Runs  []Verdict `json:"runs,omitempty"`

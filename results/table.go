@@ -35,6 +35,10 @@ type tableTarget struct {
 	NotInstalled bool
 	Install      string
 	Fails, Warns []Case // the cases it fails or warns on, in catalogue order
+	// Breaks counts the results that say how uploads with Expect: 100-continue fail here
+	// (Result.BreaksUploads, whatever their verdict); BreaksHow is the first such phrase.
+	Breaks    int
+	BreaksHow string
 }
 
 // roleOrder puts the three roles of the suite first, in the order a request meets them reversed:
@@ -128,6 +132,12 @@ func describeColumn(f *File, t Target, rows []Case, cells map[cellKey]*Result) t
 			continue
 		}
 		col.Counts.Add(r.Verdict)
+		if r.BreaksUploads != "" {
+			col.Breaks++
+			if col.BreaksHow == "" {
+				col.BreaksHow = r.BreaksUploads
+			}
+		}
 		if r.Flaky {
 			col.Flaky++
 		}
@@ -216,6 +226,12 @@ func verdictOf(t tableTarget) (class, phrase string) {
 		return "error", "not run"
 	case c.Total() == 0:
 		return "na", "no results"
+	case t.Breaks > 0 && c.Fail > 0:
+		return "fail", fmt.Sprintf("breaks uploads: %s (%s); fails %d of %s", t.BreaksHow, plural(t.Breaks, "case"), c.Fail, plural(c.Total(), "case"))
+	case t.Breaks > 0:
+		// A warning by the RFC's letter, but uploads fail: the overview answers the question
+		// people ask ("does it break 100-continue?"), so it is counted as breaking.
+		return "fail", fmt.Sprintf("breaks uploads: %s (%s)", t.BreaksHow, plural(t.Breaks, "case"))
 	case c.Fail > 0:
 		return "fail", fmt.Sprintf("fails %d of %s", c.Fail, plural(c.Total(), "case"))
 	case c.Warn > 0:

@@ -284,3 +284,30 @@ var _ = Describe("renderers given nothing", func() {
 		Expect(err).To(HaveOccurred())
 	})
 })
+
+// A target that answers 417 to Expect: 100-continue only warns by the RFC's letter, but uploads
+// fail there: the overview and the console count it as breaking 100-continue.
+var _ = Describe("a target that refuses 100-continue with 417", func() {
+	refusing := func() *results.File {
+		f := sample()
+		for i := range f.Results {
+			if f.Results[i].Target == "nginx" && f.Results[i].Verdict == results.Warn {
+				f.Results[i].BreaksUploads = "answers 417 (Expectation Failed) to Expect: 100-continue"
+			}
+		}
+		return f
+	}
+
+	It("is answered as breaking uploads in the overview, not as 'no failure'", func() {
+		var b bytes.Buffer
+		Expect(results.Markdown(&b, refusing())).To(Succeed())
+		Expect(b.String()).To(ContainSubstring("| nginx (nginx) | 1.24.0 | **breaks uploads: answers 417 (Expectation Failed) to Expect: 100-continue (1 case)** |"))
+		Expect(b.String()).NotTo(ContainSubstring("no failure; 1 warning"))
+	})
+
+	It("gets a BREAKS UPLOADS line under its counts on the console", func() {
+		var b bytes.Buffer
+		results.Summary(&b, refusing(), false)
+		Expect(b.String()).To(MatchRegexp(`(?m)^nginx: .*\n  BREAKS UPLOADS  answers 417 \(Expectation Failed\) to Expect: 100-continue in 1 case: uploads that send it fail here unless the client repeats them without Expect \(only curl does\)$`))
+	})
+})

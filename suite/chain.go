@@ -68,7 +68,8 @@ func RunChainCase(ctx context.Context, addr string, env cases.Env, c cases.Case,
 	if err := ctx.Err(); err != nil {
 		return cases.Outcome{Verdict: cases.Error, Reason: "the case was interrupted before it finished (" + err.Error() + ")"}, tl, rec
 	}
-	return c.Chain.Judge(env, tl, rec.Clone()), tl, rec
+	judged := rec.Clone()
+	return c.Decide(env, tl, &judged), tl, rec
 }
 
 // settle polls the origin's record for token until it has not changed for a short quiet time,

@@ -34,7 +34,7 @@ func RunCase(ctx context.Context, addr string, env cases.Env, c cases.Case) (o c
 			o = cases.Outcome{Verdict: cases.Error, Reason: fmt.Sprintf("the judge of %s panicked (a defect of the suite): %v", c.ID, p)}
 		}
 	}()
-	return c.Judge(env, tl), tl
+	return c.Decide(env, tl, nil), tl
 }
 
 // caseTimeout is the per-entry deadline: the sum of the script's waits plus a margin for

@@ -71,6 +71,7 @@ func allWitnesses() []witness {
 var witnessesBasic = []witness{
 	{Case: "origin/immediate-100", Mutant: "mut-no-continue", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
 	{Case: "origin/immediate-100", Mutant: "mut-slow-continue", Verdict: cases.Warn, Requirement: "EXP-ORIGIN-IMMEDIATE"},
+	{Case: "origin/immediate-100", Mutant: "mut-417-continue", Verdict: cases.Warn, Requirement: "EXP-NO-417-FOR-100-CONTINUE"},
 	{Case: "origin/immediate-100", Mutant: "mut-no-final-after-continue", Verdict: cases.Fail, Requirement: "EXP-FINAL-AFTER-100"},
 	{Case: "origin/immediate-100", Mutant: "mut-continue-content-length", Verdict: cases.Fail, Requirement: "IR-NO-CONTENT-LENGTH"},
 	{Case: "origin/immediate-100", Mutant: "mut-continue-transfer-encoding", Verdict: cases.Fail, Requirement: "IR-NO-TRANSFER-ENCODING"},

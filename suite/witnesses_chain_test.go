@@ -13,7 +13,8 @@ var witnessesChain = []chainWitness{
 	// T30: immediacy through a gateway, for each backend mode and a mixed-case value.
 	{Case: "gateway/immediate-100-backend-continues", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-NO-WAIT"},
 	{Case: "gateway/immediate-100-backend-continues", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
-	{Case: "gateway/immediate-100-backend-continues", Gateway: "mut-gw-reject-continue", Verdict: cases.Warn, Requirement: "S417-MEANING"},
+	{Case: "gateway/immediate-100-backend-continues", Gateway: "mut-gw-reject-continue", Verdict: cases.Warn, Requirement: "EXP-NO-417-FOR-100-CONTINUE"},
+	{Case: "proxy/head-forwarded-before-content", Gateway: "mut-gw-reject-continue", Verdict: cases.Warn, Requirement: "EXP-NO-417-FOR-100-CONTINUE", Role: cases.Proxy},
 	{Case: "gateway/immediate-100-backend-waits", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-NO-WAIT"},
 	{Case: "gateway/immediate-100-backend-rejects", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-NO-WAIT"},
 	{Case: "gateway/immediate-100-mixed-case-value", Gateway: "mut-gw-expect-case-sensitive", Verdict: cases.Fail, Requirement: "EXP-VALUE-CASE"},

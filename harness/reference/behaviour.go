@@ -76,6 +76,9 @@ type Behaviour struct {
 	CaseSensitiveValue bool
 	// CaseSensitiveValue417: other spellings of 100-continue get 417 (EXP-VALUE-CASE; warn).
 	CaseSensitiveValue417 bool
+	// Reject417Continue: every HTTP/1.1 request with the 100-continue expectation gets 417 and
+	// a close, the content unread (EXP-NO-417-FOR-100-CONTINUE; warn: uploads fail).
+	Reject417Continue bool
 	// CaseSensitiveName: only a field named exactly "Expect" is recognised (FLD-NAME-CASE).
 	CaseSensitiveName bool
 	// NoTrimOWS: the value is compared without trimming spaces and tabs (FLD-TRIM-OWS). Only the

@@ -91,7 +91,7 @@ func (c *conn) expectFails(req *request) bool {
 		// RFC 9110 §10.1.1: a 100-continue in an HTTP/1.0 request MUST be ignored.
 		return e.cont && c.b.HTTP10Reject417 // mutant (EXP-HTTP10-IGNORE)
 	}
-	return e.miscased
+	return e.miscased || e.cont && c.b.Reject417Continue // mutants (EXP-VALUE-CASE, EXP-NO-417-FOR-100-CONTINUE)
 }
 
 // continueDue reports whether a 100 (Continue) is owed before the content is read: the request

@@ -55,7 +55,7 @@ func (c *conn) early(req *request, status int) bool {
 		return c.finish(req, status, req.closeAfter)
 	}
 	// A 413 closes: the declared content is too large to be worth reading (RFC 9110 §15.5.14).
-	mustClose := req.closeAfter || status == 413
+	mustClose := req.closeAfter || status == 413 || status == 417 && c.b.Reject417Continue
 	switch {
 	case c.b.EarlyNoDiscard && !mustClose:
 		// Mutant (H1-READ-OR-CLOSE): neither read nor close; the content becomes the next request.

@@ -55,6 +55,9 @@ var mutants = []Mutant{
 	// `100-Continue` is not recognised: no 100, waits for the content.
 	{Behaviour{Name: "mut-case-sensitive-value", CaseSensitiveValue: true},
 		[]string{"EXP-VALUE-CASE"}, "T02"},
+	// Every 100-continue is refused with 417 and a close: the upload fails.
+	{Behaviour{Name: "mut-417-continue", Reject417Continue: true},
+		[]string{"EXP-NO-417-FOR-100-CONTINUE"}, "T01"},
 	// `100-Continue` is refused with 417.
 	{Behaviour{Name: "mut-case-sensitive-value-417", CaseSensitiveValue417: true},
 		[]string{"EXP-VALUE-CASE"}, "T02"},

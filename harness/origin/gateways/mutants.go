@@ -39,8 +39,9 @@ func Mutants() []Named {
 		mutant("mut-gw-wait-for-content", knobs{holdHead: true}),
 		// Relays the origin's 1xx to an HTTP/1.0 client (IR-NOT-TO-HTTP10).
 		mutant("mut-gw-1xx-to-http10", knobs{interimsToHTTP10: true}),
-		// Answers 417 to every 100-continue expectation, the one it could meet (S417-MEANING: a
-		// warning, no MUST is broken).
+		// Answers 417 and closes on every 100-continue expectation, the one it could meet, and
+		// forwards nothing (EXP-NO-417-FOR-100-CONTINUE: a warning, no MUST is broken, but
+		// uploads fail). As a forward proxy too.
 		mutant("mut-gw-reject-continue", knobs{reject100: true}),
 		// After an early final response, keeps the client connection without reading the rest of
 		// the content, which it then reads as a request (H1-READ-OR-CLOSE, client side).

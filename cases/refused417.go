@@ -1,0 +1,152 @@
+package cases
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// Refusing the one defined expectation (EXP-NO-417-FOR-100-CONTINUE, RFC 9110 §10.1.1 and
+// §15.5.18). A 417 to a lone `Expect: 100-continue` breaks no MUST — it is a final status, and
+// §10.1.1 foresees it as the sign of a chain that does not support expectations — but every
+// HTTP/1.1 server must handle 100-continue, and clients other than curl do not repeat the upload
+// without Expect, so the upload fails. It is therefore a warning in every role and in every case
+// where it happens, whatever else the case checks, and the overview counts it as breaking
+// 100-continue. The check runs once, here, after the case's own judge (Case.Decide), so no judge
+// can forget it and none can report such a 417 as pass or info.
+
+// Refuses100Continue is the phrase that marks an outcome (Outcome.BreaksUploads) whose target
+// answered 417 to a lone 100-continue.
+const Refuses100Continue = "answers 417 (Expectation Failed) to Expect: 100-continue"
+
+// refused417Text is the finding, in the words a user needs: what it breaks and who recovers.
+const refused417Text = "%s answered 417 (Expectation Failed) to an HTTP/1.1 request whose only expectation is `100-continue`: uploads that send Expect: 100-continue fail here unless the client repeats them without it, and only curl (7.69 and later) does; Go, .NET, Java and Python clients do not"
+
+// Decide judges a played case: its own judge, then the checks that hold in every case. rec is
+// the suite origin's record for chain cases, nil for origin cases.
+func (c Case) Decide(env Env, tl *conv.Timeline, rec *conv.OriginRecord) Outcome {
+	var o Outcome
+	if c.Chain != nil {
+		var r conv.OriginRecord
+		if rec != nil {
+			r = *rec
+		}
+		o = c.Chain.Judge(env, tl, r)
+	} else {
+		o = c.Judge(env, tl)
+	}
+	if o.Verdict == Error || o.BreaksUploads != "" {
+		return o
+	}
+	if !refused100Continue(tl, rec) || (c.Tolerates417 != nil && rec != nil && c.Tolerates417(*rec)) {
+		return o
+	}
+	return withRefusal(o, env)
+}
+
+// withRefusal adds the 417 finding to an outcome the case's judge folded: a warning over pass,
+// info and na (the rest of the case still reads in the reason), beside an existing warning, and
+// after a failure.
+func withRefusal(o Outcome, env Env) Outcome {
+	who := "the server"
+	switch {
+	case env.Proxy:
+		who = "the forward proxy"
+	case env.Token != "":
+		who = "the gateway"
+	}
+	const req = "EXP-NO-417-FOR-100-CONTINUE"
+	finding := req + ": " + fmt.Sprintf(refused417Text, who)
+	fix := ""
+	if r, ok := Lookup(req); ok {
+		fix = r.Fix
+	}
+	switch o.Verdict {
+	case Fail:
+		o.Reason += " (also: warn " + finding + ")"
+	case Warn:
+		o.Reason = finding + "; " + o.Reason
+		o.Requirements = append([]string{req}, o.Requirements...)
+		o.Fix = strings.TrimSpace(fix + " " + o.Fix)
+	default:
+		rest := string(o.Verdict) + " " + o.Reason
+		if o.Verdict == NA {
+			rest = "the rest of the case does not apply: " + o.Reason
+		}
+		o = Outcome{Verdict: Warn, Reason: finding + " (also: " + rest + ")", Requirements: []string{req}, Fix: fix}
+	}
+	o.BreaksUploads = Refuses100Continue
+	return o
+}
+
+// refused100Continue reports whether the first request of the conversation is HTTP/1.1 with a
+// lone, well-formed `Expect: 100-continue` and declared content, and the first final response is
+// a 417 that the target made itself: not one the suite's origin sent (which an intermediary
+// relays, T25).
+func refused100Continue(tl *conv.Timeline, rec *conv.OriginRecord) bool {
+	if !expectsContinueFirst(tl) {
+		return false
+	}
+	finals := tl.Finals()
+	if len(finals) == 0 || finals[0].Msg.Status != 417 {
+		return false
+	}
+	if rec != nil {
+		for i := range rec.Requests {
+			for _, s := range originMessages(&rec.Requests[i]) {
+				if s.Status == 417 {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// maxFirstHead bounds how much of what the client sent is read for the first header section.
+const maxFirstHead = 64 << 10
+
+// expectsContinueFirst reports whether the first request the script sent is an HTTP/1.1 request
+// with exactly one Expect field line, `Expect: 100-continue`, and a Content-Length above zero or
+// a Transfer-Encoding. The head may span several writes (T01b sends its empty line apart).
+func expectsContinueFirst(tl *conv.Timeline) bool {
+	var sent []byte
+	for _, e := range tl.Events {
+		if e.Kind != conv.EvSent {
+			continue
+		}
+		sent = append(sent, e.Data...)
+		if bytes.Contains(sent, []byte("\r\n\r\n")) || len(sent) > maxFirstHead {
+			break
+		}
+	}
+	end := bytes.Index(sent, []byte("\r\n\r\n"))
+	if end < 0 {
+		return false
+	}
+	lines := strings.Split(string(sent[:end]), "\r\n")
+	if !strings.HasSuffix(lines[0], " HTTP/1.1") {
+		return false
+	}
+	expects, content := 0, false
+	for _, l := range lines[1:] {
+		name, value, ok := strings.Cut(l, ":")
+		if !ok {
+			return false // an obs-fold or a line without a colon: not well-formed
+		}
+		switch {
+		case strings.EqualFold(name, "Expect"):
+			expects++
+			if l != "Expect: 100-continue" {
+				return false
+			}
+		case strings.EqualFold(name, "Content-Length"):
+			content = content || strings.TrimSpace(value) != "0"
+		case strings.EqualFold(name, "Transfer-Encoding"):
+			content = true
+		}
+	}
+	return expects == 1 && content
+}
