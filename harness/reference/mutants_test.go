@@ -61,6 +61,11 @@ var defects = map[string]func(c *client){
 		withheld(c, "Expect: 100-Continue")
 		c.final(417)
 	},
+	"mut-417-continue": func(c *client) {
+		withheld(c, "Expect: 100-continue")
+		Expect(c.final(417).get("Connection")).To(Equal("close"))
+		c.closed(quiet)
+	},
 	"mut-case-sensitive-name": func(c *client) {
 		withheld(c, "expect: 100-continue")
 		c.silent(quiet)
@@ -244,10 +249,11 @@ var _ = Describe("the mutants", func() {
 	// indistinguishable from the conforming default.
 	differsOnT01 := map[string]bool{"mut-no-continue": true, "mut-slow-continue": true, "mut-no-final-after-continue": true,
 		"mut-continue-content-length": true, "mut-continue-transfer-encoding": true, "mut-continue-with-content": true,
-		"mut-continue-after-final": true}
+		"mut-continue-after-final": true, "mut-417-continue": true}
 	differsOnT10 := map[string]bool{"mut-early-no-discard": true, "mut-early-close-silently": true,
 		"mut-close-but-continue": true, "mut-abrupt-close": true, "mut-late-continue": true,
-		"mut-continue-before-head-end": true} // a 100 before the 404: it decided before the path mattered
+		"mut-continue-before-head-end": true, // a 100 before the 404: it decided before the path mattered
+		"mut-417-continue": true} // a 417 and a close before the path mattered
 	It("behave like the conforming default on the basic exchange (T01) and after an early response (T10)", func() {
 		for _, b := range reference.Mutants() {
 			srv := startMutant(b)
