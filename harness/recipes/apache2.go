@@ -10,7 +10,9 @@ func init() {
 		Needs: []string{"apache2"}, Configs: "apache2-origin", Command: cmd, Version: version,
 		Early: "/denied",
 		Notes: "event MPM; the upload resource is a CGI script (mod_cgid) that reads all of the " +
-			"content; /denied is refused by `Require all denied`, from the header section.",
+			"content, its output buffered by mod_buffer so httpd always sends a Content-Length (without it httpd " +
+			"adds one only when the script has exited in time, and keep-alive depends on a race); " +
+			"/denied is refused by `Require all denied`, from the header section.",
 	}, &Recipe{
 		Name: "apache2-gateway", Role: Gateway, Software: "Apache httpd mod_proxy",
 		Packages: []string{"apache2"}, Needs: []string{"apache2"}, Configs: "apache2-gateway",

@@ -8,8 +8,11 @@ func init() {
 	register(&Recipe{
 		Name: "nginx", Role: Origin, Software: "nginx", Packages: []string{"nginx"},
 		Needs: []string{"nginx"}, Configs: "nginx-origin", Command: cmd, Version: version,
-		Notes: "The upload resource is `return 200`: stock nginx reads a request's content only " +
-			"for an upstream, so it answers from the header section and discards the content.",
+		Early: "/denied",
+		Notes: "/upload is proxy_pass to an application (a second server of the same nginx that answers 200), " +
+			"as nginx serves uploads: nginx reads the whole content itself (request buffering, its default; " +
+			"this is where it sends 100 Continue) before forwarding it. `return 200` would never read the content. " +
+			"/denied is `return 403`, from the header section.",
 	}, &Recipe{
 		Name: "nginx-gateway", Role: Gateway, Software: "nginx", Packages: []string{"nginx"},
 		Needs: []string{"nginx"}, Configs: "nginx-gateway", Command: cmd, Version: version,

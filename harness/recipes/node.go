@@ -15,13 +15,15 @@ func init() {
 	register(&Recipe{
 		Name: "node-http", Role: Origin, Software: "Node.js http", Packages: []string{"nodejs"},
 		Needs: []string{"node"}, Configs: "node-http-origin", Command: node(), Version: version,
-		Notes: "http.createServer at its defaults; /upload reads all of the content. Node sends the 100 " +
-			"itself before the handler runs, so no resource can answer from the header section alone.",
+		Notes: "http.createServer at its defaults; /upload reads all of the content with req.on('data') and answers " +
+			"with Content-Length set and res.end(body), as Express's res.send does for most apps; without the length " +
+			"Node closes after every HTTP/1.0 response. Node sends the 100 itself before the handler runs, so no resource can answer from the header section alone.",
 	}, &Recipe{
 		Name: "node-http-checkcontinue", Role: Origin, Software: "Node.js http", Packages: []string{"nodejs"},
 		Needs: []string{"node"}, Configs: "node-http-origin", Command: node("--check-continue"),
 		Version: version, Early: "/early",
 		Notes: "A 'checkContinue' listener (Node's documented way to decide on the header section) " +
-			"refuses /early with 401 and calls writeContinue() for everything else; /upload reads all of the content.",
+			"refuses /early with 401 and calls writeContinue() for everything else; /upload reads all of the content " +
+			"with req.on('data') and answers with Content-Length set and res.end(body), as Express's res.send does.",
 	})
 }
