@@ -18,7 +18,9 @@ const summaryWidth = 160
 //	         fix: send 100 Continue as soon as the request head is accepted
 //
 // A cell whose repeated runs disagreed (run --repeat) is listed as FLAKY, whatever its worst
-// verdict; the cases an interrupted run did not finish are counted on one NOT RUN line.
+// verdict; the cases an interrupted run did not finish are counted on one NOT RUN line, and
+// error results that share a reason (a target that failed a check before its cases) on one
+// ERROR line.
 // Reasons are cut to one line of about 160 characters. Info results are only counted unless
 // withInfo is set: they are the choices the RFC leaves open, not something to act on. Write
 // errors are ignored (it is console output).
@@ -41,7 +43,18 @@ func Summary(w io.Writer, f *File, withInfo bool) {
 		fmt.Fprintf(bw, "%s: %s%s\n", visible(t.Name), c, extraCounts(f, t.Name))
 		notRun := 0
 		notRunReason := ""
-		for _, r := range nonPass(f, t.Name) {
+		findings := nonPass(f, t.Name)
+		shared := sharedErrors(findings)
+		for _, r := range findings {
+			if n, ok := shared[r.Reason]; ok && r.Verdict == Error && !r.NotRun && !r.Flaky {
+				// one line for all of them: a target that failed a check before its cases
+				// has every case error with the same reason
+				if n > 0 {
+					fmt.Fprintf(bw, "  ERROR  %d case(s): %s\n", n, oneLine(r.Reason, 2*summaryWidth))
+					shared[r.Reason] = 0
+				}
+				continue
+			}
 			if r.NotRun {
 				// one line for all of them: an early interrupt leaves most of the catalogue
 				notRun++
@@ -99,4 +112,21 @@ func extraCounts(f *File, target string) string {
 		s += fmt.Sprintf(", %d not run", notRun)
 	}
 	return s
+}
+
+// sharedErrors counts the error results (not flaky, not "not run") by reason, keeping the
+// reasons more than one of them share.
+func sharedErrors(rs []Result) map[string]int {
+	n := map[string]int{}
+	for _, r := range rs {
+		if r.Verdict == Error && !r.NotRun && !r.Flaky {
+			n[r.Reason]++
+		}
+	}
+	for reason, c := range n {
+		if c < 2 {
+			delete(n, reason)
+		}
+	}
+	return n
 }
