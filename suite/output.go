@@ -118,6 +118,7 @@ func resultEntry(tname string, c cases.Case, sched *scheduler) *results.Result {
 			res.Runs = append(res.Runs, results.Verdict(v))
 		}
 		res.Flaky = results.Flaky(res.Runs)
+		res.RunReasons = j.runReasons
 	}
 	return res
 }
