@@ -17,9 +17,9 @@ import (
 
 // consequence says, for the requirements whose breach users notice first, what they see.
 var consequence = map[string]string{
-	"EXP-ORIGIN-IMMEDIATE": "a client that sends Expect: 100-continue gets neither a 100 nor a final status while it withholds the content, so uploads stall until the client stops waiting",
-	"EXP-ORIGIN-NO-WAIT":   "the 100 (Continue) comes only after the content, so uploads with Expect: 100-continue stall until the client stops waiting",
-	"EXP-PROXY-IMMEDIATE":  "the proxy neither answers nor forwards the request head while the content is withheld, so uploads with Expect: 100-continue through it stall until the client stops waiting",
+	"EXP-ORIGIN-IMMEDIATE": "a client that sends Expect: 100-continue and withholds the content gets neither a 100 nor a final status, so uploads with Expect stall here until the client stops waiting (or fail, where the server closes)",
+	"EXP-ORIGIN-NO-WAIT":   "the 100 (Continue) comes only after the content, so uploads with Expect stall here until the client stops waiting",
+	"EXP-PROXY-IMMEDIATE":  "the proxy neither answers nor forwards the request head while the content is withheld, so uploads with Expect stall through it until the client stops waiting",
 }
 
 // conclusion is the last line of a run: the verdict counts, what they mean, where the files are.
@@ -41,9 +41,9 @@ func conclusion(f *results.File, out string, files []string) string {
 	case all.Error == len(f.Results):
 		sentence = fmt.Sprintf("nothing was judged: all %d case(s) are error (%s)", all.Error, firstReason(f, results.Error))
 	case all.Fail > 0:
-		sentence = fmt.Sprintf("%s%s", countsText(all), mostCited(f, results.Fail, all.Fail))
+		sentence = fmt.Sprintf("%d fail (%s)%s", all.Fail, countsText(all), mostCited(f, results.Fail, all.Fail))
 	case all.Warn > 0:
-		sentence = fmt.Sprintf("no fail, but %s%s", countsText(all), mostCited(f, results.Warn, all.Warn))
+		sentence = fmt.Sprintf("%d warn and no fail (%s)%s", all.Warn, countsText(all), mostCited(f, results.Warn, all.Warn))
 	default:
 		sentence = fmt.Sprintf("no fail and no warn, %s", countsText(all))
 	}
@@ -64,7 +64,7 @@ func countsText(c results.Counts) string {
 	return strings.Join(parts, ", ")
 }
 
-// mostCited is " — 36 of the 36 warn results rest on EXP-ORIGIN-IMMEDIATE: what it means", for
+// mostCited is " — 36 of them rest on EXP-ORIGIN-IMMEDIATE: what it means", for
 // the requirement the most of the total results of verdict v rest on, or "" when no requirement
 // is shared by several of them (the summary above lists each).
 func mostCited(f *results.File, v results.Verdict, total int) string {
@@ -93,7 +93,10 @@ func mostCited(f *results.File, v results.Verdict, total int) string {
 	if n[top] < 2 && total > 1 {
 		return ""
 	}
-	s := fmt.Sprintf(" — %d of the %d %s results rest on %s", n[top], total, v, top)
+	s := fmt.Sprintf(" — %d of them rest on %s", n[top], top)
+	if total == 1 {
+		s = " — it rests on " + top
+	}
 	if c, ok := consequence[top]; ok {
 		s += ": " + c
 	}
