@@ -28,33 +28,33 @@ var _ = Describe("the conclusion of a run", func() {
 	It("says what stalled uploads mean when every upload warns", func() {
 		f := file(cell(results.Warn, "late", "EXP-ORIGIN-IMMEDIATE"), cell(results.Warn, "closed", "EXP-ORIGIN-IMMEDIATE", "H1-OBS-FOLD"),
 			cell(results.Pass, "ok"), cell(results.Info, "choice"))
-		Expect(conclusion(f, "out", files)).To(Equal("expectspec: srv: 2 warn and no fail (1 pass, 2 warn, 1 info) — 2 of them rest on EXP-ORIGIN-IMMEDIATE: " +
+		Expect(conclusion(f, nil, "out", files)).To(Equal("expectspec: srv: 2 warn and no fail (1 pass, 2 warn, 1 info) — 2 of them rest on EXP-ORIGIN-IMMEDIATE: " +
 			consequence["EXP-ORIGIN-IMMEDIATE"] + "; results in out (results.json, junit.xml)"))
 		Expect(consequence["EXP-ORIGIN-IMMEDIATE"]).To(ContainSubstring("uploads with Expect stall here"))
 	})
 
 	It("counts the fails and names the requirement most of them rest on", func() {
 		f := file(cell(results.Fail, "a", "H1-X"), cell(results.Fail, "b", "H1-X", "H1-Y"), cell(results.Fail, "c", "H1-Z"), cell(results.Warn, "d", "W"))
-		Expect(conclusion(f, "out", files)).To(HavePrefix("expectspec: srv: 3 fail (3 fail, 1 warn) — 2 of them rest on H1-X; results in out"))
+		Expect(conclusion(f, nil, "out", files)).To(HavePrefix("expectspec: srv: 3 fail (3 fail, 1 warn) — 2 of them rest on H1-X; results in out"))
 	})
 
 	It("names no requirement when none is shared by several results", func() {
 		f := file(cell(results.Fail, "a", "H1-X"), cell(results.Fail, "b", "H1-Y"))
-		Expect(conclusion(f, "out", files)).To(Equal("expectspec: srv: 2 fail (2 fail); results in out (results.json, junit.xml)"))
+		Expect(conclusion(f, nil, "out", files)).To(Equal("expectspec: srv: 2 fail (2 fail); results in out (results.json, junit.xml)"))
 	})
 
 	It("says nothing was judged, and why, when every case is error", func() {
 		f := file(cell(results.Error, "not run: the baseline probe failed, so no case was sent: target srv is unreachable"),
 			cell(results.Error, "not run: the baseline probe failed, so no case was sent: target srv is unreachable"))
-		Expect(conclusion(f, "o", files)).To(Equal("expectspec: srv: nothing was judged: all 2 case(s) are error " +
+		Expect(conclusion(f, nil, "o", files)).To(Equal("expectspec: srv: nothing was judged: all 2 case(s) are error " +
 			"(not run: the baseline probe failed, so no case was sent: target srv is unreachable); results in o (results.json, junit.xml)"))
 	})
 
 	It("says a run was interrupted, and that nothing was selected", func() {
 		f := file(cell(results.Pass, "ok"))
 		f.Suite.Interrupted = true
-		Expect(conclusion(f, "o", files)).To(HavePrefix("expectspec: srv: interrupted, 1 pass of what finished;"))
-		Expect(conclusion(file(), "o", files)).To(HavePrefix("expectspec: srv: no case was selected, nothing was judged;"))
+		Expect(conclusion(f, nil, "o", files)).To(HavePrefix("expectspec: srv: interrupted, 1 pass of what finished;"))
+		Expect(conclusion(file(), nil, "o", files)).To(HavePrefix("expectspec: srv: no case was selected, nothing was judged;"))
 	})
 
 	It("ends a run whose every case warns with the conclusion, not Ginkgo's SUCCESS!", Label("cli"), func(ctx SpecContext) {

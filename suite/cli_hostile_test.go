@@ -13,8 +13,11 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gexec"
 
 	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/reference"
+	"github.com/expectspec/expectspec/harness/target"
 	"github.com/expectspec/expectspec/results"
 )
 
@@ -161,6 +164,42 @@ var _ = Describe("the expectspec command against a target that fails a check bef
 		Expect(r.stdout).To(ContainSubstring("ERROR  %d case(s): not run: %s failed", len(f.Results), hc.check))
 		Expect(r.stdout).NotTo(ContainSubstring("SUCCESS!"))
 	}, rows)
+})
+
+var _ = Describe("the expectspec command with one target that fails a check among others", Label("hostile", "cli"), func() {
+	It("tests the others as usual, writes the failed one's cases as error, and exits 2", func(ctx SpecContext) {
+		ref, err := target.StartReference(reference.Behaviour{Name: "ref-continue"})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(ref.Stop)
+		var garbage hostileSpec
+		for _, h := range hostileSpecs {
+			if h.Name == "garbage" {
+				garbage = h
+			}
+		}
+		srv, err := startHostile(garbage)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(srv.stop)
+		out := filepath.Join(GinkgoT().TempDir(), "out")
+		cmd := exec.CommandContext(ctx, cliBinary(), "run", "--target", "http://"+ref.Address+ref.Path, "--target", "http://"+srv.addr+"/upload",
+			"--focus", "origin/immediate-100$", "--out", out)
+		s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(s).WithTimeout(time.Minute).Should(gexec.Exit(2))
+		stdout := string(s.Out.Contents())
+
+		f, err := results.Read(filepath.Join(out, "results.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(f.Results).To(HaveLen(2))
+		Expect(f.Results[0].Target).To(Equal(ref.Address))
+		Expect(f.Results[0].Verdict).To(Equal(results.Pass), f.Results[0].Reason)
+		Expect(f.Results[1].Target).To(Equal(srv.addr))
+		Expect(f.Results[1].Verdict).To(Equal(results.Error))
+		Expect(f.Results[1].Reason).To(HavePrefix("not run: the baseline probe failed, so no case was sent: target " + srv.addr + " does not speak HTTP/1.x"))
+		Expect(filepath.Join(out, "junit.xml")).To(BeAnExistingFile())
+		Expect(lastLine(stdout)).To(ContainSubstring("not tested, having failed a check before its cases: " + srv.addr + " (the baseline probe)"))
+		Expect(string(s.Err.Contents())).To(ContainSubstring("does not speak HTTP/1.x"))
+	}, SpecTimeout(time.Minute))
 })
 
 func lastLine(s string) string {

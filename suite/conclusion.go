@@ -22,8 +22,9 @@ var consequence = map[string]string{
 	"EXP-PROXY-IMMEDIATE":  "the proxy neither answers nor forwards the request head while the content is withheld, so uploads with Expect stall through it until the client stops waiting",
 }
 
-// conclusion is the last line of a run: the verdict counts, what they mean, where the files are.
-func conclusion(f *results.File, out string, files []string) string {
+// conclusion is the last line of a run: the verdict counts, what they mean, which targets were
+// not tested (failed, prepare.go), where the files are.
+func conclusion(f *results.File, failed []checkFailure, out string, files []string) string {
 	var all results.Counts
 	for _, r := range f.Results {
 		all.Add(r.Verdict)
@@ -46,6 +47,13 @@ func conclusion(f *results.File, out string, files []string) string {
 		sentence = fmt.Sprintf("%d warn and no fail (%s)%s", all.Warn, countsText(all), mostCited(f, results.Warn, all.Warn))
 	default:
 		sentence = fmt.Sprintf("no fail and no warn, %s", countsText(all))
+	}
+	if len(failed) > 0 && len(failed) < len(f.Targets) {
+		var names []string
+		for _, c := range failed {
+			names = append(names, c.target+" ("+string(c.check)+")")
+		}
+		sentence += fmt.Sprintf("; not tested, having failed a check before its cases: %s", strings.Join(names, ", "))
 	}
 	return fmt.Sprintf("expectspec: %s: %s; results in %s (%s)", scope, sentence, out, strings.Join(files, ", "))
 }

@@ -199,7 +199,7 @@ func writeOutputs(cfg Config, f *results.File) error {
 
 // printSummary is the last thing a run prints: the matrix (for several targets), the summary per
 // target, and the conclusion (conclusion.go): counts, what they mean, where the files are.
-func printSummary(cfg Config, f *results.File) {
+func printSummary(cfg Config, f *results.File, failed []checkFailure) {
 	w := cfg.Stdout
 	if len(f.Targets) > 1 {
 		fmt.Fprintln(w, "\nconformance matrix:")
@@ -220,5 +220,5 @@ func printSummary(cfg Config, f *results.File) {
 	if len(f.Targets) > 1 {
 		names = append(names, "matrix.md", "matrix.html")
 	}
-	fmt.Fprintf(w, "\n%s\n", conclusion(f, cfg.Out, names))
+	fmt.Fprintf(w, "\n%s\n", conclusion(f, failed, cfg.Out, names))
 }

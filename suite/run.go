@@ -71,7 +71,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		if err := writeOutputs(cfg, file); err != nil {
 			return 2, errors.Join(checksFailed(failed), err)
 		}
-		printSummary(cfg, file)
+		printSummary(cfg, file, failed)
 		return 2, checksFailed(failed)
 	}
 
@@ -149,7 +149,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	if file == nil {
 		return 2, fmt.Errorf("the run ended before any result was written")
 	}
-	printSummary(cfg, file)
+	printSummary(cfg, file, failed)
 	if i, ok := InterruptOf(ctx); ok {
 		return i.ExitCode(), nil
 	}
@@ -166,7 +166,7 @@ func finishInterrupted(ctx context.Context, cfg Config, failed []checkFailure, s
 	if err := writeOutputs(cfg, file); err != nil {
 		return 2, err
 	}
-	printSummary(cfg, file)
+	printSummary(cfg, file, failed)
 	i, _ := InterruptOf(ctx)
 	return i.ExitCode(), nil
 }
