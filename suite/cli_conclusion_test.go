@@ -25,6 +25,15 @@ var _ = Describe("the conclusion of a run", func() {
 	}
 	files := []string{"results.json", "junit.xml"}
 
+	It("names the targets where uploads with Expect get 417, whatever the verdicts", func() {
+		refused := cell(results.Warn, "417", "EXP-NO-417-FOR-100-CONTINUE")
+		refused.BreaksUploads = "answers 417 (Expectation Failed) to Expect: 100-continue"
+		f := file(refused, refused, cell(results.Pass, "ok"))
+		Expect(conclusion(f, nil, "out", files)).To(Equal("expectspec: srv: 2 warn and no fail (1 pass, 2 warn) — 2 of them rest on EXP-NO-417-FOR-100-CONTINUE: " +
+			"a request with Expect: 100-continue gets 417 (Expectation Failed), so uploads with Expect fail here unless the client repeats them without it (only curl does)" +
+			"; uploads with Expect: 100-continue get 417 and fail at srv; results in out (results.json, junit.xml)"))
+	})
+
 	It("says what stalled uploads mean when every upload warns", func() {
 		f := file(cell(results.Warn, "late", "EXP-ORIGIN-IMMEDIATE"), cell(results.Warn, "closed", "EXP-ORIGIN-IMMEDIATE", "H1-OBS-FOLD"),
 			cell(results.Pass, "ok"), cell(results.Info, "choice"))

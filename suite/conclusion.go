@@ -17,9 +17,10 @@ import (
 
 // consequence says, for the requirements whose breach users notice first, what they see.
 var consequence = map[string]string{
-	"EXP-ORIGIN-IMMEDIATE": "a client that sends Expect: 100-continue and withholds the content gets neither a 100 nor a final status, so uploads with Expect stall here until the client stops waiting (or fail, where the server closes)",
-	"EXP-ORIGIN-NO-WAIT":   "the 100 (Continue) comes only after the content, so uploads with Expect stall here until the client stops waiting",
-	"EXP-PROXY-IMMEDIATE":  "the proxy neither answers nor forwards the request head while the content is withheld, so uploads with Expect stall through it until the client stops waiting",
+	"EXP-ORIGIN-IMMEDIATE":        "a client that sends Expect: 100-continue and withholds the content gets neither a 100 nor a final status, so uploads with Expect stall here until the client stops waiting (or fail, where the server closes)",
+	"EXP-ORIGIN-NO-WAIT":          "the 100 (Continue) comes only after the content, so uploads with Expect stall here until the client stops waiting",
+	"EXP-NO-417-FOR-100-CONTINUE": "a request with Expect: 100-continue gets 417 (Expectation Failed), so uploads with Expect fail here unless the client repeats them without it (only curl does)",
+	"EXP-PROXY-IMMEDIATE":         "the proxy neither answers nor forwards the request head while the content is withheld, so uploads with Expect stall through it until the client stops waiting",
 }
 
 // conclusion is the last line of a run: the verdict counts, what they mean, which targets were
@@ -47,6 +48,10 @@ func conclusion(f *results.File, failed []checkFailure, out string, files []stri
 		sentence = fmt.Sprintf("%d warn and no fail (%s)%s", all.Warn, countsText(all), mostCited(f, results.Warn, all.Warn))
 	default:
 		sentence = fmt.Sprintf("no fail and no warn, %s", countsText(all))
+	}
+	if names := breakingUploads(f); len(names) > 0 {
+		// Counted whatever the verdicts: a 417 to 100-continue is a warn by the RFC's letter.
+		sentence += "; uploads with Expect: 100-continue get 417 and fail at " + strings.Join(names, ", ")
 	}
 	if len(failed) > 0 && len(failed) < len(f.Targets) {
 		var names []string
@@ -127,4 +132,22 @@ func clip(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// breakingUploads names the targets with a result that says uploads with Expect fail there
+// (Result.BreaksUploads), in the order of the file.
+func breakingUploads(f *results.File) []string {
+	seen := map[string]bool{}
+	for _, r := range f.Results {
+		if r.BreaksUploads != "" {
+			seen[r.Target] = true
+		}
+	}
+	var names []string
+	for _, t := range f.Targets {
+		if seen[t.Name] {
+			names = append(names, t.Name)
+		}
+	}
+	return names
 }
