@@ -253,7 +253,7 @@ var _ = Describe("the mutants", func() {
 	differsOnT10 := map[string]bool{"mut-early-no-discard": true, "mut-early-close-silently": true,
 		"mut-close-but-continue": true, "mut-abrupt-close": true, "mut-late-continue": true,
 		"mut-continue-before-head-end": true, // a 100 before the 404: it decided before the path mattered
-		"mut-417-continue": true} // a 417 and a close before the path mattered
+		"mut-417-continue":             true} // a 417 and a close before the path mattered
 	It("behave like the conforming default on the basic exchange (T01) and after an early response (T10)", func() {
 		for _, b := range reference.Mutants() {
 			srv := startMutant(b)
