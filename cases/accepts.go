@@ -25,7 +25,7 @@ var caseAccepts = func() map[string]string {
 		"origin/bare-cr-in-value":                "No 100 at any time. A 4xx; or waiting for the content and then a 2xx. A 417 (the field read as an unknown expectation) or a close without an answer is info.",
 		"origin/oversize-expect":                 "A 4xx from the header section; or the field processed as a 100-continue expectation (a 100 or a final status at once). Silence fails.",
 		"origin/expect-without-content-answered": acceptsNoContent,
-		"origin/expect-zero-length-answered":     acceptsNoContent + " (interpretation zero-length-content)",
+		"origin/expect-zero-length-answered":     acceptsNoContent + " Whether an empty body counts as content is left open (interpretation zero-length-content).",
 
 		"origin/chunked-immediate-100":             acceptsWithheld + " A 411 decided from the header section is allowed (info)." + refused417Warns,
 		"origin/chunked-early-final-read-or-close": acceptsEarly,

@@ -133,7 +133,7 @@ func writeRequirements(p printer) {
 	p("and descriptive rows inform.\n\n")
 	for _, r := range reqs {
 		p("<a id=\"%s\"></a>\n\n### %s\n\n", reqAnchor(r.ID), r.ID)
-		p("[RFC %s §%s](%s) · **%s** · %s\n\n%s\n\n", r.RFC, r.Section, r.Anchor(), r.Keyword, r.Role, r.Summary)
+		p("[RFC %s §%s](%s) · **%s** · %s\n\n%s\n\n", r.RFC, r.Section, r.Anchor(), r.Keyword, linkInterpretations(r.Role), linkInterpretations(r.Summary))
 		if r.Fix != "" {
 			p("Fix: %s\n\n", r.Fix)
 		}
