@@ -84,7 +84,8 @@ type htmlCell struct {
 	Kind         string // "result", "absent" (no result) or "not-installed"
 	Verdict      Verdict
 	Label        string
-	Runs         string // a flaky cell's verdicts, "pass×19 fail×1"
+	Runs         string   // a flaky cell's verdicts, "pass×19 fail×1"
+	RunReasons   []string // a flaky cell's distinct findings, "fail×1: no 100 …"
 	Flaky        bool
 	NotRun       bool
 	Title        string // one-line reason, for the title attribute
@@ -176,6 +177,9 @@ func buildCell(c Case, t tableTarget, cells map[cellKey]*Result) htmlCell {
 	cell.NotRun = r.NotRun
 	if r.Flaky {
 		cell.Runs = runsText(r.Runs)
+	}
+	for _, rr := range r.RunReasons {
+		cell.RunReasons = append(cell.RunReasons, rr.label()+": "+printableText(rr.Reason))
 	}
 	cell.Title = oneLine(r.Reason, 1000)
 	cell.Reason = printableText(r.Reason)

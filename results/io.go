@@ -304,6 +304,11 @@ func (f *File) validate() error {
 				return fmt.Errorf("%s has a run with verdict %q; want one of pass, fail, warn, info, na, error", where, clip(string(v), 80))
 			}
 		}
+		for _, rr := range r.RunReasons {
+			if !rr.Verdict.Valid() {
+				return fmt.Errorf("%s has a run reason with verdict %q; want one of pass, fail, warn, info, na, error", where, clip(string(rr.Verdict), 80))
+			}
+		}
 		k := cellKey{r.Target, r.Case}
 		if seen[k] {
 			return fmt.Errorf("%s is the second result for that target and case", where)

@@ -175,6 +175,9 @@ func writeFindings(bw *bufio.Writer, f *File, tb table) {
 					fmt.Fprintf(bw, " Fix: %s", mdText(oneLine(r.Fix, 4000)))
 				}
 				bw.WriteString("\n")
+				for _, rr := range r.RunReasons {
+					fmt.Fprintf(bw, "  - %s: %s\n", rr.label(), mdText(oneLine(rr.Reason, 4000)))
+				}
 			}
 			if len(notRun) > 0 {
 				fmt.Fprintf(bw, "- **not run** (the run ended first): %s\n", strings.Join(notRun, ", "))

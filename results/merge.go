@@ -120,5 +120,7 @@ func cloneCase(c Case) Case {
 func cloneResult(r Result) Result {
 	r.Requirements = slices.Clone(r.Requirements)
 	r.Trace = slices.Clone(r.Trace)
+	r.Runs = slices.Clone(r.Runs)
+	r.RunReasons = slices.Clone(r.RunReasons)
 	return r
 }

@@ -8,6 +8,7 @@ package results
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -193,9 +194,40 @@ type Result struct {
 	// --repeat N). Flaky is set when they differ; Verdict is then the worst of them.
 	Runs  []Verdict `json:"runs,omitempty"`
 	Flaky bool      `json:"flaky,omitempty"`
+	// RunReasons are the distinct findings of a flaky cell's runs: every verdict and reason that
+	// came up, with how many runs gave it, worst verdict first (RunReasonsOf). Reason above is
+	// the worst run's alone; these show what the other runs saw, so a flip can be diagnosed.
+	RunReasons []RunReason `json:"run_reasons,omitempty"`
 	// NotRun is set when the run ended (interrupted) before the case finished; Verdict is then
 	// error and the reason says why.
 	NotRun bool `json:"not_run,omitempty"`
+}
+
+// RunReason is one distinct finding among the runs of a repeated case.
+type RunReason struct {
+	Verdict Verdict `json:"verdict"`
+	Reason  string  `json:"reason"`
+	Runs    int     `json:"runs"` // how many runs gave this verdict with this reason
+}
+
+// RunReasonsOf groups the runs of a case, verdicts[i] with reasons[i], into its distinct
+// findings: one per verdict and reason text, counted, worst verdict first and, within a verdict,
+// in the order the runs gave them.
+func RunReasonsOf(verdicts []Verdict, reasons []string) []RunReason {
+	var out []RunReason
+	at := map[RunReason]int{} // by verdict and reason (Runs 0): index in out
+	for i, v := range verdicts {
+		k := RunReason{Verdict: v, Reason: reasons[i]}
+		if j, ok := at[k]; ok {
+			out[j].Runs++
+			continue
+		}
+		at[k] = len(out)
+		k.Runs = 1
+		out = append(out, k)
+	}
+	slices.SortStableFunc(out, func(a, b RunReason) int { return a.Verdict.rank() - b.Verdict.rank() })
+	return out
 }
 
 // TraceEntry is one step of the conversation behind a result.

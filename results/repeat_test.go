@@ -24,14 +24,27 @@ func flakyAndNotRun() *results.File {
 		runs[i] = results.Pass
 	}
 	runs[7] = results.Fail
+	reasons := make([]string, 20)
+	for i := range reasons {
+		reasons[i] = "100 after 0.4 ms"
+	}
+	reasons[3], reasons[7] = "100 after 0.9 ms", "no 100 within 1.2 s"
 	f.Results[0] = results.Result{Target: "go", Case: "origin/immediate-100", Verdict: results.Fail,
 		Reason: results.FlakyReason(runs, "no 100 within 1.2 s"), Runs: runs, Flaky: true,
+		RunReasons:   results.RunReasonsOf(runs, reasons),
 		Requirements: []string{"EXP-ORIGIN-IMMEDIATE"}}
 	for _, i := range []int{5, 6} {
 		f.Results[i].Verdict, f.Results[i].NotRun = results.Error, true
 		f.Results[i].Reason = "not run: the run was interrupted by SIGINT"
 	}
 	return f
+}
+
+// flakyReasons are the run reasons of flakyAndNotRun's flaky cell.
+var flakyReasons = []results.RunReason{
+	{Verdict: results.Fail, Reason: "no 100 within 1.2 s", Runs: 1},
+	{Verdict: results.Pass, Reason: "100 after 0.4 ms", Runs: 18},
+	{Verdict: results.Pass, Reason: "100 after 0.9 ms", Runs: 1},
 }
 
 var _ = Describe("repeated runs and interrupted runs", func() {
@@ -57,9 +70,11 @@ var _ = Describe("repeated runs and interrupted runs", func() {
 		Expect(f.Suite.Interrupted).To(BeTrue())
 		Expect(f.Results[0].Runs).To(HaveLen(20))
 		Expect(f.Results[0].Flaky).To(BeTrue())
+		Expect(f.Results[0].RunReasons).To(Equal(flakyReasons))
 		Expect(f.Results[5].NotRun).To(BeTrue())
 		data, _ := os.ReadFile(p)
 		Expect(string(data)).To(ContainSubstring(`"not_run": true`))
+		Expect(string(data)).To(ContainSubstring(`"run_reasons": [`))
 		Expect(string(data)).To(ContainSubstring(`"interrupted": true`))
 	})
 
@@ -79,6 +94,38 @@ var _ = Describe("repeated runs and interrupted runs", func() {
 		Expect(out).To(ContainSubstring("nginx: 0 pass, 0 fail, 1 warn, 0 info, 0 na, 2 error, 2 not run\n"))
 		Expect(out).To(ContainSubstring("NOT RUN  2 case(s): not run: the run was interrupted by SIGINT"))
 		Expect(strings.Count(out, "not run: the run")).To(Equal(1))
+		Expect(out).To(ContainSubstring("\n         fail×1: no 100 within 1.2 s\n         pass×18: 100 after 0.4 ms\n         pass×1: 100 after 0.9 ms\n"))
+	})
+
+	It("groups the runs' findings by verdict and reason, worst first", func() {
+		Expect(flakyAndNotRun().Results[0].RunReasons).To(Equal(flakyReasons))
+		Expect(results.RunReasonsOf(nil, nil)).To(BeEmpty())
+	})
+
+	It("refuses a run reason whose verdict is unknown", func() {
+		f := flakyAndNotRun()
+		f.Results[0].RunReasons[1].Verdict = "maybe"
+		_, err := results.Encode(f)
+		Expect(err).To(MatchError(ContainSubstring(`a run reason with verdict "maybe"`)))
+	})
+
+	It("lists the runs' findings of a flaky cell in the Markdown findings and the HTML cell", func() {
+		var md bytes.Buffer
+		Expect(results.Markdown(&md, flakyAndNotRun())).To(Succeed())
+		Expect(md.String()).To(ContainSubstring("\n  - fail×1: no 100 within 1.2 s\n  - pass×18: 100 after 0.4 ms\n  - pass×1: 100 after 0.9 ms\n"))
+		p := filepath.Join(GinkgoT().TempDir(), "t.html")
+		Expect(results.WriteHTML(p, flakyAndNotRun())).To(Succeed())
+		page, err := os.ReadFile(p)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(page)).To(ContainSubstring("<li>pass×1: 100 after 0.9 ms</li>"))
+	})
+
+	It("does not count a flaky cell's run reasons as a change in diff", func() {
+		old, cur := flakyAndNotRun(), flakyAndNotRun()
+		cur.Results[0].RunReasons = cur.Results[0].RunReasons[:1]
+		rep := results.Diff(old, cur)
+		Expect(rep.Unchanged).To(Equal(len(cur.Results)))
+		Expect(rep.Regressed()).To(BeFalse())
 	})
 
 	It("makes a flaky fail a JUnit failure that says flaky, and a not-run case an error", func() {
@@ -91,6 +138,7 @@ var _ = Describe("repeated runs and interrupted runs", func() {
 		Expect(flaky.Failure.Type).To(Equal("flaky"))
 		Expect(flaky.Failure.Message).To(HavePrefix("flaky: pass×19, fail×1 — "))
 		Expect(flaky.Properties.WithName("runs")).To(HavePrefix("pass pass pass"))
+		Expect(flaky.Failure.Description).To(ContainSubstring("the runs gave:\n  fail×1: no 100 within 1.2 s\n  pass×18: 100 after 0.4 ms\n  pass×1: 100 after 0.9 ms\n"))
 		notRun := parsed.TestSuites[1].TestCases[1]
 		Expect(notRun.Error).NotTo(BeNil())
 		Expect(notRun.Error.Type).To(Equal("not_run"))

@@ -18,7 +18,9 @@ const summaryWidth = 160
 //	         fix: send 100 Continue as soon as the request head is accepted
 //
 // A cell whose repeated runs disagreed (run --repeat) is listed as FLAKY, whatever its worst
-// verdict; the cases an interrupted run did not finish are counted on one NOT RUN line.
+// verdict, with the distinct reasons its runs gave under it; the cases an interrupted run did
+// not finish are counted on one NOT RUN line, and error results that share a reason (a target
+// that failed a check before its cases) on one ERROR line.
 // Reasons are cut to one line of about 160 characters. Info results are only counted unless
 // withInfo is set: they are the choices the RFC leaves open, not something to act on. Write
 // errors are ignored (it is console output).
@@ -45,7 +47,18 @@ func Summary(w io.Writer, f *File, withInfo bool) {
 		}
 		notRun := 0
 		notRunReason := ""
-		for _, r := range nonPass(f, t.Name) {
+		findings := nonPass(f, t.Name)
+		shared := sharedErrors(findings)
+		for _, r := range findings {
+			if n, ok := shared[r.Reason]; ok && r.Verdict == Error && !r.NotRun && !r.Flaky {
+				// one line for all of them: a target that failed a check before its cases
+				// has every case error with the same reason
+				if n > 0 {
+					fmt.Fprintf(bw, "  ERROR  %d case(s): %s\n", n, oneLine(r.Reason, 2*summaryWidth))
+					shared[r.Reason] = 0
+				}
+				continue
+			}
 			if r.NotRun {
 				// one line for all of them: an early interrupt leaves most of the catalogue
 				notRun++
@@ -67,6 +80,7 @@ func Summary(w io.Writer, f *File, withInfo bool) {
 			if r.Fix != "" && (r.Verdict == Fail || r.Verdict == Warn) {
 				bw.WriteString("         fix: " + oneLine(r.Fix, summaryWidth) + "\n")
 			}
+			writeRunReasons(bw, r)
 		}
 		if notRun > 0 {
 			fmt.Fprintf(bw, "  NOT RUN  %d case(s): %s\n", notRun, oneLine(notRunReason, summaryWidth))
@@ -117,4 +131,36 @@ func breaksUploads(f *File, target string) (n int, how string) {
 		}
 	}
 	return n, how
+}
+
+// sharedErrors counts the error results (not flaky, not "not run") by reason, keeping the
+// reasons more than one of them share.
+func sharedErrors(rs []Result) map[string]int {
+	n := map[string]int{}
+	for _, r := range rs {
+		if r.Verdict == Error && !r.NotRun && !r.Flaky {
+			n[r.Reason]++
+		}
+	}
+	for reason, c := range n {
+		if c < 2 {
+			delete(n, reason)
+		}
+	}
+	return n
+}
+
+// maxRunReasons bounds the run reasons the console lists under a flaky cell; results.json and
+// junit.xml keep them all.
+const maxRunReasons = 6
+
+// writeRunReasons lists, under a flaky cell, what its runs gave: "fail×1: no 100 within 1.2 s".
+func writeRunReasons(bw *bufio.Writer, r Result) {
+	for i, rr := range r.RunReasons {
+		if i == maxRunReasons {
+			fmt.Fprintf(bw, "         … and %d more distinct reason(s) in results.json\n", len(r.RunReasons)-maxRunReasons)
+			break
+		}
+		bw.WriteString("         " + rr.label() + ": " + oneLine(rr.Reason, summaryWidth) + "\n")
+	}
 }

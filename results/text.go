@@ -80,6 +80,12 @@ func details(r Result, withTrace bool) string {
 	if r.Fix != "" {
 		b.WriteString("fix: " + printableText(r.Fix) + "\n")
 	}
+	if len(r.RunReasons) > 0 {
+		b.WriteString("the runs gave:\n")
+		for _, rr := range r.RunReasons {
+			b.WriteString("  " + rr.label() + ": " + printableText(rr.Reason) + "\n")
+		}
+	}
 	if withTrace && len(r.Trace) > 0 {
 		b.WriteString("trace:\n")
 		b.WriteString(TraceText(r.Trace))
@@ -95,3 +101,6 @@ func printableText(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// label is "fail×2": the verdict and how many runs gave it with this reason.
+func (rr RunReason) label() string { return fmt.Sprintf("%s×%d", rr.Verdict, rr.Runs) }

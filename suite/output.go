@@ -23,8 +23,9 @@ import (
 // the run was interrupted, else an error naming the spec's state. The cells come from the
 // scheduler, never from Ginkgo's spec states alone, so that an interrupt, which Ginkgo handles
 // on its own, gives the same file whichever handler saw the signal first. sched and r are nil
-// when the run stopped before its cases started.
-func buildFile(ctx context.Context, cfg Config, sched *scheduler, selected selection, r *Report, started time.Time) *results.File {
+// when the run stopped before its cases started. The cases of a target in failed never ran:
+// each is error with the reason of the check it failed.
+func buildFile(ctx context.Context, cfg Config, sched *scheduler, failed []checkFailure, selected selection, r *Report, started time.Time) *results.File {
 	f := &results.File{
 		Schema: results.Schema,
 		Suite:  results.Suite{Version: cfg.Version, Started: started, DurationMS: time.Since(started).Milliseconds(), Args: cfg.Args},
@@ -39,6 +40,10 @@ func buildFile(ctx context.Context, cfg Config, sched *scheduler, selected selec
 			}
 			states[key(s.ContainerHierarchyTexts[0], s.LeafNodeText)] = s.State
 		}
+	}
+	broken := map[string]*checkFailure{}
+	for i := range failed {
+		broken[failed[i].target] = &failed[i]
 	}
 	caseSeen := map[string]bool{}
 	for _, t := range cfg.Targets {
@@ -57,6 +62,8 @@ func buildFile(ctx context.Context, cfg Config, sched *scheduler, selected selec
 			if res == nil {
 				res = &results.Result{Target: t.Name, Case: c.ID, Verdict: results.Error}
 				switch {
+				case broken[t.Name] != nil:
+					res.Reason = broken[t.Name].reason()
 				case interrupted:
 					res.NotRun, res.Reason = true, "not run: "+interrupt.Error()
 				case ran:
@@ -111,6 +118,7 @@ func resultEntry(tname string, c cases.Case, sched *scheduler) *results.Result {
 			res.Runs = append(res.Runs, results.Verdict(v))
 		}
 		res.Flaky = results.Flaky(res.Runs)
+		res.RunReasons = j.runReasons
 	}
 	return res
 }
@@ -190,8 +198,8 @@ func writeOutputs(cfg Config, f *results.File) error {
 }
 
 // printSummary is the last thing a run prints: the matrix (for several targets), the summary per
-// target, and where the files are.
-func printSummary(cfg Config, f *results.File) {
+// target, and the conclusion (conclusion.go): counts, what they mean, where the files are.
+func printSummary(cfg Config, f *results.File, failed []checkFailure) {
 	w := cfg.Stdout
 	if len(f.Targets) > 1 {
 		fmt.Fprintln(w, "\nconformance matrix:")
@@ -212,5 +220,5 @@ func printSummary(cfg Config, f *results.File) {
 	if len(f.Targets) > 1 {
 		names = append(names, "matrix.md", "matrix.html")
 	}
-	fmt.Fprintf(w, "\nwrote %s in %s\n", strings.Join(names, ", "), cfg.Out)
+	fmt.Fprintf(w, "\n%s\n", conclusion(f, failed, cfg.Out, names))
 }

@@ -2,6 +2,7 @@ package suite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -45,7 +46,8 @@ type prepared struct {
 }
 
 // Run probes every target, runs the selected cases against each under Ginkgo, writes the results
-// files and returns the exit status (0, 1 on any fail, 2 when nothing could be judged).
+// files and returns the exit status (0, 1 on any fail, 2 when nothing could be judged or a
+// target failed a check before its cases, prepare.go: the files are written all the same).
 // Ginkgo allows one RunSpecs per process, so Run is called once, by the CLI.
 //
 // When ctx is cancelled with an Interrupted cause (NotifyInterrupt), at any point, Run stops
@@ -58,35 +60,19 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	if err != nil {
 		return 2, err
 	}
-	var ps []prepared
-	for _, t := range cfg.Targets {
-		if _, ok := InterruptOf(ctx); ok {
-			return finishInterrupted(ctx, cfg, nil, selected, nil, started)
+	ps, failed, interrupted := prepareTargets(ctx, cfg)
+	if interrupted {
+		return finishInterrupted(ctx, cfg, failed, selected, started)
+	}
+	if len(ps) == 0 && len(failed) > 0 {
+		// nothing to run: the files say why, cell by cell, without starting Ginkgo (whose
+		// "Ran 0 of 0 Specs … SUCCESS!" would say the opposite)
+		file := buildFile(ctx, cfg, nil, failed, selected, nil, started)
+		if err := writeOutputs(cfg, file); err != nil {
+			return 2, errors.Join(checksFailed(failed), err)
 		}
-		rtt, err := target.Probe(ctx, t, 3)
-		if err == nil {
-			err = target.CheckContract(ctx, t)
-		}
-		if _, ok := InterruptOf(ctx); ok {
-			return finishInterrupted(ctx, cfg, nil, selected, nil, started)
-		}
-		if err != nil {
-			return 2, err
-		}
-		timing := cases.DefaultTiming(rtt, cfg.TimeoutScale)
-		capacity := target.Capacity(ctx, t, cfg.Concurrency, timing.Immediate)
-		if _, ok := InterruptOf(ctx); ok {
-			return finishInterrupted(ctx, cfg, nil, selected, nil, started)
-		}
-		if capacity < cfg.Concurrency {
-			fmt.Fprintf(cfg.Stdout, "target %s stops answering while %d connections wait for content: running %d case(s) at a time against it\n", t.Name, 2*capacity, capacity)
-		}
-		ps = append(ps, prepared{t: t, env: Env(t, timing), capacity: capacity})
-		via := ""
-		if t.Intermediary() {
-			via = " in front of the suite's origin at " + t.OriginAuthority
-		}
-		fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s%s: baseline round trip %s\n", t.Name, t.Role, t.Address, via, rtt.Round(10*time.Microsecond))
+		printSummary(cfg, file, failed)
+		return 2, checksFailed(failed)
 	}
 
 	sched := newScheduler(ctx)
@@ -143,7 +129,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		if ctx.Err() != nil {
 			sched.waitAtMost(300 * time.Millisecond) // the cases in flight were cancelled: moments
 		}
-		file = buildFile(ctx, cfg, sched, selected, &r, started)
+		file = buildFile(ctx, cfg, sched, failed, selected, &r, started)
 		if err := writeOutputs(cfg, file); err != nil {
 			fmt.Fprintf(cfg.Stdout, "expectspec: %v\n", err)
 		}
@@ -163,21 +149,24 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	if file == nil {
 		return 2, fmt.Errorf("the run ended before any result was written")
 	}
-	printSummary(cfg, file)
+	printSummary(cfg, file, failed)
 	if i, ok := InterruptOf(ctx); ok {
 		return i.ExitCode(), nil
+	}
+	if len(failed) > 0 {
+		return 2, checksFailed(failed)
 	}
 	return results.ExitCode(file), nil
 }
 
 // finishInterrupted ends a run interrupted before its cases started: every selected case of
-// every target is not run, and the files say so.
-func finishInterrupted(ctx context.Context, cfg Config, sched *scheduler, selected selection, r *Report, started time.Time) (int, error) {
-	file := buildFile(ctx, cfg, sched, selected, r, started)
+// every target is not run (or error, for a target that failed a check), and the files say so.
+func finishInterrupted(ctx context.Context, cfg Config, failed []checkFailure, selected selection, started time.Time) (int, error) {
+	file := buildFile(ctx, cfg, nil, failed, selected, nil, started)
 	if err := writeOutputs(cfg, file); err != nil {
 		return 2, err
 	}
-	printSummary(cfg, file)
+	printSummary(cfg, file, failed)
 	i, _ := InterruptOf(ctx)
 	return i.ExitCode(), nil
 }

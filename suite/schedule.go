@@ -52,6 +52,8 @@ type job struct {
 	confirmed bool
 	// runs are the verdicts of every run, in order, when the case ran more than once.
 	runs []cases.Verdict
+	// runReasons are the distinct verdicts and reasons of the runs when they disagreed.
+	runReasons []results.RunReason
 	// interrupted is set when the run was cancelled (SIGINT, SIGTERM) before the case finished:
 	// its outcome is then not a verdict.
 	interrupted bool
@@ -201,12 +203,13 @@ func (s *scheduler) run(j *job) {
 	interrupted := len(all) <= len(j.envs) // fewer runs than asked for
 	var p played
 	var runs []cases.Verdict
+	var reasons []results.RunReason
 	if !interrupted {
-		p, runs = combineRuns(all)
+		p, runs, reasons = combineRuns(all)
 	}
 	s.mu.Lock()
 	j.outcome, j.tl, j.recs, j.took, j.state = p.o, p.tl, p.recs, p.took, done
-	j.runs, j.interrupted = runs, interrupted
+	j.runs, j.runReasons, j.interrupted = runs, reasons, interrupted
 	s.inflight--
 	s.busy[j.addr]--
 	s.cond.Broadcast()
@@ -240,27 +243,31 @@ type played struct {
 
 // combineRuns turns the runs of one case into its result: a single run as it is; several that
 // agree as the first of them, with every run's verdict; several that disagree as the first run
-// with the worst verdict (results.Worst), its reason prefixed "flaky: pass×19, fail×1 — ".
-func combineRuns(all []played) (played, []cases.Verdict) {
+// with the worst verdict (results.Worst), its reason prefixed "flaky: pass×19, fail×1 — ", and
+// every distinct verdict and reason of the runs, counted (results.RunReasonsOf), so that what
+// the other runs saw is kept beside the worst.
+func combineRuns(all []played) (played, []cases.Verdict, []results.RunReason) {
 	if len(all) == 1 {
-		return all[0], nil
+		return all[0], nil, nil
 	}
 	runs := make([]cases.Verdict, len(all))
 	vs := make([]results.Verdict, len(all))
+	reasons := make([]string, len(all))
 	for i, p := range all {
-		runs[i], vs[i] = p.o.Verdict, results.Verdict(p.o.Verdict)
+		runs[i], vs[i], reasons[i] = p.o.Verdict, results.Verdict(p.o.Verdict), p.o.Reason
 	}
 	if !results.Flaky(vs) {
-		return all[0], runs
+		return all[0], runs, nil
 	}
+	distinct := results.RunReasonsOf(vs, reasons)
 	worst := cases.Verdict(results.Worst(vs...))
 	for _, p := range all {
 		if p.o.Verdict == worst {
 			p.o.Reason = results.FlakyReason(vs, p.o.Reason)
-			return p, runs
+			return p, runs, distinct
 		}
 	}
-	return all[0], runs // not reached: worst is one of the runs' verdicts
+	return all[0], runs, distinct // not reached: worst is one of the runs' verdicts
 }
 
 // result returns the job's outcome: it runs the case now if no worker has started it, waits for

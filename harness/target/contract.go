@@ -60,6 +60,9 @@ func checkContractOnce(ctx context.Context, t Target) (upstreamDown bool, err er
 		return false, fmt.Errorf("%s: sending the contract check failed: %v", describe(t), err)
 	}
 	line, err := readFinalStatusLine(conn)
+	if err != nil && line == "" && strings.Contains(err.Error(), "interim (1xx)") {
+		return false, fmt.Errorf("%s answered a plain POST of 5 octets to %s with %v", describe(t), t.Path, err)
+	}
 	if err != nil && line == "" {
 		return false, fmt.Errorf("%s did not answer a plain POST of 5 octets to %s within 5 s (%v)", describe(t), t.Path, err)
 	}
@@ -120,17 +123,30 @@ const maxContractAnswer = 64 << 10
 // A 101 is not skipped: it ends HTTP/1.1 on the connection. It reads at most maxContractAnswer
 // octets; a line cut at that bound comes back as it is, like readStatusLine's.
 func readFinalStatusLine(c net.Conn) (string, error) {
-	r := bufio.NewReader(io.LimitReader(c, maxContractAnswer))
+	lr := &io.LimitedReader{R: c, N: maxContractAnswer}
+	r := bufio.NewReader(lr)
+	interims := 0
 	for {
 		line, err := r.ReadString('\n')
+		if interims > 0 && lr.N == 0 && (err != nil || !strings.HasSuffix(line, "\n")) {
+			// the bound was reached inside interim responses: a peer that sends 1xx forever
+			return "", fmt.Errorf("%d interim (1xx) responses in %d KiB and no final response", interims, maxContractAnswer>>10)
+		}
+		if err != nil && interims > 0 && line == "" {
+			return "", fmt.Errorf("%d interim (1xx) responses and then no final response (%v)", interims, err)
+		}
 		if err != nil || !isInterim(line) {
 			if err == io.EOF && line != "" {
 				err = nil
 			}
 			return line, err
 		}
+		interims++
 		for { // the interim response's header section, to its empty line
 			l, err := r.ReadString('\n')
+			if err != nil && lr.N == 0 {
+				return "", fmt.Errorf("%d interim (1xx) responses in %d KiB and no final response", interims, maxContractAnswer>>10)
+			}
 			if err != nil {
 				return "", fmt.Errorf("%s and then no final response (%v)", strings.TrimSpace(truncate(line, 40)), err)
 			}

@@ -69,13 +69,22 @@ func StartNetHTTP() (Target, error) {
 	}, nil
 }
 
+// NetHTTPMaxContent is what the upload resource of NewNetHTTPServer reads at most: the target
+// contract's 1 KiB. Several cases send more to see a server refuse it (413) early.
+const NetHTTPMaxContent = 1024
+
 // NewNetHTTPServer is Go's net/http server with the target contract: the upload resource reads
 // up to 1 KiB of content and answers 200; every other path is 404. StartNetHTTP serves it
 // in-process; the go-net-http recipe of the matrix in a process of its own.
-func NewNetHTTPServer() *http.Server {
+func NewNetHTTPServer() *http.Server { return NewNetHTTPServerLimit(NetHTTPMaxContent) }
+
+// NewNetHTTPServerLimit is NewNetHTTPServer whose upload resource reads up to maxContent octets
+// (413 above), so that it can stand in as a plain upload origin behind a proxy under test
+// (`expectspec serve go-net-http --max-content`).
+func NewNetHTTPServerLimit(maxContent int64) *http.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/upload", func(w http.ResponseWriter, r *http.Request) {
-		n, err := io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, 1024))
+		n, err := io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, maxContent))
 		if err != nil {
 			http.Error(w, "content too large", http.StatusRequestEntityTooLarge)
 			return

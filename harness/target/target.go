@@ -6,10 +6,12 @@ package target
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -130,8 +132,16 @@ func probeOnce(ctx context.Context, t Target) (time.Duration, error) {
 	}
 	line, err := readStatusLine(conn)
 	took := time.Since(start)
+	if err != nil && line == "" && !errors.Is(err, os.ErrDeadlineExceeded) {
+		return 0, fmt.Errorf("%s accepted a connection but closed it without answering a plain GET (%v)", describe(t), err)
+	}
 	if err != nil && line == "" {
 		return 0, fmt.Errorf("%s accepted a connection but did not answer a plain GET within 5 s (%v)", describe(t), err)
+	}
+	if err != nil && strings.HasPrefix("HTTP/1.", line[:min(len(line), 7)]) {
+		// the start of a status line, then nothing more before the deadline or the close: a
+		// trickle, not a server that speaks something else
+		return 0, fmt.Errorf("%s sent %d octets of a status line (%q) to a plain GET and no more within 5 s (%v)", describe(t), len(line), truncate(line, 40), err)
 	}
 	if !strings.HasPrefix(line, "HTTP/1.") {
 		return 0, fmt.Errorf("%s does not speak HTTP/1.x: it answered %q", describe(t), truncate(line, 40))

@@ -7,6 +7,8 @@
 //	expectspec cases                                    list the catalogue
 //	expectspec report [--html F] [--md F] FILE…          merge results files into a compatibility table
 //	expectspec diff OLD NEW                             list changed cells; exit 1 on a regression
+//	expectspec matrix [--only a,b] [--out DIR]          run the real-server recipes, merge the table
+//	expectspec serve SERVER [--listen ADDR]             run one of the suite's Go servers
 package main
 
 import (
@@ -22,7 +24,6 @@ import (
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/h1"
 	"github.com/expectspec/expectspec/harness/target"
-	"github.com/expectspec/expectspec/results"
 	"github.com/expectspec/expectspec/suite"
 )
 
@@ -40,12 +41,21 @@ Usage:
   expectspec cases                                    list the catalogue: id, scenario, requirements, keywords, roles
   expectspec report [--html FILE] [--md FILE] RESULTS.json…   merge results into a compatibility table
   expectspec diff OLD.json NEW.json                   list every changed cell; exit 1 on a regression
+  expectspec matrix [--only a,b] [--out DIR]          start real servers from their recipes (nginx, Apache,
+                                                      Squid, …), run the suite against each, merge the table
+  expectspec serve SERVER [--listen ADDR]             run one of the suite's Go servers (go-net-http,
+                                                      go-reverseproxy) in the foreground
+  expectspec version                                  print the version
 
-Run "expectspec run -h" for the flags of run.
-Exit status of run: 0 no fail; 1 at least one fail; 2 the suite could not run or judged nothing;
-130 (SIGINT) or 143 (SIGTERM) the run was interrupted: results.json and junit.xml hold the cases
-that finished, the rest marked not run.
+Run "expectspec COMMAND -h" for the flags of a command.
+Exit status of run: 0 no fail; 1 at least one fail; 2 the suite could not run, judged nothing, or
+a target failed a check before its cases (results.json and junit.xml are still written: each of
+its cases is error, naming the check); 130 (SIGINT) or 143 (SIGTERM) the run was interrupted:
+results.json and junit.xml hold the cases that finished, the rest marked not run.
 `
+
+// commands are the commands realMain knows, as the unknown-command message lists them.
+var commands = []string{"run", "cases", "report", "diff", "matrix", "serve", "version", "help"}
 
 func main() {
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
@@ -76,7 +86,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	case "version", "--version":
 		fmt.Fprintln(stdout, "expectspec", version)
 	default:
-		err = fmt.Errorf("unknown command %q (expected run, cases, report or diff)", args[0])
+		err = fmt.Errorf("unknown command %q (expected one of %s; see expectspec --help)", args[0], strings.Join(commands, ", "))
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -310,83 +320,4 @@ func listCases(stdout io.Writer) error {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Scenario, strings.Join(roles, ","), strings.Join(kws, ","), strings.Join(c.Requirements, ","), c.Title)
 	}
 	return w.Flush()
-}
-
-func report(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	htmlOut := fs.String("html", "", "write the HTML table to this file")
-	mdOut := fs.String("md", "", "write the Markdown table to this file (default: print it)")
-	jsonOut := fs.String("json", "", "write the merged results file here")
-	if err := parseFlags(fs, args, stderr, map[string]string{"html": "a file name", "md": "a file name", "json": "a file name"}); err != nil {
-		return err
-	}
-	if fs.NArg() == 0 {
-		return fmt.Errorf("report needs at least one results file: expectspec report [--html FILE] [--md FILE] [--json FILE] RESULTS.json…")
-	}
-	for _, a := range fs.Args() {
-		if strings.HasPrefix(a, "-") {
-			return fmt.Errorf("the flags of report go before the results files, got %q after them: expectspec report [--html FILE] [--md FILE] [--json FILE] RESULTS.json…", a)
-		}
-	}
-	var files []*results.File
-	for _, p := range fs.Args() {
-		f, err := results.Read(p)
-		if err != nil {
-			return err
-		}
-		files = append(files, f)
-	}
-	merged, err := results.MergeNamed(fs.Args(), files...)
-	if err != nil {
-		return err
-	}
-	if *jsonOut != "" {
-		if err := results.Write(*jsonOut, merged); err != nil {
-			return err
-		}
-	}
-	if *htmlOut != "" {
-		if err := results.WriteHTML(*htmlOut, merged); err != nil {
-			return err
-		}
-	}
-	if *mdOut != "" {
-		return results.WriteMarkdown(*mdOut, merged)
-	}
-	if *htmlOut == "" && *jsonOut == "" {
-		return results.Markdown(stdout, merged)
-	}
-	return nil
-}
-
-func diff(args []string, stdout, stderr io.Writer) (int, error) {
-	for _, a := range args {
-		if a == "-h" || a == "--help" || a == "-help" {
-			fmt.Fprintln(stdout, "Usage: expectspec diff OLD.json NEW.json   list every changed cell; exit 1 on a regression")
-			return 0, nil
-		}
-	}
-	if len(args) != 2 {
-		return 2, fmt.Errorf("diff needs two results files, got %d argument(s): expectspec diff OLD.json NEW.json", len(args))
-	}
-	for _, a := range args {
-		if strings.HasPrefix(a, "-") {
-			return 2, fmt.Errorf("diff takes no flags, got %q: expectspec diff OLD.json NEW.json", a)
-		}
-	}
-	old, err := results.Read(args[0])
-	if err != nil {
-		return 2, err
-	}
-	cur, err := results.Read(args[1])
-	if err != nil {
-		return 2, err
-	}
-	rep := results.Diff(old, cur)
-	rep.Write(stdout)
-	if rep.Regressed() {
-		return 1, nil
-	}
-	return 0, nil
 }

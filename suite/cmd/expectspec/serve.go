@@ -9,41 +9,86 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/expectspec/expectspec/harness/origin/gateways"
 	"github.com/expectspec/expectspec/harness/target"
 )
 
+const serveUsage = `Usage: expectspec serve SERVER [flags]
+Run one of the suite's Go servers in the foreground until SIGINT or SIGTERM (the matrix starts them
+so, like any other implementation; serve go-net-http is also a plain upload origin to put behind a
+gateway or proxy under test).
+
+Servers:
+  go-net-http       Go's net/http server: POST /upload reads the content, up to --max-content
+                    octets, and answers 200 (413 above); every other path is 404
+  go-reverseproxy   httputil.ReverseProxy in front of --origin
+
+Flags:
+  --listen HOST:PORT   where to listen (default 127.0.0.1:0: a free port, printed when it listens)
+  --max-content SIZE   go-net-http: the largest content /upload reads, in octets or with a unit
+                       (64KiB, 10MiB, 1GiB); default 1024, the target contract's 1 KiB
+  --origin HOST:PORT   go-reverseproxy: the origin to forward to (required)
+`
+
 // serve runs one of the suite's Go servers in the foreground until SIGINT or SIGTERM, so the
 // matrix can start Go's net/http server and httputil.ReverseProxy the way it starts nginx: as a
 // process of their own from a recipe.
 //
-//	expectspec serve go-net-http --listen 127.0.0.1:8080
+//	expectspec serve go-net-http --listen 127.0.0.1:8080 [--max-content 10MiB]
 //	expectspec serve go-reverseproxy --listen 127.0.0.1:8080 --origin 127.0.0.1:9000
 func serve(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(args) == 0 {
-		return 2, fmt.Errorf("serve needs a server: go-net-http or go-reverseproxy")
+		return 2, fmt.Errorf("serve needs a server: go-net-http or go-reverseproxy (see expectspec serve --help)")
 	}
 	which := args[0]
+	switch which {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, serveUsage)
+		return 0, nil
+	case "go-net-http", "go-reverseproxy":
+	default:
+		return 2, fmt.Errorf("serve: unknown server %q (expected go-net-http or go-reverseproxy; see expectspec serve --help)", which)
+	}
 	fs := flag.NewFlagSet("serve "+which, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:0", "host:port to listen on")
 	originAddr := fs.String("origin", "", "host:port of the origin behind go-reverseproxy")
-	if err := fs.Parse(args[1:]); err != nil {
+	maxContent := fs.String("max-content", "", "go-net-http: the largest content /upload reads")
+	fs.Usage = func() { fmt.Fprint(stdout, serveUsage) }
+	if err := parseFlags(fs, args[1:], stderr, map[string]string{
+		"listen": "host:port, like 127.0.0.1:8080", "origin": "host:port, like 127.0.0.1:9000", "max-content": "a size like 1024 or 10MiB",
+	}); err != nil {
 		return 2, err
+	}
+	if fs.NArg() > 0 {
+		return 2, fmt.Errorf("serve %s takes no arguments, got %q (see expectspec serve --help)", which, fs.Arg(0))
 	}
 	var srv *http.Server
 	switch which {
 	case "go-net-http":
-		srv = target.NewNetHTTPServer()
+		if *originAddr != "" {
+			return 2, fmt.Errorf("--origin is for go-reverseproxy; go-net-http is an origin itself")
+		}
+		limit := int64(target.NetHTTPMaxContent)
+		if *maxContent != "" {
+			n, err := parseSize(*maxContent)
+			if err != nil {
+				return 2, fmt.Errorf("--max-content %q: %v", *maxContent, err)
+			}
+			limit = n
+		}
+		srv = target.NewNetHTTPServerLimit(limit)
 	case "go-reverseproxy":
+		if *maxContent != "" {
+			return 2, fmt.Errorf("--max-content is for go-net-http; go-reverseproxy forwards whatever content comes")
+		}
 		if *originAddr == "" {
 			return 2, fmt.Errorf("serve go-reverseproxy needs --origin HOST:PORT")
 		}
 		srv, _ = gateways.NewGoReverseProxy(*originAddr)
-	default:
-		return 2, fmt.Errorf("serve: unknown server %q (expected go-net-http or go-reverseproxy)", which)
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -60,4 +105,24 @@ func serve(args []string, stdout, stderr io.Writer) (int, error) {
 		return 2, err
 	}
 	return 0, nil
+}
+
+// parseSize reads an octet count: digits, optionally followed by KiB, MiB or GiB.
+func parseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("expected a size from 1 octet to 1 TiB, like 1024, 64KiB or 10MiB")
+	}
+	return n * mult, nil
 }

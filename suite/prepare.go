@@ -1,0 +1,102 @@
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/target"
+)
+
+// Before any case runs, each target meets three checks (harness/target): the baseline probe,
+// the target-contract check and the capacity measurement. A target that fails one is not
+// tested, but the run still ends with results.json and junit.xml: every selected case of that
+// target is error, its reason naming the check and what the target did, so a CI job shows a
+// report that says why instead of none (matrix does the same for a server that does not start).
+// The other targets are tested as usual; the exit status is 2.
+
+// check names one of the checks before the cases, as the reasons say it.
+type check string
+
+const (
+	checkProbe    check = "the baseline probe"
+	checkContract check = "the target-contract check"
+	checkCapacity check = "the capacity measurement"
+)
+
+// what says what each check does, after the reason's first sentence.
+var what = map[check]string{
+	checkProbe:    "The baseline probe sends a plain GET of the upload resource three times; it measures the round trip that every wait of the cases is scaled by.",
+	checkContract: "The target-contract check sends a POST with 5 octets of content to the upload resource, which must answer 2xx after reading it.",
+	checkCapacity: "The capacity measurement sends a plain GET while other connections wait to send their content, to find how many cases may run at once.",
+}
+
+// checkFailure is a target that failed one of the checks: none of its cases runs.
+type checkFailure struct {
+	target string
+	check  check
+	err    error
+}
+
+// reason is the reason of each of the target's cells.
+func (c checkFailure) reason() string {
+	return fmt.Sprintf("not run: %s failed, so no case was sent: %v. %s", c.check, c.err, what[c.check])
+}
+
+// checksFailed joins the failures into the one-line error Run returns (the CLI prints it on
+// stderr).
+func checksFailed(fs []checkFailure) error {
+	var msgs []string
+	for _, f := range fs {
+		msgs = append(msgs, f.err.Error())
+	}
+	return errors.New(strings.Join(msgs, "; "))
+}
+
+// prepareTargets runs the checks against every target, in order, and measures what the cases'
+// timing rests on. It stops early, with interrupted set, when the run is interrupted.
+func prepareTargets(ctx context.Context, cfg Config) (ps []prepared, failed []checkFailure, interrupted bool) {
+	for _, t := range cfg.Targets {
+		if _, ok := InterruptOf(ctx); ok {
+			return ps, failed, true
+		}
+		p, f := prepareTarget(ctx, cfg, t)
+		if _, ok := InterruptOf(ctx); ok {
+			return ps, failed, true
+		}
+		if f != nil {
+			fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s: %s failed: %v\n", t.Name, t.Role, t.Address, f.check, f.err)
+			failed = append(failed, *f)
+			continue
+		}
+		ps = append(ps, p)
+	}
+	return ps, failed, false
+}
+
+func prepareTarget(ctx context.Context, cfg Config, t target.Target) (prepared, *checkFailure) {
+	rtt, err := target.Probe(ctx, t, 3)
+	if err != nil {
+		return prepared{}, &checkFailure{t.Name, checkProbe, err}
+	}
+	if err := target.CheckContract(ctx, t); err != nil {
+		return prepared{}, &checkFailure{t.Name, checkContract, err}
+	}
+	timing := cases.DefaultTiming(rtt, cfg.TimeoutScale)
+	capacity, err := target.Capacity(ctx, t, cfg.Concurrency, timing.Immediate)
+	if err != nil {
+		return prepared{}, &checkFailure{t.Name, checkCapacity, err}
+	}
+	if capacity < cfg.Concurrency {
+		fmt.Fprintf(cfg.Stdout, "target %s stops answering while %d connections wait for content: running %d case(s) at a time against it\n", t.Name, 2*capacity, capacity)
+	}
+	via := ""
+	if t.Intermediary() {
+		via = " in front of the suite's origin at " + t.OriginAuthority
+	}
+	fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s%s: baseline round trip %s\n", t.Name, t.Role, t.Address, via, rtt.Round(10*time.Microsecond))
+	return prepared{t: t, env: Env(t, timing), capacity: capacity}, nil
+}
