@@ -93,6 +93,13 @@ section at once, so that the origin can decide before the content flows (RFC 911
 own 100 is explicitly allowed only when the next hop is believed to speak HTTP/1.0. A proxy that
 answers 100 itself while the origin speaks HTTP/1.1, and forwards the request only once it has the
 content, breaks no sentence outright but defeats the origin's early decision: a warning.`},
+	{Name: "proxy-holds-early-final", Title: "A forward proxy that forwards the head at once but holds the origin's early answer",
+		Requirements: []string{"EXP-PROXY-IMMEDIATE", "EXP-ORIGIN-IMMEDIATE", "GW-ORIGIN-RULES-OUTBOUND"},
+		Text: `The point of forwarding the header section at once is that the origin can refuse the request
+before the content flows. A forward proxy that forwards the head at once, receives the origin's
+final status on it, and passes that status on only once the client has sent the content met the
+letter of RFC 9110 §10.1.1 and defeated its purpose: a warning. A gateway in the same position
+fails: it is the origin towards its client, it had an answer, and it did not send it at once.`},
 	{Name: "zero-length-content", Title: "Is Content-Length: 0 content?",
 		Requirements: []string{"EXP-MAY-OMIT-100", "H1-NO-FRAMING-NO-CONTENT"},
 		Text: `RFC 9110 §8.6 says a zero Content-Length indicates empty content, and a server may skip the
