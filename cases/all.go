@@ -1,20 +1,21 @@
 package cases
 
-// All returns the catalogue in the order of requirements.md §2. Each topic file owns one slice.
+// All returns the catalogue in scenario order, the order of CATALOGUE.md. Each topic file owns one
+// slice.
 func All() []Case {
 	var out []Case
 	for _, topic := range [][]Case{
-		basicCases,    // §2.1 T01, T01b
-		spellingCases, // §2.2 T02, T03
-		unknownCases,  // §2.2 T04
-		syntaxCases,   // §2.2 T05
-		framingCases,  // §2.3 T06, T07, T08
-		http10Cases,   // §2.3 T09
-		earlyCases,    // §2.4 T10
-		limitCases,    // §2.4 T11
-		sequenceCases, // §2.4 T12, T13
-		proxyCases,    // §2.5 T20-T27 (forward proxies; some apply to gateways too)
-		gatewayCases,  // §2.6 T30, T31
+		basicCases,    // T01, T01b
+		spellingCases, // T02, T03
+		unknownCases,  // T04
+		syntaxCases,   // T05
+		framingCases,  // T06, T07, T08
+		http10Cases,   // T09
+		earlyCases,    // T10
+		limitCases,    // T11
+		sequenceCases, // T12, T13
+		proxyCases,    // T20-T27 (forward proxies; some apply to gateways too)
+		gatewayCases,  // T30, T31
 	} {
 		out = append(out, topic...)
 	}

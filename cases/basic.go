@@ -6,7 +6,7 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// Basic 100-continue: requirements.md §2.1 (T01, T01b).
+// Basic 100-continue: scenarios T01 and T01b (CATALOGUE.md).
 
 // immediateHundred is T01: with the content withheld, a 100 or a final status comes at once; after
 // the content, exactly one final response.
@@ -54,7 +54,8 @@ func judgeWithheldInto(j *Judgement, env Env, tl *conv.Timeline) (first conv.Tim
 
 // headBeforeBlankLine is T01b: a 100 sent before the header section is complete was decided on a
 // partial header section. RFC 9110 frames the duty on a complete header section, but sending a
-// 100 is not applying the request (§5.3), so this is a warning, not a failure.
+// 100 is not applying the request (§5.3), so this is a warning, not a failure (CATALOGUE.md,
+// interpretation early-100).
 var headBeforeBlankLine = Case{
 	ID:           "origin/100-after-complete-head",
 	Scenario:     "T01b",

@@ -8,7 +8,7 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// Early final responses and the fate of the connection: requirements.md §2.4 (T10, T10b, T10c).
+// Early final responses and the fate of the connection: scenarios T10, T10b and T10c (CATALOGUE.md).
 // Each sends its request to env.EarlyPath, which the target answers from the header section. A
 // target that answers 100 there instead gets na: allowed, but the case needs the other branch.
 

@@ -4,7 +4,7 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// No content, chunked content, content sent at once: requirements.md §2.3 (T06, T07, T08).
+// No content, chunked content, content sent at once: scenarios T06, T07 and T08 (CATALOGUE.md).
 
 // expectOnGet is T06 a: a GET with Expect and no framing has no content (RFC 9112 §6.3), so it is
 // answered at once and the next request on the connection is a request, not content.
@@ -21,7 +21,8 @@ var expectOnGet = Case{
 }
 
 // expectWithZeroLength is T06 b: Content-Length: 0 with Expect. Whether empty content is
-// "content" is open (requirements.md §3.3), so a 100 is as fine as none; only a wait is not.
+// "content" is open (RFC 9110 §8.6, §10.1.1; CATALOGUE.md, interpretation zero-length-content), so
+// a 100 is as fine as none; only a wait is not.
 var expectWithZeroLength = Case{
 	ID:           "origin/expect-zero-length-answered",
 	Scenario:     "T06",
@@ -154,7 +155,8 @@ var chunkedEarlyFinal = Case{
 // contentWithHead is T08: the content arrives in the same write as the head. The server may
 // omit the 100 (EXP-MAY-OMIT-100) and must read the content as content. The content is itself a
 // complete request, so a server that answers without consuming it answers it as a request. A
-// 400 is never required here (requirements.md §3.2 item 4): a 2xx is the expected answer.
+// 400 is never required here (RFC 9110 §10.1.1; CATALOGUE.md, interpretation content-already-sent):
+// a 2xx is the expected answer.
 var contentWithHead = Case{
 	ID:           "origin/content-with-head-one-final",
 	Scenario:     "T08",

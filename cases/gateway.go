@@ -8,16 +8,16 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// Gateway (reverse proxy) scenarios, requirements.md §2.6 (T30, T31). A gateway is the origin
+// Gateway (reverse proxy) scenarios T30 and T31 (CATALOGUE.md). A gateway is the origin
 // towards its client (RFC 9110 §3.7): it may relay the backend's 100 or answer 100 itself and
-// buffer (§3.2 item 1); either way the client must hear something at once.
+// buffer (CATALOGUE.md, interpretation gateway-own-100); either way the client must hear something at once.
 
 // backendMode is what the suite's origin does behind the gateway in T30.
 type backendMode struct {
 	id, title string
 	origin    conv.OriginScript
 	// holds: the backend, by its script, answers nothing on the header section (mode ii); a
-	// stall it causes is attributed to it (requirements.md §2.6 T30, §3.3).
+	// stall it causes is attributed to it (CATALOGUE.md, interpretation stalling-backend).
 	holds bool
 }
 
@@ -85,8 +85,8 @@ func immediateThroughGatewaySpelled(m backendMode, id, scenario, value string, e
 //   - the origin got the head without the expectation and the gateway answered nothing itself:
 //     nobody was left to answer (fail);
 //   - the origin got the expectation and, by its script, answers nothing (T30 mode ii): the
-//     stall is the backend's, which fails T01 by design; info, per requirements.md §2.6 and
-//     §3.3 (interpretation).
+//     stall is the backend's, which fails T01 by design; info (CATALOGUE.md, interpretation
+//     stalling-backend).
 //
 // spelling is the Expect value when it is not `100-continue` (the value-case variant).
 func chainImmediate(j *Judgement, env Env, tl *conv.Timeline, rec conv.OriginRecord, backendHolds bool, spelling string) (conv.Timed, bool) {
@@ -133,13 +133,13 @@ func chainImmediate(j *Judgement, env Env, tl *conv.Timeline, rec conv.OriginRec
 			// Behind a backend that never answers 100, a gateway's own 100 this late comes from
 			// a timer (Go's ExpectContinueTimeout is 1 s), not from the header section
 			// (Timing.Prompt says why the margin is half the bound).
-			j.Info("EXP-ORIGIN-IMMEDIATE", "%s: the gateway ended the wait itself after %s, more than half the immediate bound of %s, so by a timer rather than on the header section; the backend never answers 100 in this mode (it fails T01 itself). Interpretation (requirements.md §2.6 T30, §3.3): the delay starts at the backend", what, ms(took), ms(env.Timing.Immediate))
+			j.Info("EXP-ORIGIN-IMMEDIATE", "%s: the gateway ended the wait itself after %s, more than half the immediate bound of %s, so by a timer rather than on the header section; the backend never answers 100 in this mode (it fails T01 itself). Interpretation stalling-backend in CATALOGUE.md: the delay starts at the backend", what, ms(took), ms(env.Timing.Immediate))
 		case took <= env.Timing.Immediate:
 			j.Pass("EXP-ORIGIN-IMMEDIATE", "%s", what)
 		case backendHolds && originAnswer == nil:
 			// A full stall behind such a backend is info (below); a gateway that ends it late
 			// with its own answer is not worse off.
-			j.Info("EXP-ORIGIN-IMMEDIATE", "%s: later than the immediate bound of %s, but the backend never answers 100 in this mode (it fails T01 itself) and the gateway ended the wait itself. Interpretation (requirements.md §2.6 T30, §3.3): the delay starts at the backend", what, ms(env.Timing.Immediate))
+			j.Info("EXP-ORIGIN-IMMEDIATE", "%s: later than the immediate bound of %s, but the backend never answers 100 in this mode (it fails T01 itself) and the gateway ended the wait itself. Interpretation stalling-backend in CATALOGUE.md: the delay starts at the backend", what, ms(env.Timing.Immediate))
 		default:
 			j.Warn("EXP-ORIGIN-IMMEDIATE", "%s: later than the immediate bound of %s (RTT0 + 1 s); a client like curl has sent the content by then", what, ms(env.Timing.Immediate))
 		}
@@ -174,7 +174,7 @@ func chainImmediate(j *Judgement, env Env, tl *conv.Timeline, rec conv.OriginRec
 			j.Fail("EXP-VALUE-CASE", "`Expect: %s` is the 100-continue expectation (the value is case-insensitive), yet %s neither acted on it nor forwarded it", spelling, chainRole(env))
 		}
 	case backendHolds:
-		j.Info("EXP-ORIGIN-IMMEDIATE", "%s; %s, and by this mode's script never answers 100 (it fails T01 itself). Interpretation (requirements.md §2.6 T30, §3.3): the gateway's outbound side carries the origin's duty, but the stall starts at the backend, so it is reported here and not held against the gateway; a gateway could answer 100 itself", stalled, originSide)
+		j.Info("EXP-ORIGIN-IMMEDIATE", "%s; %s, and by this mode's script never answers 100 (it fails T01 itself). Interpretation stalling-backend in CATALOGUE.md: the gateway's outbound side carries the origin's duty, but the stall starts at the backend, so it is reported here and not held against the gateway; a gateway could answer 100 itself", stalled, originSide)
 	default:
 		j.Info("EXP-ORIGIN-IMMEDIATE", "%s; %s, yet the origin answered nothing before the content, which its script does not do: the stall cannot be attributed", stalled, originSide)
 	}

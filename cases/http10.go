@@ -8,7 +8,7 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// HTTP/1.0 requests with Expect: requirements.md §2.3 (T09, T09b, T09c). The response may carry
+// HTTP/1.0 requests with Expect: scenarios T09, T09b and T09c (CATALOGUE.md). The response may carry
 // the server's own version, HTTP/1.1 being usual (RFC 9112 §2.3); no case here looks at it.
 
 // http10Ignore is T09: an HTTP/1.0 server-side rule: the 100-continue expectation is ignored, no

@@ -6,7 +6,7 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// Oversized and invalid declared lengths: requirements.md §2.4 (T11). Each case declares a
+// Oversized and invalid declared lengths: scenario T11 (CATALOGUE.md). Each case declares a
 // Content-Length the server cannot or must not take at face value, with Expect: 100-continue
 // and the content withheld, and then probes the connection's fate.
 

@@ -19,7 +19,7 @@ const (
 	Proxy   Role = "proxy"
 )
 
-// Verdict is a case's result on one target (design.md, "Verdicts").
+// Verdict is a case's result on one target (CATALOGUE.md, "Verdicts").
 type Verdict string
 
 const (
@@ -123,7 +123,7 @@ func (e Env) Target(resource string) string {
 // Case is one entry of the catalogue.
 type Case struct {
 	ID       string // stable, semantic: "origin/immediate-100"; never a position
-	Scenario string // the wire scenario of requirements.md §2, e.g. "T01"
+	Scenario string // the wire scenario, e.g. "T01" (CATALOGUE.md names them)
 	Title    string // the claim, in the project's own words
 	// Requirements are catalogue IDs (requirements.go) this case checks.
 	Requirements []string

@@ -7,7 +7,7 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// http10NextHop is T24's main case (requirements.md §2.5): once the origin has answered in
+// http10NextHop is T24's main case: once the origin has answered in
 // HTTP/1.0, the intermediary knows its next hop cannot send a 100. It must still forward the
 // header section at once (EXP-PROXY-IMMEDIATE), or answer a final status itself; it MAY answer
 // 100 itself (EXP-PROXY-HTTP10-NEXTHOP-100), and a 417 fits too (S417-CHAIN-SIGNAL). The client
@@ -96,7 +96,7 @@ func judgeHTTP10NextHop(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outco
 		j.Fail(rule, "%s; the client withheld the content for %s and received nothing, and %s: %s waits for the content before it forwards the header section to the HTTP/1.0 next hop, and answers no 100 itself meanwhile", known, ms(bodyAt-headAt), arrival, who)
 	}
 	if !answeredWithin(early, headAt, env.Timing.Prompt()) && q != nil && headAhead(q, env.Timing.Prompt()) && !env.Proxy {
-		// Interpretation (requirements.md §2.6 T30 mode ii, §3.3): the stall starts at the
+		// CATALOGUE.md, interpretation stalling-backend: the stall starts at the
 		// HTTP/1.0 backend, which cannot send a 100. Only a prompt 100 counts as the gateway's
 		// own; one sent when a timer of the gateway's runs out (Go's Transport waits
 		// ExpectContinueTimeout, 1 s) races the client's 1 s wait (see Timing.Prompt).

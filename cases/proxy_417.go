@@ -8,7 +8,7 @@ import (
 
 // upstream417 is T25: the origin refuses every request with Expect with 417. The client gets the
 // 417 (it then retries without the expectation itself); a forward proxy that re-sends the POST
-// without Expect on its own retries a non-idempotent request (interpretation, §3.3).
+// without Expect on its own retries a non-idempotent request (CATALOGUE.md, interpretation retry-after-417).
 var upstream417 = Case{
 	ID:           "chain/upstream-417-relayed",
 	Scenario:     "T25",
@@ -50,7 +50,7 @@ var upstream417 = Case{
 				switch {
 				case retry.ExpectSeen:
 				case env.Proxy && !strings.EqualFold(retry.Method, "PUT"):
-					j.Warn("PRX-NO-AUTO-RETRY", "after the origin's 417, %s re-sent the %s upstream without Expect on its own; a proxy must not retry a non-idempotent request automatically (interpretation: the rule sits among communication failures, requirements.md §3.3)", who, retry.Method)
+					j.Warn("PRX-NO-AUTO-RETRY", "after the origin's 417, %s re-sent the %s upstream without Expect on its own; a proxy must not retry a non-idempotent request automatically; that rule sits among communication failures, so this rests on interpretation retry-after-417 in CATALOGUE.md", who, retry.Method)
 				default:
 					j.Info("CLI-417-RETRY-WITHOUT", "after the origin's 417, %s repeated the request upstream without Expect, as a client should", who)
 				}

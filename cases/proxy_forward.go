@@ -7,10 +7,10 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// Forward proxy scenarios, requirements.md §2.5 (T20-T27). Most of the rules bind any
+// Forward proxy scenarios T20-T27 (CATALOGUE.md). Most of the rules bind any
 // intermediary and run against gateways too; those worded "a proxy" (RFC 9110 §15.2, RFC 9112
 // §5.1 and §9.3) bind forward proxies literally, and a gateway gets info or a warning on them
-// with the interpretation named (requirements.md §3.3).
+// with the interpretation named (CATALOGUE.md, interpretation proxy-wording).
 
 // headForwarded is T20: a forward proxy either answers a final status at once or forwards the
 // request-line and header section at once, before the content, so the origin can decide. The
@@ -53,9 +53,9 @@ var headForwarded = Case{
 			case len(early) > 0 && !early[0].Msg.Interim() && !forwarded:
 				j.Pass("EXP-PROXY-IMMEDIATE", "%s answered %s itself %s after the header section, forwarding nothing", who, status(early[0].Msg), ms(early[0].At-headAt))
 			case len(early) > 0 && early[0].Msg.Status == 100:
-				// Interpretation (requirements.md §3.3): the proxy's own 100 is a MAY only for an
+				// CATALOGUE.md, interpretation proxy-own-100: the proxy's own 100 is a MAY only for an
 				// HTTP/1.0 next hop; buffering the content defeats the origin's early decision.
-				j.Warn("EXP-PROXY-IMMEDIATE", "%s answered 100 (Continue) itself and did not forward the header section before the content (%s); the next hop speaks HTTP/1.1, so its own 100 is not the MAY of RFC 9110 §10.1.1, and buffering defeats the origin's early decision (interpretation, requirements.md §3.3)", who, originArrival(q, forwarded))
+				j.Warn("EXP-PROXY-IMMEDIATE", "%s answered 100 (Continue) itself and did not forward the header section before the content (%s); the next hop speaks HTTP/1.1, so its own 100 is not the MAY of RFC 9110 §10.1.1, and buffering defeats the origin's early decision (interpretation proxy-own-100 in CATALOGUE.md)", who, originArrival(q, forwarded))
 			case len(early) > 0:
 				j.Pass("EXP-PROXY-IMMEDIATE", "%s answered %s %s after the header section (%s)", who, status(early[0].Msg), ms(early[0].At-headAt), originArrival(q, forwarded))
 			default:
@@ -82,7 +82,7 @@ var headForwarded = Case{
 // had received nothing by the time it sent the content. A 1xx that never reached the client was
 // not forwarded (IR-PROXY-FORWARD-1XX, fail). One that reached it only after the content was
 // forwarded, late: the MUST held, but a 100 after the client's wait no longer does its job (a
-// warning, design.md "Verdicts"). Tinyproxy relays the origin's 100 only once it has relayed the
+// warning, CATALOGUE.md "Verdicts"). Tinyproxy relays the origin's 100 only once it has relayed the
 // content, in the same read as the final response.
 func lateInterim(j *Judgement, tl *conv.Timeline, code int, headAt, bodyAt time.Duration, who string) {
 	msgs := after(tl, "body")

@@ -78,7 +78,7 @@ var http10Client = Case{
 				if q.ExpectSeen {
 					expect = "with Expect: " + strings.Join(q.ExpectValues, ", ")
 				}
-				// Interpretation (requirements.md §3.3): whether the ignored expectation is
+				// CATALOGUE.md, interpretation http10-through-intermediary: whether the ignored expectation is
 				// stripped before forwarding is not said; only the 1xx leak is a failure.
 				j.Pass("INT-OWN-HTTP-VERSION", "the request went upstream as %s %s", q.Proto, expect)
 			}
@@ -86,7 +86,7 @@ var http10Client = Case{
 			case len(finals) >= 2 && env.Proxy:
 				j.Fail("PRX-NO-PERSIST-HTTP10-CLIENT", "%s kept the HTTP/1.0 client's connection and answered a second request on it (%s)", who, status(finals[1].Msg))
 			case len(finals) >= 2:
-				j.Info("PRX-NO-PERSIST-HTTP10-CLIENT", "the gateway kept the HTTP/1.0 client's connection (it asked for keep-alive) and answered a second request on it; the rule is worded for a proxy, and an origin may keep such a connection (interpretation, requirements.md §3.3)")
+				j.Info("PRX-NO-PERSIST-HTTP10-CLIENT", "the gateway kept the HTTP/1.0 client's connection (it asked for keep-alive) and answered a second request on it; the rule is worded for a proxy, and an origin may keep such a connection (interpretation proxy-wording in CATALOGUE.md)")
 			case len(finals) == 1:
 				j.Pass("PRX-NO-PERSIST-HTTP10-CLIENT", "%s did not answer a second request on the HTTP/1.0 client's connection", who)
 			}

@@ -11,7 +11,8 @@ import (
 
 // relayInterims is T21: every 1xx the origin sends (100 on the head; 102, two 103 and an
 // unknown 199 after the content) reaches the client in order, then the 200. A forward proxy
-// must forward them (IR-PROXY-FORWARD-1XX); for a gateway that is info (requirements.md §3.3).
+// must forward them (IR-PROXY-FORWARD-1XX); for a gateway that is info (CATALOGUE.md,
+// interpretation proxy-wording).
 // Either must parse them as a client and deliver the final response (CLI-PARSE-1XX).
 var relayInterims = Case{
 	ID:           "chain/interim-responses-relayed",
@@ -45,7 +46,7 @@ var relayInterims = Case{
 			case env.Proxy:
 				j.Fail("IR-PROXY-FORWARD-1XX", "the origin sent 1xx %s; the client received %s: %s did not forward %s, which it had not asked for", chainCodes(sent), chainCodes(got), who, chainCodes(missing))
 			default:
-				j.Info("IR-PROXY-FORWARD-1XX", "the origin sent 1xx %s; the client received %s (%s not propagated). Interpretation (requirements.md §3.2 item 2, §3.3): the forwarding duty is worded for a proxy, which RFC 9110 §3.7 defines as chosen by the client, so a gateway need not propagate interim responses", chainCodes(sent), chainCodes(got), chainCodes(missing))
+				j.Info("IR-PROXY-FORWARD-1XX", "the origin sent 1xx %s; the client received %s (%s not propagated). Interpretation proxy-wording in CATALOGUE.md: the forwarding duty is worded for a proxy, which RFC 9110 §3.7 defines as chosen by the client, so a gateway need not propagate interim responses", chainCodes(sent), chainCodes(got), chainCodes(missing))
 			}
 			finals := tl.Finals()
 			originFinal := 0
@@ -136,7 +137,7 @@ var interimWithLength = Case{
 			}
 			for _, m := range tl.Messages() {
 				if m.Msg.Interim() && m.Msg.Has("Content-Length") {
-					// Interpretation (requirements.md §2.5 T21b): the intermediary relayed the
+					// CATALOGUE.md, interpretation relayed-1xx-fields: the intermediary relayed the
 					// field rather than generating it, so a warning, not a failure.
 					j.Warn("IR-NO-CONTENT-LENGTH", "%s relayed the %s with its Content-Length: %s; a 1xx must not carry one, and the field should have been removed", who, status(m.Msg), strings.Join(m.Msg.Get("Content-Length"), ", "))
 					break
@@ -183,7 +184,7 @@ var interimWSColon = Case{
 			case wsColonInInterim.Match(chainReceived(tl)) && env.Proxy:
 				j.Fail("PRX-STRIP-WS-COLON-RESPONSE", "%s; %s forwarded it with the whitespace before the colon intact", sent, who)
 			case wsColonInInterim.Match(chainReceived(tl)):
-				j.Warn("PRX-STRIP-WS-COLON-RESPONSE", "%s; the gateway relayed it with the whitespace before the colon intact, an ungrammatical response a client may read differently. Interpretation (requirements.md §3.3): the removal duty is worded for a proxy, so a gateway gets a warning, not a failure", sent)
+				j.Warn("PRX-STRIP-WS-COLON-RESPONSE", "%s; the gateway relayed it with the whitespace before the colon intact, an ungrammatical response a client may read differently. Interpretation proxy-wording in CATALOGUE.md: the removal duty is worded for a proxy, so a gateway gets a warning, not a failure", sent)
 			default:
 				relayed := false
 				for _, m := range tl.Messages() {

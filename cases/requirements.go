@@ -1,6 +1,6 @@
 package cases
 
-// Requirement is one row of the requirement catalogue (shared/docs/requirements.md §1).
+// Requirement is one row of the requirement catalogue (CATALOGUE.md lists every row).
 type Requirement struct {
 	ID      string
 	RFC     string // "9110"

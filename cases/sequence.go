@@ -4,14 +4,15 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// The sequence of responses: requirements.md §2.4 (T12, T12b, T13).
+// The sequence of responses: scenarios T12, T12b and T13 (CATALOGUE.md).
 
 // noInterimAfterFinal is T12: a 100 means the server wants the rest of a request it has not
 // answered; after the final response it answers nothing. The usual defect is a "send 100 on the
 // first read of the content" hook that fires while an early response's content is discarded.
 // A negative wait after the content catches such a 1xx before the follow-up request is sent:
 // only then is it certainly out of sequence. After the follow-up is sent, a 1xx may be an
-// unsolicited 100 for the follow-up, which is allowed (requirements.md §3.1 item 2).
+// unsolicited 100 for the follow-up, which is allowed (RFC 9110 §15.2.1; CATALOGUE.md,
+// interpretation unsolicited-100).
 var noInterimAfterFinal = Case{
 	ID:           "origin/no-interim-after-early-final",
 	Scenario:     "T12",

@@ -8,7 +8,7 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// What counts as a 100-continue expectation: requirements.md §2.2 (T02, T03). Each case sends
+// What counts as a 100-continue expectation: scenarios T02 and T03 (CATALOGUE.md). Each case sends
 // T01's request with the Expect field spelled or laid out differently and withholds the content.
 // The field is a 100-continue expectation every time, so T01's duties hold; a 417 says the
 // server did not recognise it, and silence says it waited for the content.

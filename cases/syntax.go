@@ -7,7 +7,7 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// HTTP/1.1 field-syntax obfuscation of Expect: requirements.md §2.2 (T05). Each case sends T01's
+// HTTP/1.1 field-syntax obfuscation of Expect: scenario T05 (CATALOGUE.md). Each case sends T01's
 // request with the Expect field malformed in one way and the content withheld. RFC 9112 says, per
 // malformation, whether the server must reject the message or may repair it; whichever it
 // chooses, it must not read a 100-continue expectation that is not there, and must not sit

@@ -4,7 +4,7 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// Expectations that are not 100-continue: requirements.md §2.2 (T04). The server may answer 417
+// Expectations that are not 100-continue: scenario T04 (CATALOGUE.md). The server may answer 417
 // or ignore the member (EXP-UNKNOWN-417-MAY), and how it reads an ungrammatical look-alike of
 // 100-continue is its own business (GEN-ERROR-RECOVERY), so every choice about the Expect field is
 // info. The header section and the content go in one write so that nothing can stall on the

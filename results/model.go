@@ -17,7 +17,7 @@ import (
 // Adding fields keeps the schema; renaming or removing one is a new version.
 const Schema = "expectspec/results/v1"
 
-// Verdict is the outcome of one case on one target (design.md, "Verdicts").
+// Verdict is the outcome of one case on one target (cases/CATALOGUE.md, "Verdicts").
 type Verdict string
 
 const (

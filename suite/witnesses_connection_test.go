@@ -2,7 +2,7 @@ package suite
 
 import "github.com/expectspec/expectspec/cases"
 
-// Witnesses of requirements.md §2.3 and §2.4 (but T11): no content, chunked content, content
+// Witnesses of scenarios T06-T13 (but T11): no content, chunked content, content
 // sent at once (T06-T08), HTTP/1.0 (T09), early final responses and the connection after them
 // (T10), and the sequence of responses (T12, T13).
 var witnessesConnection = []witness{

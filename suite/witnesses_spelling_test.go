@@ -2,7 +2,7 @@ package suite
 
 import "github.com/expectspec/expectspec/cases"
 
-// Witnesses of requirements.md §2.2 and T11: spelling and list forms (T02, T03), expectations
+// Witnesses of scenarios T02-T05 and T11: spelling and list forms (T02, T03), expectations
 // that are not 100-continue (T04), field-syntax obfuscation (T05) and declared lengths (T11).
 var witnessesSpelling = append(spellingWitnesses(), []witness{
 	// T03: whitespace and list forms.

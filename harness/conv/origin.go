@@ -6,7 +6,7 @@ import (
 )
 
 // This file is the vocabulary of the scripted origin that the suite puts behind a gateway or a
-// forward proxy (design.md, "The parts"; requirements.md §2.5, §2.6). A case tells the origin in
+// forward proxy (scenarios T20-T31 in cases/CATALOGUE.md). A case tells the origin in
 // advance what to do with the requests it will send through the intermediary (an OriginScript),
 // and afterwards reads what arrived, octet for octet and with arrival times (an OriginRecord).
 // Like the rest of conv it is pure data: cases name scripts and judge records without I/O.
@@ -52,7 +52,8 @@ const (
 	// content; otherwise it sends nothing and reads the content.
 	HeadContinue HeadAction = iota
 	// HeadContinueAlways sends the 100 on every request head, with or without Expect (a 100 a
-	// client did not ask for is allowed: requirements.md §3.1 item 2). Useful when the
+	// client did not ask for is allowed: RFC 9110 §15.2.1; cases/CATALOGUE.md, interpretation
+	// unsolicited-100). Useful when the
 	// intermediary strips Expect.
 	HeadContinueAlways
 	// HeadWait sends nothing and waits for the content, as an HTTP/1.0 server or one that ignores
@@ -96,7 +97,7 @@ const (
 
 // OriginScript is what the origin does with every request of one case.
 //
-// The scenarios of requirements.md §2.5 and §2.6 read as follows:
+// The intermediary scenarios of cases/CATALOGUE.md read as follows:
 //
 //	T20, T23          OriginScript{}                                   (100 on Expect, 200 after the content)
 //	T21               OriginScript{Interims: []RawMessage{102, 103, 103, 199}}
@@ -228,7 +229,7 @@ type OriginRequest struct {
 	Content    []byte
 	Complete   bool
 	// HeadBeforeContent: content was declared and the read that completed the header section
-	// carried none of it, so the intermediary sent the head on its own (§3.2 item 1: INFO only).
+	// carried none of it, so the intermediary sent the head on its own (cases/CATALOGUE.md, interpretation gateway-own-100: info only).
 	HeadBeforeContent bool
 
 	// Sent lists what the origin wrote for this request, in order, with times: the 100, the

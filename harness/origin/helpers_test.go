@@ -22,7 +22,7 @@ const (
 	within = 2 * time.Second
 )
 
-// smuggled is the 37-octet marker body of requirements.md §0: it looks like a request but is
+// smuggled is a 37-octet marker body: it looks like a request but is
 // content.
 const smuggled = "GET /__smuggled HTTP/1.1\r\nHost: t\r\n\r\n"
 

@@ -24,7 +24,7 @@ func Conforming() []Behaviour {
 }
 
 // Mutant is the record of a mutant: its behaviour (one knob set), the requirements of the
-// catalogue it breaks, and the scenario of requirements.md §2 that shows the defect.
+// catalogue it breaks, and the scenario (cases/CATALOGUE.md) that shows the defect.
 type Mutant struct {
 	Behaviour Behaviour
 	Breaks    []string

@@ -13,9 +13,11 @@ import (
 //   - reads the whole content, then sends the request upstream without Expect, with a
 //     Content-Length (chunked content is decoded), head and content in one write;
 //   - relays only the final response: the origin's 1xx are not forwarded (RFC 9110 §15.2 binds
-//     forward proxies; for a gateway that is INFO, requirements.md §3.2 item 2).
+//     forward proxies; for a gateway that is info: cases/CATALOGUE.md, interpretation
+//     proxy-wording).
 //
-// This is the conforming alternative of requirements.md §3.2 item 1: the gateway is the origin
+// This is the conforming alternative of cases/CATALOGUE.md, interpretation gateway-own-100: the
+// gateway is the origin
 // towards its client. stop closes everything and waits for every goroutine of the gateway.
 func StartBuffering(originAddr string) (addr string, stop func(), err error) {
 	return start(originAddr, "1.1 expectspec-buffering", bufferExchange)

@@ -21,7 +21,7 @@ const (
 	within = 3 * time.Second
 )
 
-// smuggled is the 37-octet marker body of requirements.md §0.
+// smuggled is a 37-octet marker body: a complete request sent as content.
 const smuggled = "GET /__smuggled HTTP/1.1\r\nHost: t\r\n\r\n"
 
 // startOrigin runs a scripted origin for the current spec.

@@ -8,8 +8,8 @@ type Named struct {
 }
 
 // Conforming returns the reference gateways that conform, each in one of the two ways
-// requirements.md allows: the streaming one (forwards the header section at once and relays the
-// origin's 1xx) and the buffering one (answers 100 itself and buffers, §3.2 item 1). No
+// the catalogue allows: the streaming one (forwards the header section at once and relays the
+// origin's 1xx) and the buffering one (answers 100 itself and buffers: cases/CATALOGUE.md, interpretation gateway-own-100). No
 // intermediary case may fail or warn either of them.
 func Conforming() []Named {
 	return []Named{
@@ -31,7 +31,8 @@ func mutant(name string, k knobs) Named {
 func Mutants() []Named {
 	return []Named{
 		// Answers 100 itself, forwards Expect, and relays none of the origin's 1xx: conforming
-		// for a gateway (requirements.md §3.2 items 1 and 2), but a forward proxy breaks
+		// for a gateway (cases/CATALOGUE.md, interpretations gateway-own-100 and proxy-wording), but
+		// a forward proxy breaks
 		// IR-PROXY-FORWARD-1XX.
 		mutant("mut-gw-swallow-1xx", knobs{ownContinue: true, swallow1xx: true}),
 		// Reads the whole content before it forwards the head, and answers no 100 meanwhile: the
@@ -83,7 +84,7 @@ func Mutants() []Named {
 		// expectation (EXP-HTTP10-IGNORE).
 		mutant("mut-gw-417-to-http10-expect", knobs{refuseHTTP10Expect: true}),
 		// After the origin's 417, re-sends the POST upstream without Expect on its own
-		// (PRX-NO-AUTO-RETRY: a warning for a forward proxy, interpretation of §3.3).
+		// (PRX-NO-AUTO-RETRY: a warning for a forward proxy, cases/CATALOGUE.md, interpretation retry-after-417).
 		mutant("mut-gw-retry-after-417", knobs{retry417: true}),
 		// Relays an early final response with `Connection: close` and then answers the next
 		// request on the same connection (H1-CLOSE-THEN-NO-MORE).

@@ -1,8 +1,9 @@
 // Package gateways holds the embedded intermediaries the suite puts in front of its scripted
 // origin: Go's httputil.ReverseProxy, and two raw-socket reference gateways that conform in the
-// two ways requirements.md allows. The streaming one forwards the header section at once
+// two ways the catalogue allows. The streaming one forwards the header section at once
 // (keeping Expect), relays every 1xx and streams the content; the buffering one answers 100
-// itself, reads the whole content, and sends the request upstream without Expect (§3.2 item 1).
+// itself, reads the whole content, and sends the request upstream without Expect (cases/CATALOGUE.md,
+// interpretation gateway-own-100).
 // They are the witnesses of the intermediary cases.
 package gateways
 
