@@ -45,6 +45,7 @@ var witnessesChain = []chainWitness{
 	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-1xx-to-http10", Verdict: cases.Fail, Requirement: "IR-NOT-TO-HTTP10", Role: cases.Proxy},
 	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-keep-http10-client", Verdict: cases.Fail, Requirement: "PRX-NO-PERSIST-HTTP10-CLIENT", Role: cases.Proxy},
 	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-417-to-http10-expect", Verdict: cases.Fail, Requirement: "EXP-HTTP10-IGNORE"},
+	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-copy-client-version", Verdict: cases.Warn, Requirement: "INT-OWN-HTTP-VERSION"},
 
 	// T24: an HTTP/1.0 next hop.
 	{Case: "chain/http10-next-hop-head-forwarded", Gateway: "mut-gw-hold-for-http10", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-NO-WAIT"},

@@ -1,6 +1,7 @@
 package gateways
 
 import (
+	"bytes"
 	"errors"
 	"net"
 	"strconv"
@@ -79,6 +80,9 @@ type knobs struct {
 	// holdFor10: once the origin has answered in HTTP/1.0, read the whole content of a request
 	// before sending anything upstream, and answer no 100 meanwhile.
 	holdFor10 bool
+	// copyVersion: forward an HTTP/1.0 client's request upstream as HTTP/1.0 (the client's
+	// version, not its own), while answering the client as HTTP/1.1.
+	copyVersion bool
 }
 
 // retryHold is how long retry417 holds the content for the origin's answer, like a client's
@@ -268,7 +272,11 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 			return false
 		}
 	}
-	if err := write(u.nc, upstreamHead(req, g.via, fields, framing...)); err != nil {
+	head := upstreamHead(req, g.via, fields, framing...)
+	if k.copyVersion && req.minor == 0 {
+		head = bytes.Replace(head, []byte(" HTTP/1.1\r\n"), []byte(" HTTP/1.0\r\n"), 1)
+	}
+	if err := write(u.nc, head); err != nil {
 		g.forget(u.nc)
 		g.fail(c, err)
 		return false

@@ -91,5 +91,9 @@ func Mutants() []Named {
 		// the header section and answers no 100 meanwhile (EXP-PROXY-IMMEDIATE as a proxy,
 		// EXP-ORIGIN-NO-WAIT as a gateway; T24).
 		mutant("mut-gw-hold-for-http10", knobs{holdFor10: true}),
+		// Forwards an HTTP/1.0 client's request upstream as HTTP/1.0, the client's version, while
+		// answering the client as HTTP/1.1 (INT-OWN-HTTP-VERSION: a warning, since a purposeful
+		// downgrade is allowed).
+		mutant("mut-gw-copy-client-version", knobs{copyVersion: true}),
 	}
 }
