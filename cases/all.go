@@ -4,17 +4,18 @@ package cases
 func All() []Case {
 	var out []Case
 	for _, topic := range [][]Case{
-		basicCases,    // §2.1 T01, T01b
-		spellingCases, // §2.2 T02, T03
-		unknownCases,  // §2.2 T04
-		syntaxCases,   // §2.2 T05
-		framingCases,  // §2.3 T06, T07, T08
-		http10Cases,   // §2.3 T09
-		earlyCases,    // §2.4 T10
-		limitCases,    // §2.4 T11
-		sequenceCases, // §2.4 T12, T13
-		proxyCases,    // §2.5 T20-T27 (forward proxies; some apply to gateways too)
-		gatewayCases,  // §2.6 T30, T31
+		basicCases,      // §2.1 T01, T01b
+		spellingCases,   // §2.2 T02, T03
+		unknownCases,    // §2.2 T04
+		syntaxCases,     // §2.2 T05
+		framingCases,    // §2.3 T06, T07, T08
+		http10Cases,     // §2.3 T09
+		earlyCases,      // §2.4 T10
+		limitCases,      // §2.4 T11
+		sequenceCases,   // §2.4 T12, T13
+		proxyCases,      // §2.5 T20-T27 (forward proxies; some apply to gateways too)
+		gatewayCases,    // §2.6 T30, T31
+		earlyRelayCases, // §2.6 T31b, T31c (early_relay.go)
 	} {
 		out = append(out, topic...)
 	}

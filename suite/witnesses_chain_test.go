@@ -16,6 +16,7 @@ var witnessesChain = []chainWitness{
 	{Case: "gateway/immediate-100-backend-continues", Gateway: "mut-gw-reject-continue", Verdict: cases.Warn, Requirement: "S417-MEANING"},
 	{Case: "gateway/immediate-100-backend-waits", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-NO-WAIT"},
 	{Case: "gateway/immediate-100-backend-rejects", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-NO-WAIT"},
+	{Case: "gateway/immediate-100-backend-rejects", Gateway: "mut-gw-hold-early-final", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
 	{Case: "gateway/immediate-100-mixed-case-value", Gateway: "mut-gw-expect-case-sensitive", Verdict: cases.Fail, Requirement: "EXP-VALUE-CASE"},
 	{Case: "gateway/immediate-100-mixed-case-value", Gateway: "mut-gw-expect-case-sensitive", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
 	{Case: "gateway/immediate-100-mixed-case-value", Gateway: "mut-gw-reject-continue", Verdict: cases.Warn, Requirement: "EXP-VALUE-CASE"},
@@ -25,6 +26,12 @@ var witnessesChain = []chainWitness{
 	{Case: "gateway/early-final-upstream-in-step", Gateway: "mut-gw-early-no-discard", Verdict: cases.Fail, Requirement: "H1-READ-OR-CLOSE"},
 	{Case: "gateway/early-final-upstream-in-step", Gateway: "mut-gw-reuse-abandoned-upstream", Verdict: cases.Fail, Requirement: "INT-NO-FORWARD-WRONG-CL", Role: cases.Proxy},
 	{Case: "gateway/early-final-upstream-in-step", Gateway: "mut-gw-close-then-serve", Verdict: cases.Fail, Requirement: "H1-CLOSE-THEN-NO-MORE"},
+
+	// T31b, T31c: the origin's early final on its way back.
+	{Case: "gateway/early-final-then-close-relayed", Gateway: "mut-gw-502-on-early-close", Verdict: cases.Warn, Requirement: "CLI-STOP-ON-CLOSE"},
+	{Case: "gateway/early-final-then-close-relayed", Gateway: "mut-gw-502-on-early-close", Verdict: cases.Warn, Requirement: "CLI-STOP-ON-CLOSE", Role: cases.Proxy},
+	{Case: "chain/early-final-relayed-promptly", Gateway: "mut-gw-hold-early-final", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
+	{Case: "chain/early-final-relayed-promptly", Gateway: "mut-gw-hold-early-final", Verdict: cases.Warn, Requirement: "EXP-PROXY-IMMEDIATE", Role: cases.Proxy},
 
 	// T20: the header section forwarded before the content (forward proxies).
 	{Case: "proxy/head-forwarded-before-content", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-PROXY-IMMEDIATE"},

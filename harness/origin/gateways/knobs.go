@@ -83,6 +83,12 @@ type knobs struct {
 	// copyVersion: forward an HTTP/1.0 client's request upstream as HTTP/1.0 (the client's
 	// version, not its own), while answering the client as HTTP/1.1.
 	copyVersion bool
+	// closed502: take an upstream that closes after a final response sent before the content
+	// was all relayed for a failed upstream, and answer 502 instead of relaying the response.
+	closed502 bool
+	// holdEarlyFinal: relay a final response sent before the content was all relayed only once
+	// the client's content has been relayed.
+	holdEarlyFinal bool
 }
 
 // retryHold is how long retry417 holds the content for the origin's answer, like a client's
@@ -365,6 +371,15 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 	case bodyErr = <-body:
 		bodyDone = true
 	default:
+	}
+	if !bodyDone && k.closed502 && resp.close {
+		stopBody()
+		g.forget(u.nc)
+		g.fail(c, errors.New("the upstream closed before the content was sent"))
+		return false
+	}
+	if !bodyDone && k.holdEarlyFinal {
+		bodyErr, bodyDone = <-body, true // the content reader ends at the idle bound at most
 	}
 	if !bodyDone && k.reuseAbandoned {
 		gated.drop.Store(true) // the rest of the content is read and not relayed

@@ -95,5 +95,12 @@ func Mutants() []Named {
 		// answering the client as HTTP/1.1 (INT-OWN-HTTP-VERSION: a warning, since a purposeful
 		// downgrade is allowed).
 		mutant("mut-gw-copy-client-version", knobs{copyVersion: true}),
+		// Answers 502 when the origin closes after an early final response instead of relaying
+		// that response, as node-http-proxy 1.18 mostly does (CLI-STOP-ON-CLOSE: a warning).
+		mutant("mut-gw-502-on-early-close", knobs{closed502: true}),
+		// Holds an early final response until the client's content has been relayed, as
+		// ziproxy 3.3 does (EXP-ORIGIN-IMMEDIATE for a gateway; EXP-PROXY-IMMEDIATE, a warning,
+		// for a proxy).
+		mutant("mut-gw-hold-early-final", knobs{holdEarlyFinal: true}),
 	}
 }
