@@ -119,10 +119,6 @@ func judgeEarlyFinalPrompt(env Env, tl *conv.Timeline, rec conv.OriginRecord) Ou
 			j.Info(rule, "the origin sent no early answer (%s); whether %s waits for the content is judged by proxy/head-forwarded-before-content and the gateway/immediate-100-* cases", originArrival(q, forwarded), who)
 		}
 		return j.Outcome()
-	case !headAhead(q, env.Timing.Prompt()):
-		// The head came with the content: the origin's answer could not be early for the client.
-		j.Info(rule, "%s: the origin's answer could only follow the content; whether %s may wait for the content is judged by proxy/head-forwarded-before-content and the gateway/immediate-100-* cases", describeArrival(q), who)
-		return j.Outcome()
 	}
 	origin := fmt.Sprintf("the origin answered 401 on the header section, %s after it arrived and before any content", ms(answerAt(q)-q.HeadAt))
 	var final *conv.Timed
@@ -143,6 +139,9 @@ func judgeEarlyFinalPrompt(env Env, tl *conv.Timeline, rec conv.OriginRecord) Ou
 		// Its own 100: the origin sends none here. Answering 100 itself is a gateway's choice
 		// (requirements.md §3.2 item 1); proxy/head-forwarded-before-content judges it for a proxy.
 		j.Info(rule, "%s; %s answered 100 (Continue) itself %s after the header section, so the client sent the content and got the 401 only after it", origin, who, ms(before[0].At-headAt))
+	case !headAhead(q, env.Timing.Prompt()):
+		// The head came with the content: the origin's answer could not be early for the client.
+		j.Info(rule, "the client received nothing while it withheld the content, and %s: the origin's answer could only follow the content; whether %s may wait for the content is judged by proxy/head-forwarded-before-content and the gateway/immediate-100-* cases", describeArrival(q), who)
 	default:
 		late := "and never received it"
 		if finals := tl.Finals(); len(finals) > 0 {
