@@ -35,6 +35,8 @@ var witnessesChain = []chainWitness{
 
 	// T20: the header section forwarded before the content (forward proxies).
 	{Case: "proxy/head-forwarded-before-content", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-PROXY-IMMEDIATE"},
+	{Case: "proxy/head-forwarded-before-content", Gateway: "mut-gw-swallow-1xx-silent", Verdict: cases.Fail, Requirement: "IR-PROXY-FORWARD-1XX"},
+	{Case: "proxy/head-forwarded-before-content", Gateway: "mut-gw-downgrade-upstream", Verdict: cases.Warn, Requirement: "INT-OWN-HTTP-VERSION"},
 
 	// T21: relaying 1xx.
 	{Case: "chain/interim-responses-relayed", Gateway: "mut-gw-unknown-1xx-502", Verdict: cases.Fail, Requirement: "CLI-PARSE-1XX"},

@@ -83,6 +83,9 @@ type knobs struct {
 	// copyVersion: forward an HTTP/1.0 client's request upstream as HTTP/1.0 (the client's
 	// version, not its own), while answering the client as HTTP/1.1.
 	copyVersion bool
+	// downgrade: forward every request upstream as HTTP/1.0 while answering the client as
+	// HTTP/1.1 (nginx's default proxy_http_version).
+	downgrade bool
 	// closed502: take an upstream that closes after a final response sent before the content
 	// was all relayed for a failed upstream, and answer 502 instead of relaying the response.
 	closed502 bool
@@ -279,7 +282,7 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 		}
 	}
 	head := upstreamHead(req, g.via, fields, framing...)
-	if k.copyVersion && req.minor == 0 {
+	if k.copyVersion && req.minor == 0 || k.downgrade {
 		head = bytes.Replace(head, []byte(" HTTP/1.1\r\n"), []byte(" HTTP/1.0\r\n"), 1)
 	}
 	if err := write(u.nc, head); err != nil {

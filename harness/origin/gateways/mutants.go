@@ -95,6 +95,12 @@ func Mutants() []Named {
 		// answering the client as HTTP/1.1 (INT-OWN-HTTP-VERSION: a warning, since a purposeful
 		// downgrade is allowed).
 		mutant("mut-gw-copy-client-version", knobs{copyVersion: true}),
+		// Forwards every request upstream as HTTP/1.0 while answering as HTTP/1.1
+		// (INT-OWN-HTTP-VERSION: a warning).
+		mutant("mut-gw-downgrade-upstream", knobs{downgrade: true}),
+		// Relays none of the origin's 1xx and answers no 100 itself: a client that waits for
+		// the origin's 100 gets nothing (IR-PROXY-FORWARD-1XX for a forward proxy).
+		mutant("mut-gw-swallow-1xx-silent", knobs{swallow1xx: true}),
 		// Answers 502 when the origin closes after an early final response instead of relaying
 		// that response, as node-http-proxy 1.18 mostly does (CLI-STOP-ON-CLOSE: a warning).
 		mutant("mut-gw-502-on-early-close", knobs{closed502: true}),
