@@ -159,6 +159,8 @@ func runCase(ctx context.Context, addr string, env cases.Env, c cases.Case, o *o
 	o.Register(env.Token, target.UploadScript())
 	o.Register(target.EarlyToken(env.Token), target.EarlyScript())
 	out, tl := RunCase(ctx, addr, env, c)
-	recs := []conv.OriginRecord{o.Record(env.Token), o.Record(target.EarlyToken(env.Token))}
+	// Settled like a chain case's record: the origin records a write only once it has returned,
+	// which can be after the client has read it; a record read at once would miss it.
+	recs := []conv.OriginRecord{settle(ctx, o, env.Token, env.Timing.Quiet), settle(ctx, o, target.EarlyToken(env.Token), env.Timing.Quiet)}
 	return cases.ThroughTunnel(out, tl, recs), tl, recs
 }
