@@ -120,7 +120,7 @@ func judgeEarlyFinalPrompt(env Env, tl *conv.Timeline, rec conv.OriginRecord) Ou
 		}
 		return j.Outcome()
 	}
-	origin := fmt.Sprintf("the origin answered 401 on the header section, %s after it arrived and before any content", ms(answerAt(q)-q.HeadAt))
+	origin := fmt.Sprintf("the origin answered 401 on the header section, %s after it arrived (%s)", ms(answerAt(q)-q.HeadAt), describeArrival(q))
 	var final *conv.Timed
 	for i := range before {
 		if !before[i].Msg.Interim() {

@@ -156,3 +156,28 @@ func candidates(c cases.Case, rows []witness) []string {
 	}
 	return out
 }
+
+// alsoPassed finds the requirements a reason lists as held in its "also" part: "pass REQ: …".
+var alsoPassed = regexp.MustCompile(`(?:\(also: |; )pass ([A-Z0-9][A-Z0-9-]+): `)
+
+// checkNoSelfContradiction fails a reason that says a requirement was broken (the outcome's
+// requirements) and also that it held: cheroot's origin/ws-line-after-start once read "sent 100
+// (Continue) 2.2 ms after the header section … (also: pass … waited for the content)".
+func checkNoSelfContradiction(runs map[string]run) {
+	var both []string
+	for k, r := range runs {
+		if r.outcome.Verdict != cases.Fail && r.outcome.Verdict != cases.Warn {
+			continue
+		}
+		for _, m := range alsoPassed.FindAllStringSubmatch(r.outcome.Reason, -1) {
+			for _, req := range r.outcome.Requirements {
+				if req == m[1] {
+					target, caseID, _ := strings.Cut(k, "\x00")
+					both = append(both, fmt.Sprintf("%s on %s: %s", caseID, target, r.outcome))
+				}
+			}
+		}
+	}
+	sort.Strings(both)
+	Expect(both).To(BeEmpty(), "reasons that say a requirement was broken and held")
+}

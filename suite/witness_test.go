@@ -266,6 +266,10 @@ var _ = Describe("witnesses", Ordered, func() {
 		checkEveryRequirementCanFail(runs)
 	})
 
+	It("gives no reason that says a requirement was both broken and held", func() {
+		checkNoSelfContradiction(runs)
+	})
+
 	It("has a witness for every case", func() {
 		covered := map[string]bool{}
 		for _, w := range allWitnesses() {
