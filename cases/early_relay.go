@@ -6,8 +6,8 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// The origin's early final response on its way back through an intermediary (requirements.md
-// §2.6, next to T31): it must reach the client, and promptly. Both cases send the usual upload
+// The origin's early final response on its way back through an intermediary (next to T31): it
+// must reach the client, and promptly. Both cases send the usual upload
 // with `Expect: 100-continue`, withhold the content until something arrives (T_max at most), then
 // send it, as a client that gave up waiting does.
 
@@ -81,7 +81,7 @@ var earlyCloseRelayed = Case{
 // failure. A forward proxy's own duty (RFC 9110 §10.1.1) is to answer or to forward the header
 // section at once; one that forwarded it met the letter of that MUST, and a final response may
 // be sent at any time (RFC 9110 §7.5), so holding the origin's answer defeats the purpose of the
-// expectation without breaking a MUST: a warning (interpretation, requirements.md §3.3).
+// expectation without breaking a MUST: a warning, and the reason says it is an interpretation.
 var earlyFinalPrompt = Case{
 	ID:           "chain/early-final-relayed-promptly",
 	Scenario:     "T31c",
@@ -137,7 +137,8 @@ func judgeEarlyFinalPrompt(env Env, tl *conv.Timeline, rec conv.OriginRecord) Ou
 		j.Info(rule, "%s; the client received %s before it sent the content, an answer of %s's own", origin, status(final.Msg), who)
 	case len(before) > 0 && before[0].Msg.Status == 100:
 		// Its own 100: the origin sends none here. Answering 100 itself is a gateway's choice
-		// (requirements.md §3.2 item 1); proxy/head-forwarded-before-content judges it for a proxy.
+		// (RFC 9110 §3.7: it is the origin towards its client); proxy/head-forwarded-before-content
+		// judges it for a proxy.
 		j.Info(rule, "%s; %s answered 100 (Continue) itself %s after the header section, so the client sent the content and got the 401 only after it", origin, who, ms(before[0].At-headAt))
 	case !headAhead(q, env.Timing.Prompt()):
 		// The head came with the content: the origin's answer could not be early for the client.
@@ -149,7 +150,7 @@ func judgeEarlyFinalPrompt(env Env, tl *conv.Timeline, rec conv.OriginRecord) Ou
 		}
 		what := fmt.Sprintf("%s; the client withheld the content for %s without receiving anything %s: %s held the origin's answer", origin, ms(bodyAt-headAt), late, who)
 		if env.Proxy {
-			j.Warn(rule, "%s. The proxy forwarded the header section at once, as RFC 9110 §10.1.1 asks, and then defeated its purpose: the origin decided early and the client still had to send the content (interpretation, requirements.md §3.3)", what)
+			j.Warn(rule, "%s. The proxy forwarded the header section at once, as RFC 9110 §10.1.1 asks, and then defeated its purpose: the origin decided early and the client still had to send the content (an interpretation: no MUST is broken, since a response may be sent at any time, RFC 9110 §7.5)", what)
 		} else {
 			j.Fail(rule, "%s. A gateway is the origin towards its client (RFC 9110 §3.7), which must answer the header section at once, and it had the answer", what)
 		}
