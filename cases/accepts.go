@@ -63,7 +63,9 @@ var caseAccepts = func() map[string]string {
 		"chain/obs-fold-not-forwarded":                        acceptsChainSyntax,
 		"chain/nul-not-forwarded":                             acceptsChainSyntax,
 
-		"gateway/early-final-upstream-in-step": "Upstream: the rest of the content relayed to the origin, or the connection to it closed, before any other request uses it. Towards the client: the content read as content, or a close. A connection left open and unused while the case ran is info.",
+		"gateway/early-final-then-close-relayed": "The origin's early final (401 with Connection: close, the origin then closing) delivered to the client, promptly or after the content. Any other answer in its place, or none, is a warning (CLI-STOP-ON-CLOSE). na when the origin's early final was never asked for.",
+		"chain/early-final-relayed-promptly":     "The origin's early 401 at the client while it still withholds the content, within the immediate bound (later: a warning). The intermediary's own 100 or final first, or the header section reaching the origin only with the content, is info. The 401 held until the content: fail through a gateway, warning through a forward proxy.",
+		"gateway/early-final-upstream-in-step":   "Upstream: the rest of the content relayed to the origin, or the connection to it closed, before any other request uses it. Towards the client: the content read as content, or a close. A connection left open and unused while the case ran is info.",
 	}
 	for _, c := range spellingCases {
 		if _, ok := m[c.ID]; !ok {

@@ -5,17 +5,18 @@ package cases
 func All() []Case {
 	var out []Case
 	for _, topic := range [][]Case{
-		basicCases,    // T01, T01b
-		spellingCases, // T02, T03
-		unknownCases,  // T04
-		syntaxCases,   // T05
-		framingCases,  // T06, T07, T08
-		http10Cases,   // T09
-		earlyCases,    // T10
-		limitCases,    // T11
-		sequenceCases, // T12, T13
-		proxyCases,    // T20-T27 (forward proxies; some apply to gateways too)
-		gatewayCases,  // T30, T31
+		basicCases,      // T01, T01b
+		spellingCases,   // T02, T03
+		unknownCases,    // T04
+		syntaxCases,     // T05
+		framingCases,    // T06, T07, T08
+		http10Cases,     // T09
+		earlyCases,      // T10
+		limitCases,      // T11
+		sequenceCases,   // T12, T13
+		proxyCases,      // T20-T27 (forward proxies; some apply to gateways too)
+		gatewayCases,    // T30, T31
+		earlyRelayCases, // T31b, T31c (early_relay.go)
 	} {
 		out = append(out, topic...)
 	}

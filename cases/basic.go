@@ -45,11 +45,25 @@ func judgeWithheld(env Env, tl *conv.Timeline) Outcome {
 func judgeWithheldInto(j *Judgement, env Env, tl *conv.Timeline) (first conv.Timed, ok bool) {
 	first, ok = firstResponse(j, env, tl, "head")
 	interimHygiene(j, tl)
-	if ok && first.Msg.Interim() {
+	// A 100 obliges a final whenever it came, also one that came only after the content.
+	if ok && first.Msg.Interim() || continueBeforeFinal(tl) {
 		finalAfterContinue(j, tl)
 	}
 	interimsAfterFinal(j, tl, "")
 	return first, ok
+}
+
+// continueBeforeFinal reports whether a 100 (Continue) was read before any final response.
+func continueBeforeFinal(tl *conv.Timeline) bool {
+	for _, m := range tl.Messages() {
+		if !m.Msg.Interim() {
+			return false
+		}
+		if m.Msg.Status == 100 {
+			return true
+		}
+	}
+	return false
 }
 
 // headBeforeBlankLine is T01b: a 100 sent before the header section is complete was decided on a

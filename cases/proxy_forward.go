@@ -68,9 +68,7 @@ var headForwarded = Case{
 				if s, ok := answeredOnHead(q); ok && s.Status < 200 && len(early) == 0 {
 					lateInterim(&j, tl, s.Status, headAt, bodyAt, who)
 				}
-				if q.Proto != "HTTP/1.1" {
-					j.Info("INT-OWN-HTTP-VERSION", "the request went upstream as %s", q.Proto)
-				}
+				ownVersion(&j, tl, q, who, "HTTP/1.1")
 			}
 			interimHygiene(&j, tl)
 			return j.Outcome()

@@ -70,17 +70,16 @@ var http10Client = Case{
 				j.Fail("EXP-HTTP10-IGNORE", "the HTTP/1.0 request with Expect: 100-continue was answered 417: the expectation must be ignored, not refused")
 			case finals[0].At < bodyAt:
 				j.Info("EXP-HTTP10-IGNORE", "answered %s before the content was sent", status(finals[0].Msg))
+			case leaked:
+				// The 1xx has been judged above; a pass here would contradict it.
+				j.Info("EXP-HTTP10-IGNORE", "the complete request got %s", status(finals[0].Msg))
 			default:
 				j.Pass("EXP-HTTP10-IGNORE", "the complete request got %s", status(finals[0].Msg))
 			}
 			if q, ok := chainFirstRequest(rec); ok {
-				expect := "without Expect"
-				if q.ExpectSeen {
-					expect = "with Expect: " + strings.Join(q.ExpectValues, ", ")
-				}
 				// CATALOGUE.md, interpretation http10-through-intermediary: whether the ignored expectation is
 				// stripped before forwarding is not said; only the 1xx leak is a failure.
-				j.Pass("INT-OWN-HTTP-VERSION", "the request went upstream as %s %s", q.Proto, expect)
+				ownVersion(&j, tl, q, who, "HTTP/1.0")
 			}
 			switch {
 			case len(finals) >= 2 && env.Proxy:
@@ -93,6 +92,42 @@ var http10Client = Case{
 			return j.Outcome()
 		},
 	},
+}
+
+// ownVersion judges INT-OWN-HTTP-VERSION (RFC 9112 §2.3) on the first request that reached the
+// origin: an intermediary that is not a tunnel sends its own HTTP-version in the messages it
+// forwards, in both directions, so the version of the request upstream and the version of the
+// status lines the client receives are both the intermediary's own, and agree. An HTTP/1.1
+// request upstream passes: it is not the HTTP/1.0 client's version copied (T23), nor a
+// downgrade (T20). A request upstream in a lower version than the client received its answers
+// in cannot have been sent in the intermediary's own version on both sides: it copied the
+// client's version, or relayed the origin's status line unchanged, or downgraded on purpose.
+// The last is allowed "as a workaround for an upstream issue", and the wire cannot show
+// purpose, so it is a warning and not a failure. An intermediary that speaks HTTP/1.0 on both
+// sides sends its own version: info.
+func ownVersion(j *Judgement, tl *conv.Timeline, q *conv.OriginRequest, who, clientProto string) {
+	expect := "without Expect"
+	if q.ExpectSeen {
+		expect = "with Expect: " + strings.Join(q.ExpectValues, ", ")
+	}
+	answered := ""
+	if finals := tl.Finals(); len(finals) > 0 {
+		answered = finals[0].Msg.Proto
+	}
+	switch {
+	case q.Proto == "HTTP/1.1":
+		j.Pass("INT-OWN-HTTP-VERSION", "the %s request went upstream as HTTP/1.1 %s, in %s's own version", clientProto, expect, who)
+	case q.Proto == "HTTP/1.0" && answered == "HTTP/1.1":
+		j.Warn("INT-OWN-HTTP-VERSION", "the %s request went upstream as HTTP/1.0 (%s), yet the client received its answer as HTTP/1.1: an intermediary sends its own HTTP-version in what it forwards, both ways (RFC 9112 §2.3), so one of the two is not %s's own: it copied the client's version or downgraded the request (allowed only on purpose, as a workaround for an upstream issue), or it relayed the origin's status line unchanged. The HTTP/1.1 origin then cannot use HTTP/1.1 (1xx, chunked, persistence) towards it", clientProto, expect, who)
+	case q.Proto == "HTTP/1.0" && answered == "HTTP/1.0":
+		j.Info("INT-OWN-HTTP-VERSION", "the %s request went upstream as HTTP/1.0 %s and the client received its answer as HTTP/1.0: %s speaks HTTP/1.0 on both sides, its own version", clientProto, expect, who)
+	default:
+		got := "no final response"
+		if answered != "" {
+			got = "its answer as " + answered
+		}
+		j.Info("INT-OWN-HTTP-VERSION", "the %s request went upstream as %s %s, and the client received %s", clientProto, q.Proto, expect, got)
+	}
 }
 
 // hopByHopExpect is the client's expectation in T26, spelled so that the origin can tell it from

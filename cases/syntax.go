@@ -96,15 +96,29 @@ func rejectOrRepair(rule, sent string, rejected func(status int) bool, onSilence
 // afterContent describes what came back once the content was sent, for a reason: "; it
 // answered only after the content was sent (417 Expectation Failed)", or "" when nothing did.
 // Apache, for one, answers an Expect it does not recognise with 417 after reading the content.
+// A 1xx is no answer: when only 1xx came (mitmproxy 8.1 in reverse mode relays the 100 late and
+// then no final), the reason says so rather than call the 100 an answer.
 func afterContent(tl *conv.Timeline) string {
 	bodyAt, sent := tl.StepAt("body")
 	if !sent {
 		return ""
 	}
+	var interims []string
 	for _, m := range tl.Messages() {
-		if m.At >= bodyAt {
-			return fmt.Sprintf("; it answered only after the content was sent (%s)", status(m.Msg))
+		if m.At < bodyAt {
+			continue
 		}
+		if m.Msg.Interim() {
+			interims = append(interims, status(m.Msg))
+			continue
+		}
+		if len(interims) > 0 {
+			return fmt.Sprintf("; it answered only after the content was sent (%s, then %s)", strings.Join(interims, ", "), status(m.Msg))
+		}
+		return fmt.Sprintf("; it answered only after the content was sent (%s)", status(m.Msg))
+	}
+	if len(interims) > 0 {
+		return fmt.Sprintf("; after the content was sent it received only %s and no final response", strings.Join(interims, ", "))
 	}
 	return ""
 }
@@ -204,14 +218,20 @@ func judgeNoHundred(rule, sent, rule417, why417 string) func(Env, *conv.Timeline
 			}
 			return ms(m.At-headAt) + " after the header section, before the content"
 		}
+		hundred := false
 		for _, m := range after(tl, "head") {
 			if m.Msg.Status == 100 {
+				hundred = true
 				j.Fail(rule, "sent 100 (Continue) %s for a request with %s: the malformed line was read as `Expect: 100-continue`", when(m), sent)
 				break
 			}
 		}
 		finals := tl.Finals()
 		switch {
+		case hundred && len(finals) > 0:
+			// The 100 already decided the rule: the final says nothing more about the line, and
+			// a "rejected" or "waited for the content" beside that 100 would contradict it.
+			j.Info(rule, "the final response was %s, %s", status(finals[0].Msg), when(finals[0]))
 		case len(finals) == 0:
 			if e, ok := tl.Closed(); ok {
 				j.Info("H1-MAY-CLOSE-ANYTIME", "closed the connection (%s) without a response to a request with %s", e.Kind, sent)

@@ -141,14 +141,17 @@ func CaseEnv(t target.Target, base cases.Env, c cases.Case) cases.Env {
 
 // runCase runs any case: a chain case with RunChainCase; another case with RunCase, after
 // registering the token paths of its Env at o when it runs through an intermediary (o != nil).
-// It returns what the origin recorded for the case's tokens, for the trace.
+// It returns what the origin recorded for the case's tokens, for the trace. Through an
+// intermediary that relayed the case's octets unchanged both ways (a tunnel, RFC 9110 §3.7), the
+// outcome is na: what the client saw was the suite's own origin (cases.ThroughTunnel).
 func runCase(ctx context.Context, addr string, env cases.Env, c cases.Case, o *origin.Origin) (cases.Outcome, *conv.Timeline, []conv.OriginRecord) {
 	if c.Chain != nil {
 		out, tl, rec := RunChainCase(ctx, addr, env, c, o)
 		if rec.Token == "" {
 			return out, tl, nil
 		}
-		return out, tl, []conv.OriginRecord{rec}
+		recs := []conv.OriginRecord{rec}
+		return cases.ThroughTunnel(out, tl, recs), tl, recs
 	}
 	if o == nil || env.Token == "" {
 		out, tl := RunCase(ctx, addr, env, c)
@@ -157,5 +160,8 @@ func runCase(ctx context.Context, addr string, env cases.Env, c cases.Case, o *o
 	o.Register(env.Token, target.UploadScript())
 	o.Register(target.EarlyToken(env.Token), target.EarlyScript())
 	out, tl := RunCase(ctx, addr, env, c)
-	return out, tl, []conv.OriginRecord{o.Record(env.Token), o.Record(target.EarlyToken(env.Token))}
+	// Settled like a chain case's record: the origin records a write only once it has returned,
+	// which can be after the client has read it; a record read at once would miss it.
+	recs := []conv.OriginRecord{settle(ctx, o, env.Token, env.Timing.Quiet), settle(ctx, o, target.EarlyToken(env.Token), env.Timing.Quiet)}
+	return cases.ThroughTunnel(out, tl, recs), tl, recs
 }

@@ -127,7 +127,8 @@ var _ = Describe("witnesses", Ordered, func() {
 		for _, m := range gateways.Mutants() {
 			mutantGW[m.Name] = m
 		}
-		for _, w := range witnessesChain {
+		derivedOrigin, derivedChain := derivedWitnesses() // witness_crosscheck_test.go
+		for _, w := range append(append([]chainWitness(nil), witnessesChain...), derivedChain...) {
 			c, ok := cases.ByID(w.Case)
 			m, okm := mutantGW[w.Gateway]
 			if !ok || !okm {
@@ -177,17 +178,20 @@ var _ = Describe("witnesses", Ordered, func() {
 			sched.addVia(key(t.Name, c.ID), t.Address, env, c, t.Origin)
 			keys = append(keys, key(t.Name, c.ID))
 		}
-		for _, w := range allWitnesses() {
+		paired := map[string]bool{}
+		for _, w := range append(allWitnesses(), derivedOrigin...) {
 			c, ok := cases.ByID(w.Case)
 			m, okm := mutants[w.Mutant]
-			if ok && okm {
+			if ok && okm && !paired[key(m.Name, c.ID)] {
+				paired[key(m.Name, c.ID)] = true
 				addPair(m, c)
 			}
 		}
-		for _, w := range witnessesChain {
+		for _, w := range append(append([]chainWitness(nil), witnessesChain...), derivedChain...) {
 			c, ok := cases.ByID(w.Case)
 			t, okt := chainTargs[chainTargetName(w, c)]
-			if ok && okt {
+			if ok && okt && !paired[key(t.Name, c.ID)] {
+				paired[key(t.Name, c.ID)] = true
 				addPair(t, c)
 			}
 		}
@@ -257,6 +261,14 @@ var _ = Describe("witnesses", Ordered, func() {
 			Expect(r.outcome.Verdict).To(Equal(w.Verdict), "%s on %s: %s\n%s", w.Case, w.Mutant, r.outcome, transcript(r.tl))
 			Expect(r.outcome.Requirements).To(ContainElement(w.Requirement), "%s on %s: %s", w.Case, w.Mutant, r.outcome)
 		}
+	})
+
+	It("can find every requirement a case cites broken, with some mutant, or says why not", func() {
+		checkEveryRequirementCanFail(runs)
+	})
+
+	It("gives no reason that says a requirement was both broken and held", func() {
+		checkNoSelfContradiction(runs)
 	})
 
 	It("has a witness for every case", func() {

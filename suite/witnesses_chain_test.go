@@ -17,6 +17,7 @@ var witnessesChain = []chainWitness{
 	{Case: "proxy/head-forwarded-before-content", Gateway: "mut-gw-reject-continue", Verdict: cases.Warn, Requirement: "EXP-NO-417-FOR-100-CONTINUE", Role: cases.Proxy},
 	{Case: "gateway/immediate-100-backend-waits", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-NO-WAIT"},
 	{Case: "gateway/immediate-100-backend-rejects", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-NO-WAIT"},
+	{Case: "gateway/immediate-100-backend-rejects", Gateway: "mut-gw-hold-early-final", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
 	{Case: "gateway/immediate-100-mixed-case-value", Gateway: "mut-gw-expect-case-sensitive", Verdict: cases.Fail, Requirement: "EXP-VALUE-CASE"},
 	{Case: "gateway/immediate-100-mixed-case-value", Gateway: "mut-gw-expect-case-sensitive", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
 	{Case: "gateway/immediate-100-mixed-case-value", Gateway: "mut-gw-reject-continue", Verdict: cases.Warn, Requirement: "EXP-VALUE-CASE"},
@@ -27,8 +28,16 @@ var witnessesChain = []chainWitness{
 	{Case: "gateway/early-final-upstream-in-step", Gateway: "mut-gw-reuse-abandoned-upstream", Verdict: cases.Fail, Requirement: "INT-NO-FORWARD-WRONG-CL", Role: cases.Proxy},
 	{Case: "gateway/early-final-upstream-in-step", Gateway: "mut-gw-close-then-serve", Verdict: cases.Fail, Requirement: "H1-CLOSE-THEN-NO-MORE"},
 
+	// T31b, T31c: the origin's early final on its way back.
+	{Case: "gateway/early-final-then-close-relayed", Gateway: "mut-gw-502-on-early-close", Verdict: cases.Warn, Requirement: "CLI-STOP-ON-CLOSE"},
+	{Case: "gateway/early-final-then-close-relayed", Gateway: "mut-gw-502-on-early-close", Verdict: cases.Warn, Requirement: "CLI-STOP-ON-CLOSE", Role: cases.Proxy},
+	{Case: "chain/early-final-relayed-promptly", Gateway: "mut-gw-hold-early-final", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
+	{Case: "chain/early-final-relayed-promptly", Gateway: "mut-gw-hold-early-final", Verdict: cases.Warn, Requirement: "EXP-PROXY-IMMEDIATE", Role: cases.Proxy},
+
 	// T20: the header section forwarded before the content (forward proxies).
 	{Case: "proxy/head-forwarded-before-content", Gateway: "mut-gw-wait-for-content", Verdict: cases.Fail, Requirement: "EXP-PROXY-IMMEDIATE"},
+	{Case: "proxy/head-forwarded-before-content", Gateway: "mut-gw-swallow-1xx-silent", Verdict: cases.Fail, Requirement: "IR-PROXY-FORWARD-1XX"},
+	{Case: "proxy/head-forwarded-before-content", Gateway: "mut-gw-downgrade-upstream", Verdict: cases.Warn, Requirement: "INT-OWN-HTTP-VERSION"},
 
 	// T21: relaying 1xx.
 	{Case: "chain/interim-responses-relayed", Gateway: "mut-gw-unknown-1xx-502", Verdict: cases.Fail, Requirement: "CLI-PARSE-1XX"},
@@ -46,6 +55,7 @@ var witnessesChain = []chainWitness{
 	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-1xx-to-http10", Verdict: cases.Fail, Requirement: "IR-NOT-TO-HTTP10", Role: cases.Proxy},
 	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-keep-http10-client", Verdict: cases.Fail, Requirement: "PRX-NO-PERSIST-HTTP10-CLIENT", Role: cases.Proxy},
 	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-417-to-http10-expect", Verdict: cases.Fail, Requirement: "EXP-HTTP10-IGNORE"},
+	{Case: "chain/http10-client-no-interim", Gateway: "mut-gw-copy-client-version", Verdict: cases.Warn, Requirement: "INT-OWN-HTTP-VERSION"},
 
 	// T24: an HTTP/1.0 next hop.
 	{Case: "chain/http10-next-hop-head-forwarded", Gateway: "mut-gw-hold-for-http10", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-NO-WAIT"},

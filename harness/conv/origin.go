@@ -126,6 +126,13 @@ type OriginScript struct {
 	// HTTP10 makes the origin an HTTP/1.0 server: no 1xx at all, the HTTP/1.0 default final, and
 	// a close after every response (T24).
 	HTTP10 bool
+	// ContentIsContent makes the origin read every declared content octet as content, even where
+	// the octets form a request for a case: a conforming origin, as RFC 9112 §6.3 frames it. The
+	// origin-role cases run through an intermediary use it, since their content may itself be a
+	// request (T10b sends one) and a tunnel relays it unchanged: an origin that served it would
+	// make its own parsing the intermediary's verdict. Without it, such a request is served as
+	// the next one and recorded as NextRequestOnConn (the desync detection of T31).
+	ContentIsContent bool
 }
 
 // Whatever the script says, the origin never sends a 1xx to an HTTP/1.0 request (RFC 9110 §15.2),

@@ -39,7 +39,7 @@ func (c *conn) readContent(x *exchange) contentEnd {
 		end, done, broken := cr.boundary(seg.Data)
 		// Search the octets kept from earlier reads too: a request-line may span two reads.
 		scan := append(append([]byte(nil), cr.tail...), seg.Data...)
-		if start, line, ok := findRequest(scan, len(cr.tail)+end); ok {
+		if start, line, ok := findRequest(scan, len(cr.tail)+end); ok && !x.script.ContentIsContent {
 			k := max(start-len(cr.tail), 0)
 			cr.consume(seg, seg.Data[:k])
 			c.r.Unread(wire.Segment{Data: scan[start:], At: seg.At, Seq: seg.Seq})

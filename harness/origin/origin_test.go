@@ -156,6 +156,24 @@ var _ = Describe("the scripted origin", func() {
 			Expect(n.Conn).To(Equal(q.Conn))
 		})
 
+		It("reads a request inside the content as content when the script says the content is only content (T10b through a tunnel)", func() {
+			s := conv.ScriptEarly(conv.Unauthorized401, conv.EarlyKeepReading)
+			s.ContentIsContent = true
+			o.Register("e5", s)
+			o.Register("inner", conv.OriginScript{})
+			inner := head("POST", conv.OriginPath("inner", "upload"), "HTTP/1.1", "Content-Length: 5") + "hello"
+			c := dial(o.Addr())
+			c.send(post("e5", len(inner)+8, "Expect: 100-continue"))
+			c.expect(string(conv.Unauthorized401))
+			c.send(inner)
+			c.silent() // the inner request is not answered: it is content, 8 octets short
+
+			q := requests(o, "e5", 1, func(q conv.OriginRequest) bool { return q.ContentLen == int64(len(inner)) }).Requests[0]
+			Expect(q.NextRequestOnConn).To(BeFalse())
+			Expect(q.Complete).To(BeFalse())
+			Expect(o.Record("inner").Requests).To(BeEmpty())
+		})
+
 		It("finds a next request even in a read that also carries content", func() {
 			o.Register("e3", conv.ScriptEarly(conv.Unauthorized401, conv.EarlyKeepReading))
 			c := dial(o.Addr())

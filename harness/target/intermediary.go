@@ -70,14 +70,21 @@ func ContractToken(targetName string) string { return Token(targetName, "contrac
 
 // UploadScript is the origin's script for a token path that stands for the target contract's
 // upload resource: a conforming HTTP/1.1 origin (100 on Expect, 200 after the content).
-func UploadScript() conv.OriginScript { return conv.OriginScript{} }
+// Its content is only content (ContentIsContent): the case, not the origin, judges what a
+// request inside it means.
+func UploadScript() conv.OriginScript { return conv.OriginScript{ContentIsContent: true} }
 
 // NotFound404 is the early final of EarlyScript.
 const NotFound404 conv.RawMessage = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
 
 // EarlyScript is the origin's script for a token path that stands for a resource answered from
 // the header section alone: a 404 on the head, then the connection is kept and the content read.
-func EarlyScript() conv.OriginScript { return conv.ScriptEarly(NotFound404, conv.EarlyKeepReading) }
+// Like UploadScript's, its content is only content: T10b sends a request as content here.
+func EarlyScript() conv.OriginScript {
+	s := conv.ScriptEarly(NotFound404, conv.EarlyKeepReading)
+	s.ContentIsContent = true
+	return s
+}
 
 // TokenPath is the request-target, as sent to this target, of a resource under a token at the
 // suite's origin: the gateway's prefix and /__expectspec/<token>/<resource> for a gateway, the

@@ -1,6 +1,7 @@
 package gateways
 
 import (
+	"bytes"
 	"errors"
 	"net"
 	"strconv"
@@ -79,6 +80,18 @@ type knobs struct {
 	// holdFor10: once the origin has answered in HTTP/1.0, read the whole content of a request
 	// before sending anything upstream, and answer no 100 meanwhile.
 	holdFor10 bool
+	// copyVersion: forward an HTTP/1.0 client's request upstream as HTTP/1.0 (the client's
+	// version, not its own), while answering the client as HTTP/1.1.
+	copyVersion bool
+	// downgrade: forward every request upstream as HTTP/1.0 while answering the client as
+	// HTTP/1.1 (nginx's default proxy_http_version).
+	downgrade bool
+	// closed502: take an upstream that closes after a final response sent before the content
+	// was all relayed for a failed upstream, and answer 502 instead of relaying the response.
+	closed502 bool
+	// holdEarlyFinal: relay a final response sent before the content was all relayed only once
+	// the client's content has been relayed.
+	holdEarlyFinal bool
 }
 
 // retryHold is how long retry417 holds the content for the origin's answer, like a client's
@@ -268,7 +281,11 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 			return false
 		}
 	}
-	if err := write(u.nc, upstreamHead(req, g.via, fields, framing...)); err != nil {
+	head := upstreamHead(req, g.via, fields, framing...)
+	if k.copyVersion && req.minor == 0 || k.downgrade {
+		head = bytes.Replace(head, []byte(" HTTP/1.1\r\n"), []byte(" HTTP/1.0\r\n"), 1)
+	}
+	if err := write(u.nc, head); err != nil {
 		g.forget(u.nc)
 		g.fail(c, err)
 		return false
@@ -357,6 +374,15 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 	case bodyErr = <-body:
 		bodyDone = true
 	default:
+	}
+	if !bodyDone && k.closed502 && resp.close {
+		stopBody()
+		g.forget(u.nc)
+		g.fail(c, errors.New("the upstream closed before the content was sent"))
+		return false
+	}
+	if !bodyDone && k.holdEarlyFinal {
+		bodyErr, bodyDone = <-body, true // the content reader ends at the idle bound at most
 	}
 	if !bodyDone && k.reuseAbandoned {
 		gated.drop.Store(true) // the rest of the content is read and not relayed

@@ -93,5 +93,22 @@ func Mutants() []Named {
 		// the header section and answers no 100 meanwhile (EXP-PROXY-IMMEDIATE as a proxy,
 		// EXP-ORIGIN-NO-WAIT as a gateway; T24).
 		mutant("mut-gw-hold-for-http10", knobs{holdFor10: true}),
+		// Forwards an HTTP/1.0 client's request upstream as HTTP/1.0, the client's version, while
+		// answering the client as HTTP/1.1 (INT-OWN-HTTP-VERSION: a warning, since a purposeful
+		// downgrade is allowed).
+		mutant("mut-gw-copy-client-version", knobs{copyVersion: true}),
+		// Forwards every request upstream as HTTP/1.0 while answering as HTTP/1.1
+		// (INT-OWN-HTTP-VERSION: a warning).
+		mutant("mut-gw-downgrade-upstream", knobs{downgrade: true}),
+		// Relays none of the origin's 1xx and answers no 100 itself: a client that waits for
+		// the origin's 100 gets nothing (IR-PROXY-FORWARD-1XX for a forward proxy).
+		mutant("mut-gw-swallow-1xx-silent", knobs{swallow1xx: true}),
+		// Answers 502 when the origin closes after an early final response instead of relaying
+		// that response, as node-http-proxy 1.18 mostly does (CLI-STOP-ON-CLOSE: a warning).
+		mutant("mut-gw-502-on-early-close", knobs{closed502: true}),
+		// Holds an early final response until the client's content has been relayed, as
+		// ziproxy 3.3 does (EXP-ORIGIN-IMMEDIATE for a gateway; EXP-PROXY-IMMEDIATE, a warning,
+		// for a proxy).
+		mutant("mut-gw-hold-early-final", knobs{holdEarlyFinal: true}),
 	}
 }
