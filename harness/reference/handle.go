@@ -74,6 +74,14 @@ func (c *conn) early(req *request, status int) bool {
 			c.closeStaged()
 		}
 		return false
+	case c.b.EarlyFinalThenContinue && !mustClose && len(req.expect.unknown) > 0:
+		// Mutant (IR-SEQUENCE-ONE-FINAL): a 100 right behind the final response, when no request
+		// is outstanding any more; then the content is read and discarded as usual.
+		if c.writeFinal(c.reply(req, status, false)) != nil || c.write([]byte("HTTP/1.1 100 Continue\r\n\r\n")) != nil {
+			return false
+		}
+		_, err := c.discardContent(req, -1)
+		return err == nil
 	case c.b.CloseAfterEarly || mustClose:
 		if c.writeFinal(c.reply(req, status, true)) == nil {
 			c.closeStaged()

@@ -91,5 +91,9 @@ func Mutants() []Named {
 		// the header section and answers no 100 meanwhile (EXP-PROXY-IMMEDIATE as a proxy,
 		// EXP-ORIGIN-NO-WAIT as a gateway; T24).
 		mutant("mut-gw-hold-for-http10", knobs{holdFor10: true}),
+		// Relays none of the origin's 1xx and answers no 100 itself: with the content withheld the
+		// client gets nothing until it sends the content (EXP-ORIGIN-IMMEDIATE as a gateway;
+		// IR-PROXY-FORWARD-1XX as a proxy).
+		mutant("mut-gw-drop-100", knobs{swallow1xx: true}),
 	}
 }
