@@ -59,11 +59,11 @@ func judgeNoContent(framing string) func(Env, *conv.Timeline) Outcome {
 				j.Info("H1-MAY-CLOSE-ANYTIME", "closed the connection without any response to a request with Expect: 100-continue and %s", framing)
 			default:
 				// Silence, or a close after the immediate bound that ended one (unanswered.go).
-				span, note := " within "+ms(env.Timing.Max), ""
+				span, until := " within "+ms(env.Timing.Max), ""
 				if closedBefore(tl, "follow-up") {
-					span, note = "", lateClose(env, tl, reqAt)
+					span, until = "", closedAfter(tl, reqAt)
 				}
-				j.Fail("EXP-ORIGIN-IMMEDIATE", "sent nothing%s to a request with Expect: 100-continue and %s%s: it waits for content the framing says is absent (RFC 9112 §6.3). Taken as complete, the request had to be answered; taken as announcing content, it had to get a 100 (Continue) or a final status at once", span, framing, note)
+				j.Fail("EXP-ORIGIN-IMMEDIATE", "sent nothing%s to a request with Expect: 100-continue and %s%s: it waits for content the framing says is absent (RFC 9112 §6.3). Taken as complete, the request had to be answered; taken as announcing content, it had to get a 100 (Continue) or a final status at once", span, framing, until)
 				j.Fail("H1-NO-FRAMING-NO-CONTENT", "the request (%s) is complete by its framing, yet it was not answered", framing)
 			}
 			return j.Outcome()

@@ -116,6 +116,17 @@ func lateClose(env Env, tl *conv.Timeline, since time.Duration) string {
 		e.Kind, ms(e.At-since), ms(env.Timing.Immediate))
 }
 
+// closedAfter says, for a reason that goes on after it, how long after since the peer closed:
+// " until it closed the connection (fin) 3999 ms later (most likely its idle timeout)"; "" when
+// it did not close.
+func closedAfter(tl *conv.Timeline, since time.Duration) string {
+	e, ok := tl.Closed()
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf(" until it closed the connection (%s) %s later (most likely its idle timeout)", e.Kind, ms(e.At-since))
+}
+
 // lastSendBefore returns when the script last wrote before at: the moment the peer had
 // everything it was going to get before at.
 func lastSendBefore(tl *conv.Timeline, at time.Duration) time.Duration {
