@@ -66,6 +66,11 @@ func firstResponse(j *Judgement, env Env, tl *conv.Timeline, head string) (conv.
 			msgs = append(msgs, m)
 		}
 	}
+	if s := unansweredWithheld(env, tl, head); s.ok {
+		j.Fail("EXP-ORIGIN-IMMEDIATE", "sent neither a 100 (Continue) nor a final status%s while the content was withheld%s", s.span(), s.closeNote(env))
+		j.Fail("EXP-ORIGIN-NO-WAIT", "appears to wait for the content before answering")
+		return conv.Timed{}, false
+	}
 	if len(msgs) == 0 {
 		if e, ok := parseErrorAfter(tl, head); ok && (!contentSent || e.At < withheldUntil) {
 			if truncated(e) {
@@ -77,14 +82,11 @@ func firstResponse(j *Judgement, env Env, tl *conv.Timeline, head string) (conv.
 			j.Fail("EXP-ORIGIN-IMMEDIATE", "answered the header section with octets that are not an HTTP/1.x response (%s)", e.Error)
 			return conv.Timed{}, false
 		}
-		s := unansweredWithheld(env, tl, head)
-		if !s.ok {
-			// Closing is allowed at any time (RFC 9112 §9.5), but the request got neither answer.
-			j.Warn("EXP-ORIGIN-IMMEDIATE", "closed the connection (%s) %s after the header section, within the immediate bound of %s, without a 100 or a final status", s.close.Kind, ms(s.close.At-headAt), ms(env.Timing.Immediate))
-			return conv.Timed{}, false
+		// What is left is a close within the immediate bound (unansweredWithheld took the
+		// rest): closing is allowed at any time (RFC 9112 §9.5), but the request got no answer.
+		if e, ok := tl.Closed(); ok {
+			j.Warn("EXP-ORIGIN-IMMEDIATE", "closed the connection (%s) %s after the header section, within the immediate bound of %s, without a 100 or a final status", e.Kind, ms(e.At-headAt), ms(env.Timing.Immediate))
 		}
-		j.Fail("EXP-ORIGIN-IMMEDIATE", "sent neither a 100 (Continue) nor a final status%s while the content was withheld%s", s.span(), s.closeNote(env))
-		j.Fail("EXP-ORIGIN-NO-WAIT", "appears to wait for the content before answering")
 		return conv.Timed{}, false
 	}
 	first := msgs[0]

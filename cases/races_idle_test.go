@@ -17,6 +17,12 @@ import (
 // silent (closeAt < 0), or closes the connection closeAt after the start (its idle timeout). A
 // close is read at the first await that is running then, or at the next one to start.
 func mute(c cases.Case, env cases.Env, closeAt time.Duration) *conv.Timeline {
+	return muteWith(c, env, closeAt, false)
+}
+
+// muteWith is mute; with timeout408 the server sends `408 Request Timeout` (with
+// `Connection: close`) just before it closes, as cheroot does when its timeout runs out.
+func muteWith(c cases.Case, env cases.Env, closeAt time.Duration, timeout408 bool) *conv.Timeline {
 	tl := &conv.Timeline{State: conv.StateOpen, Events: []conv.Event{{Kind: conv.EvConnect}}}
 	var now time.Duration
 	add := func(kind conv.EventKind, step string, n int64) {
@@ -44,6 +50,12 @@ func mute(c cases.Case, env cases.Env, closeAt time.Duration) *conv.Timeline {
 			end := now + st.Within
 			if closeAt >= 0 && closeAt <= end {
 				now = max(now, closeAt)
+				if timeout408 {
+					add(conv.EvRecv, st.Label, 60)
+					tl.Events = append(tl.Events, conv.Event{At: now, Kind: conv.EvMessage, Step: st.Label, Msg: &conv.Response{
+						Proto: "HTTP/1.1", Status: 408, Reason: "Request Timeout", Framing: "content-length",
+						Header: []conv.Field{{Name: "Content-Length", Value: "0"}, {Name: "Connection", Value: "close"}}}})
+				}
 				add(conv.EvFIN, st.Label, 0)
 				tl.State, closed = conv.StateFIN, true
 				continue
@@ -72,21 +84,37 @@ var _ = Describe("a server that never answers, silent or closed by its idle time
 	late := []time.Duration{2 * time.Second, 4 * time.Second, 9999 * time.Millisecond, 10001 * time.Millisecond,
 		12 * time.Second, 14999 * time.Millisecond, 15001 * time.Millisecond, 30 * time.Second}
 
-	It("gets the same verdict, for the same requirements, whenever the close comes after the immediate bound", func() {
+	It("gets the same verdict, for the same requirements, whenever the close (or a 408 and a close) comes after the immediate bound", func() {
 		for _, c := range cases.All() {
 			if c.Chain != nil {
 				continue
 			}
 			silent := c.Judge(env, mute(c, env, -1))
-			for _, at := range late {
-				o := c.Judge(env, mute(c, env, at))
-				Expect(o.Verdict).To(Equal(silent.Verdict), "%s: silent: %s\nclosed at %v: %s", c.ID, silent, at, o)
-				Expect(o.Reason).NotTo(ContainSubstring("  "), "%s closed at %v", c.ID, at)
-				if o.Verdict == cases.Fail || o.Verdict == cases.Warn {
-					Expect(describeOutcome(o)).To(Equal(describeOutcome(silent)), "%s: silent: %s\nclosed at %v: %s", c.ID, silent, at, o)
+			for _, timeout408 := range []bool{false, true} {
+				for _, at := range late {
+					o := c.Judge(env, muteWith(c, env, at, timeout408))
+					what := fmt.Sprintf("%s: silent: %s\nclosed at %v (408 first: %v): %s", c.ID, silent, at, timeout408, o)
+					Expect(o.Verdict).To(Equal(silent.Verdict), what)
+					Expect(o.Reason).NotTo(ContainSubstring("  "), what)
+					if o.Verdict == cases.Fail || o.Verdict == cases.Warn {
+						Expect(describeOutcome(o)).To(Equal(describeOutcome(silent)), what)
+					}
 				}
 			}
 		}
+	})
+
+	It("reads a late 408 as the timeout it is, and says so; a prompt 408 stays an answer", func() {
+		c, _ := cases.ByID("origin/name-title-value-title")
+		o := c.Judge(env, muteWith(c, env, 9999*time.Millisecond, true))
+		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
+		Expect(o.Requirements).To(ContainElement("EXP-VALUE-CASE"))
+		Expect(o.Reason).To(MatchRegexp(`408 Request Timeout that came \d+ ms after the last octet sent is the server.s own timeout`))
+
+		prompt := spellTimeline().sent(0, "head").resp(5, "first", 408, "Connection: close").fin(6)
+		o = c.Judge(env, &prompt.tl)
+		Expect(o.Reason).To(ContainSubstring("408 arrived 5.0 ms after the header section"), o.String())
+		Expect(o.Reason).NotTo(ContainSubstring("own timeout"))
 	})
 
 	It("says in the reason that the server closed, and when", func() {

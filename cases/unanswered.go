@@ -20,6 +20,12 @@ import (
 // server closed, and when. A close within the bound stays a close: allowed at any time (RFC 9112
 // §9.5), though the request got no answer.
 //
+// A 408 (Request Timeout) after the bound is the same finding too: it is no answer but the
+// server saying that it waited until its own timeout (RFC 9110 §15.5.9); cheroot sends one, and
+// closes, when its 10 s timeout (like the suite's T_max) runs out first. withoutLateTimeout
+// takes it off the timeline before a case is judged, so every judge reads the close that follows
+// it, or the silence, and none reads it as an answer.
+//
 // The same line applies after a request is complete: a close within the bound of its last octet
 // is a decision to close (reported as a close); a close after a longer silence is the silence's
 // finding.
@@ -146,4 +152,42 @@ func lastSendBefore(tl *conv.Timeline, at time.Duration) time.Duration {
 func closedSoon(env Env, tl *conv.Timeline, since time.Duration) bool {
 	_, ok := closedPromptly(env, tl, since)
 	return ok
+}
+
+// withoutLateTimeout returns the timeline without the 408 (Request Timeout) responses that came
+// later than the immediate bound after the script's last write before them (unanswered.go's
+// preamble says why), and a note for the reason saying what was set aside ("" when nothing
+// was). The raw octets stay on the timeline, so the transcript still shows them.
+func withoutLateTimeout(env Env, tl *conv.Timeline) (*conv.Timeline, string) {
+	var note string
+	out := *tl
+	out.Events = nil
+	for _, e := range tl.Events {
+		if e.Kind == conv.EvMessage && e.Msg != nil && e.Msg.Status == 408 {
+			if since := lastSendBefore(tl, e.At); e.At-since > env.Timing.Immediate {
+				if note == "" {
+					note = fmt.Sprintf("the %s that came %s after the last octet sent is the server's own timeout ending its wait, not an answer: it is read as the silence or the close that followed it", status(e.Msg), ms(e.At-since))
+				}
+				continue
+			}
+		}
+		out.Events = append(out.Events, e)
+	}
+	if note == "" {
+		return tl, ""
+	}
+	return &out, note
+}
+
+// judgedWithoutLateTimeout wraps a judge so that it never sees a late 408 (withoutLateTimeout)
+// and the reason says what was set aside.
+func judgedWithoutLateTimeout(judge func(Env, *conv.Timeline) Outcome) func(Env, *conv.Timeline) Outcome {
+	return func(env Env, tl *conv.Timeline) Outcome {
+		clean, note := withoutLateTimeout(env, tl)
+		o := judge(env, clean)
+		if note != "" && o.Verdict != Error {
+			o.Reason += " (" + note + ")"
+		}
+		return o
+	}
 }
