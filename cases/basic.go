@@ -24,13 +24,14 @@ var immediateHundred = Case{
 }
 
 // withheldThenContent is the shape of T01 and its spelling variants: send the head, wait for a
-// first response, send the content, wait for the final response.
+// first response, send the content, wait for the final response, then listen a while longer.
 func withheldThenContent(env Env, head []byte) conv.Script {
 	return script(
 		send("head", head),
 		awaitMessage("first", env.Timing.Max),
 		sendString("body", body),
 		awaitFinals("final", 1, env.Timing.Response),
+		quietAfterFinal(env),
 	)
 }
 
@@ -47,7 +48,7 @@ func judgeWithheldInto(j *Judgement, env Env, tl *conv.Timeline) (first conv.Tim
 	interimHygiene(j, tl)
 	// A 100 obliges a final whenever it came, also one that came only after the content.
 	if ok && first.Msg.Interim() || continueBeforeFinal(tl) {
-		finalAfterContinue(j, tl)
+		finalAfterContinue(j, env, tl)
 	}
 	interimsAfterFinal(j, tl, "")
 	return first, ok
@@ -86,6 +87,7 @@ var headBeforeBlankLine = Case{
 			awaitMessage("first", env.Timing.Max),
 			sendString("body", body),
 			awaitFinals("final", 1, env.Timing.Response),
+			quietAfterFinal(env),
 		)
 	},
 	Judge: func(env Env, tl *conv.Timeline) Outcome {
@@ -100,7 +102,7 @@ var headBeforeBlankLine = Case{
 		j.Warn("SRV-WHOLE-HEADER-SECTION", "a %s arrived before the header section's empty line was sent", status(msgs[0].Msg))
 		interimHygiene(&j, tl)
 		if msgs[0].Msg.Interim() {
-			finalAfterContinue(&j, tl)
+			finalAfterContinue(&j, env, tl)
 		}
 		interimsAfterFinal(&j, tl, "")
 		return j.Outcome()

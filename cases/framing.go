@@ -56,10 +56,15 @@ func judgeNoContent(framing string) func(Env, *conv.Timeline) Outcome {
 			switch {
 			case hasStatus(before, 100):
 				j.Fail("EXP-FINAL-AFTER-100", "answered 100 (Continue) and then no final status within %s, although the request (%s) was complete: its framing declares no content (RFC 9112 §6.3)", ms(env.Timing.Max), framing)
-			case closedBefore(tl, "follow-up"):
+			case closedBefore(tl, "follow-up") && closedSoon(env, tl, reqAt):
 				j.Info("H1-MAY-CLOSE-ANYTIME", "closed the connection without any response to a request with Expect: 100-continue and %s", framing)
 			default:
-				j.Fail("EXP-ORIGIN-IMMEDIATE", "sent nothing within %s to a request with Expect: 100-continue and %s: it waits for content the framing says is absent (RFC 9112 §6.3). Taken as complete, the request had to be answered; taken as announcing content, it had to get a 100 (Continue) or a final status at once", ms(env.Timing.Max), framing)
+				// Silence, or a close after the immediate bound that ended one (unanswered.go).
+				span, until := " within "+ms(env.Timing.Max), ""
+				if closedBefore(tl, "follow-up") {
+					span, until = "", closedAfter(tl, reqAt)
+				}
+				j.Fail("EXP-ORIGIN-IMMEDIATE", "sent nothing%s to a request with Expect: 100-continue and %s%s: it waits for content the framing says is absent (RFC 9112 §6.3). Taken as complete, the request had to be answered; taken as announcing content, it had to get a 100 (Continue) or a final status at once", span, framing, until)
 				j.Fail("H1-NO-FRAMING-NO-CONTENT", "the request (%s) is complete by its framing, yet it was not answered", framing)
 			}
 			return j.Outcome()
@@ -109,6 +114,7 @@ var chunkedImmediate = Case{
 			awaitMessage("first", env.Timing.Max),
 			sendString("body", "5\r\n"+body+"\r\n0\r\n\r\n"),
 			awaitFinals("final", 1, env.Timing.Response),
+			quietAfterFinal(env),
 		)
 	},
 	Judge: func(env Env, tl *conv.Timeline) Outcome {
@@ -209,11 +215,17 @@ func judgeContentSent(env Env, tl *conv.Timeline, raced bool) Outcome {
 	before := readBefore(tl, "head", "follow-up")
 	finals := finalsIn(before)
 	if len(finals) == 0 {
-		_, closed := tl.Closed()
+		e, closed := tl.Closed()
+		soon := closed && closedSoon(env, tl, lastSendBefore(tl, e.At))
 		switch {
-		case hasStatus(before, 100) && closed:
+		case hasStatus(before, 100) && soon:
 			j.Warn("EXP-FINAL-AFTER-100", "answered 100 (Continue), then closed the connection without a final response, with the whole content sent")
 		case hasStatus(before, 100):
+			// A close after a longer silence ends the silence and is judged as one (unanswered.go).
+			if closed {
+				j.Fail("EXP-FINAL-AFTER-100", "answered 100 (Continue) and then, with the whole content sent, no final response%s", lateClose(env, tl, lastSendBefore(tl, e.At)))
+				break
+			}
 			j.Fail("EXP-FINAL-AFTER-100", "answered 100 (Continue) and then, with the whole content sent, no final response within %s", ms(env.Timing.Response))
 		case closed:
 			j.Warn("EXP-ORIGIN-IMMEDIATE", "closed the connection without any response to a request whose content was sent with it")

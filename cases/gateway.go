@@ -68,7 +68,7 @@ func immediateThroughGatewaySpelled(m backendMode, id, scenario, value string, e
 				first, ok := chainImmediate(&j, env, tl, rec, m.holds, spelling)
 				interimHygiene(&j, tl)
 				if ok && first.Msg.Interim() {
-					finalAfterContinue(&j, tl)
+					finalAfterContinue(&j, env, tl)
 				}
 				interimsAfterFinal(&j, tl, "")
 				return j.Outcome()

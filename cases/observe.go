@@ -55,7 +55,8 @@ func ms(d time.Duration) string {
 // firstResponse applies the origin's duty while the content is withheld (EXP-ORIGIN-IMMEDIATE,
 // EXP-ORIGIN-NO-WAIT): after the head was sent, a 100 or a final status must come within the
 // immediate bound. Later but before Max is a warning (libcurl has sent the content by then);
-// nothing by Max is a failure. It returns the first response, if any.
+// nothing by Max is a failure, and so is a close with no answer after the immediate bound (see
+// unansweredWithheld). It returns the first response, if any.
 func firstResponse(j *Judgement, env Env, tl *conv.Timeline, head string) (conv.Timed, bool) {
 	headAt, _ := tl.StepAt(head)
 	var msgs []conv.Timed
@@ -64,6 +65,11 @@ func firstResponse(j *Judgement, env Env, tl *conv.Timeline, head string) (conv.
 		if !contentSent || m.At < withheldUntil {
 			msgs = append(msgs, m)
 		}
+	}
+	if s := unansweredWithheld(env, tl, head); s.ok {
+		j.Fail("EXP-ORIGIN-IMMEDIATE", "sent neither a 100 (Continue) nor a final status%s while the content was withheld%s", s.span(), s.closeNote(env))
+		j.Fail("EXP-ORIGIN-NO-WAIT", "appears to wait for the content before answering")
+		return conv.Timed{}, false
 	}
 	if len(msgs) == 0 {
 		if e, ok := parseErrorAfter(tl, head); ok && (!contentSent || e.At < withheldUntil) {
@@ -76,13 +82,11 @@ func firstResponse(j *Judgement, env Env, tl *conv.Timeline, head string) (conv.
 			j.Fail("EXP-ORIGIN-IMMEDIATE", "answered the header section with octets that are not an HTTP/1.x response (%s)", e.Error)
 			return conv.Timed{}, false
 		}
-		if e, ok := tl.Closed(); ok && (!contentSent || e.At < withheldUntil) {
-			// Closing is allowed at any time (RFC 9112 §9.5), but the request got neither answer.
-			j.Warn("EXP-ORIGIN-IMMEDIATE", "closed the connection (%s) %s after the header section without a 100 or a final status", e.Kind, ms(e.At-headAt))
-			return conv.Timed{}, false
+		// What is left is a close within the immediate bound (unansweredWithheld took the
+		// rest): closing is allowed at any time (RFC 9112 §9.5), but the request got no answer.
+		if e, ok := tl.Closed(); ok {
+			j.Warn("EXP-ORIGIN-IMMEDIATE", "closed the connection (%s) %s after the header section, within the immediate bound of %s, without a 100 or a final status", e.Kind, ms(e.At-headAt), ms(env.Timing.Immediate))
 		}
-		j.Fail("EXP-ORIGIN-IMMEDIATE", "sent neither a 100 (Continue) nor a final status within %s while the content was withheld", ms(env.Timing.Max))
-		j.Fail("EXP-ORIGIN-NO-WAIT", "appears to wait for the content before answering")
 		return conv.Timed{}, false
 	}
 	first := msgs[0]
@@ -179,17 +183,25 @@ func interimsAfterFinal(j *Judgement, tl *conv.Timeline, next string) {
 
 // finalAfterContinue applies EXP-FINAL-AFTER-100 to a conversation in which a 100 was received
 // and the content was then sent: a final response must follow unless the connection closed
-// prematurely.
-func finalAfterContinue(j *Judgement, tl *conv.Timeline) {
+// prematurely. A close later than the immediate bound after the content is the same failure as
+// silence (unanswered.go says why).
+func finalAfterContinue(j *Judgement, env Env, tl *conv.Timeline) {
 	if finals := tl.Finals(); len(finals) > 0 {
 		j.Pass("EXP-FINAL-AFTER-100", "the final %s followed", status(finals[0].Msg))
 		return
 	}
+	// A close soon after the content is a premature close (allowed, but the request got no
+	// answer); a close after a longer silence ends the silence and is judged as one.
+	note := ""
 	if e, ok := tl.Closed(); ok {
-		j.Warn("EXP-FINAL-AFTER-100", "closed the connection (%s) after the 100 without a final response", e.Kind)
-		return
+		since := lastSendBefore(tl, e.At)
+		if _, prompt := closedPromptly(env, tl, since); prompt {
+			j.Warn("EXP-FINAL-AFTER-100", "closed the connection (%s) after the 100 without a final response", e.Kind)
+			return
+		}
+		note = lateClose(env, tl, since)
 	}
-	j.Fail("EXP-FINAL-AFTER-100", "sent a 100 (Continue) and, after the whole content, no final response")
+	j.Fail("EXP-FINAL-AFTER-100", "sent a 100 (Continue) and, after the whole content, no final response%s", note)
 }
 
 // sawInterim reports whether any 1xx with this status was read.

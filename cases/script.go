@@ -70,6 +70,13 @@ func awaitClose(label string, within time.Duration) conv.Step {
 
 func script(steps ...conv.Step) conv.Script { return conv.Script{Steps: steps} }
 
+// quietAfterFinal is the negative wait after a script's last final response: a 1xx or anything
+// else the server sends after it arrives within Quiet, and is seen whether it came in the same
+// read as the final or in a later one (IR-SEQUENCE-ONE-FINAL). Without it, an await that ends on
+// the final would stop reading at a read boundary, and a judge's verdict on what follows the
+// final would depend on how the server's writes were segmented. It ends early on a close.
+func quietAfterFinal(env Env) conv.Step { return awaitClose("after", env.Timing.Quiet) }
+
 // settleEarly follows the first answer to a head sent to the early resource: when that answer
 // was a 100 (Continue), it waits up to Quiet for a final status decided from the same header
 // section, before the script sends the content. A server that sends 100 and its early 404 a few

@@ -125,6 +125,7 @@ var continueBeforeSwitching = Case{
 			awaitMessage("first", env.Timing.Max),
 			sendString("body", body),
 			awaitFinalOrSwitch("next", env.Timing.Response),
+			quietAfterFinal(env), // after a 101 nothing more is parsed, so this reads nothing then
 		)
 	},
 	Judge: func(env Env, tl *conv.Timeline) Outcome {
@@ -149,7 +150,7 @@ var continueBeforeSwitching = Case{
 		first, ok := firstResponse(&j, env, tl, "head")
 		interimHygiene(&j, tl)
 		if ok && first.Msg.Interim() {
-			finalAfterContinue(&j, tl)
+			finalAfterContinue(&j, env, tl)
 		}
 		interimsAfterFinal(&j, tl, "")
 		if w := j.Worst(); w == Fail || w == Warn {

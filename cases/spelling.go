@@ -45,16 +45,18 @@ func spellingCase(s spelling) Case {
 			judgeWithheldInto(&j, env, tl)
 			sent := quoteFields(s.fields)
 			first, ok := answerToHead(tl, "head", "body")
+			// Silence and a close after the immediate bound are one finding (unanswered.go).
+			quiet := unansweredWithheld(env, tl, "head")
 			switch {
 			case ok && first.Msg.Status == 417:
 				for _, r := range s.rule417 {
 					j.add(s.on417, r, "answered %s to %s with the content withheld", []any{status(first.Msg), sent})
 				}
-			case !ok && silentUntil(tl, "head", "body") && s.both:
-				j.Fail("EXP-ORIGIN-IMMEDIATE", "sent %s with the content withheld and got no answer in %s%s: the field was apparently not taken as a 100-continue expectation%s", sent, ms(env.Timing.Max), afterContent(tl), s.note)
-			case !ok && silentUntil(tl, "head", "body"):
+			case !ok && quiet.ok && s.both:
+				j.Fail("EXP-ORIGIN-IMMEDIATE", "sent %s with the content withheld and %s%s: the field was apparently not taken as a 100-continue expectation%s", sent, quiet.gotNone(env), afterContent(tl), s.note)
+			case !ok && quiet.ok:
 				for _, r := range s.rules {
-					j.Fail(r, "sent %s with the content withheld and got no answer in %s%s: the field was apparently not taken as a 100-continue expectation (if origin/immediate-100 passes, this spelling is the cause)%s", sent, ms(env.Timing.Max), afterContent(tl), s.note)
+					j.Fail(r, "sent %s with the content withheld and %s%s: the field was apparently not taken as a 100-continue expectation (if origin/immediate-100 passes, this spelling is the cause)%s", sent, quiet.gotNone(env), afterContent(tl), s.note)
 				}
 			}
 			return j.Outcome()
@@ -113,16 +115,6 @@ func eventUntil(tl *conv.Timeline, head, next string, kinds ...conv.EventKind) (
 		}
 	}
 	return conv.Event{}, false
-}
-
-// silentUntil reports whether nothing at all came back between the steps head and next: no
-// response, no unparseable octets, no close.
-func silentUntil(tl *conv.Timeline, head, next string) bool {
-	if _, ok := answerToHead(tl, head, next); ok {
-		return false
-	}
-	_, ok := eventUntil(tl, head, next, conv.EvParseError, conv.EvFIN, conv.EvRST)
-	return !ok
 }
 
 // quoteFields renders field lines for a reason, escaping control characters: `Expect:\t100-continue`.

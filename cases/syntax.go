@@ -44,21 +44,23 @@ var wsBeforeColon = Case{
 }
 
 // noAnswer records what it means for a rule that requires an answer that none came to the
-// withheld header section before the content was sent (or the script ended): a close loses the
-// answer (warn: closing is allowed at any time); unparseable octets and silence break the rule.
+// withheld header section before the content was sent (or the script ended): a close within the
+// immediate bound loses the answer (warn: closing is allowed at any time); unparseable octets,
+// silence, and a close only after the bound (which ends a silence, unanswered.go) break the rule.
 func noAnswer(j *Judgement, env Env, tl *conv.Timeline, rule, what, required string) {
 	e, ok := eventUntil(tl, "head", "body", conv.EvParseError, conv.EvFIN, conv.EvRST)
 	if ok && truncated(e) {
 		// The peer closed in the middle of a response: that is a close, not unparseable octets.
 		e, ok = tl.Closed()
 	}
+	quiet := unansweredWithheld(env, tl, "head")
 	switch {
 	case ok && e.Kind == conv.EvParseError:
 		j.Fail(rule, "answered %s with octets that are not an HTTP/1.x response (%s)", what, e.Error)
+	case quiet.ok:
+		j.Fail(rule, "sent %s with the content withheld and %s: it neither rejected it nor answered it", what, quiet.gotNone(env))
 	case ok:
 		j.Warn(rule, "closed the connection (%s) on %s without %s", e.Kind, what, required)
-	default:
-		j.Fail(rule, "sent nothing in %s after %s with the content withheld: neither rejected it nor answered it", ms(env.Timing.Max), what)
 	}
 }
 
@@ -77,7 +79,7 @@ func rejectOrRepair(rule, sent string, rejected func(status int) bool, onSilence
 			j.Pass(rule, "rejected a request with %s: %s after %s", sent, status(first.Msg), ms(first.At-headAt))
 			return j.Outcome()
 		}
-		if !ok && silentUntil(tl, "head", "body") && onSilence != nil && onSilence(&j, env, tl) {
+		if !ok && unansweredWithheld(env, tl, "head").ok && onSilence != nil && onSilence(&j, env, tl) {
 			return j.Outcome()
 		}
 		judgeWithheldInto(&j, env, tl)
@@ -153,13 +155,13 @@ var nulInValue = Case{
 // That cannot be told apart on the wire from keeping the NUL, so silence is a warning, not a
 // failure, and the duties of a 100-continue expectation are not applied.
 func nulSilence(j *Judgement, env Env, tl *conv.Timeline) bool {
-	j.Warn("FLD-CR-LF-NUL", "sent nothing in %s to a request with `Expect: 100-continue\\x00` with the content withheld%s. "+
+	j.Warn("FLD-CR-LF-NUL", "sent a request with `Expect: 100-continue\\x00` with the content withheld and %s%s. "+
 		"Either the NUL was kept (the rule requires rejecting the message or replacing it with SP), or it was replaced with SP after the value was trimmed: "+
 		"`100-continue ` (trailing SP) is no longer grammatical, and GEN-ERROR-RECOVERY lets a server treat it as an unknown expectation and wait for the content. "+
-		"The two cannot be told apart on the wire; rejecting the message with 400 is unambiguous", ms(env.Timing.Max), afterContent(tl))
+		"The two cannot be told apart on the wire; rejecting the message with 400 is unambiguous", unansweredWithheld(env, tl, "head").gotNone(env), afterContent(tl))
 	interimHygiene(j, tl)
 	if sawInterim(tl, 100) {
-		finalAfterContinue(j, tl)
+		finalAfterContinue(j, env, tl)
 	}
 	interimsAfterFinal(j, tl, "")
 	return true
@@ -186,9 +188,9 @@ var oversizeField = Case{
 // size. The reason says how to tell the two apart.
 func oversizeSilence(j *Judgement, env Env, tl *conv.Timeline) bool {
 	judgeWithheldInto(j, env, tl)
-	j.Fail("FLD-OVERSIZE-4XX", "sent nothing in %s after a request with a 64 KiB `Expect: 100-continue, 100-continue, …` with the content withheld%s: "+
+	j.Fail("FLD-OVERSIZE-4XX", "sent a request with a 64 KiB `Expect: 100-continue, 100-continue, …` with the content withheld and %s%s: "+
 		"neither rejected it with a 4xx nor answered it. The value is a list of 100-continue members: if origin/list-repeated also fails on this target, "+
-		"the list form (EXP-ABNF-LIST) is the likely cause rather than the size", ms(env.Timing.Max), afterContent(tl))
+		"the list form (EXP-ABNF-LIST) is the likely cause rather than the size", unansweredWithheld(env, tl, "head").gotNone(env), afterContent(tl))
 	return true
 }
 
@@ -201,6 +203,7 @@ func ignoredOrRejected(env Env, head []byte) conv.Script {
 		awaitMessage("first", env.Timing.Quiet),
 		sendString("body", body),
 		awaitFinals("final", 1, env.Timing.Response),
+		quietAfterFinal(env),
 	)
 }
 
@@ -233,10 +236,15 @@ func judgeNoHundred(rule, sent, rule417, why417 string) func(Env, *conv.Timeline
 			// a "rejected" or "waited for the content" beside that 100 would contradict it.
 			j.Info(rule, "the final response was %s, %s", status(finals[0].Msg), when(finals[0]))
 		case len(finals) == 0:
-			if e, ok := tl.Closed(); ok {
-				j.Info("H1-MAY-CLOSE-ANYTIME", "closed the connection (%s) without a response to a request with %s", e.Kind, sent)
+			// A close soon after the request was complete is a decision to close; a close after
+			// a longer silence ends the silence and is judged as one (unanswered.go).
+			e, closed := tl.Closed()
+			if prompt, ok := closedPromptly(env, tl, lastSendBefore(tl, e.At)); closed && ok {
+				j.Info("H1-MAY-CLOSE-ANYTIME", "closed the connection (%s) without a response to a request with %s", prompt.Kind, sent)
 			} else if e, ok := parseErrorAfter(tl, "head"); ok {
 				j.Warn(rule, "answered a request with %s with octets that are not an HTTP/1.x response (%s)", sent, e.Error)
+			} else if closed {
+				j.Warn(rule, "neither rejected a request with %s nor answered it after its content%s", sent, lateClose(env, tl, lastSendBefore(tl, e.At)))
 			} else {
 				j.Warn(rule, "neither rejected a request with %s nor answered it %s after its content", sent, ms(env.Timing.Response))
 			}

@@ -40,13 +40,13 @@ func unknownCase(id, value string, lookalike bool) Case {
 			return script(
 				send("request", append(post(env, env.Path, len(body), field), body...)),
 				awaitFinals("final", 1, env.Timing.Response),
-				awaitClose("after", env.Timing.Quiet), // a 1xx or a second answer after the final
+				quietAfterFinal(env), // a 1xx or a second answer after the final
 			)
 		},
 		Judge: func(env Env, tl *conv.Timeline) Outcome {
 			var j Judgement
 			finals := tl.Finals()
-			judgeExpectationChoice(&j, tl, field, lookalike)
+			judgeExpectationChoice(&j, env, tl, field, lookalike)
 			if len(finals) > 1 {
 				j.Fail("H1-READ-OR-CLOSE", "answered one request (header section and content `hello` in one write) with %d final responses (%s, then %s): the content was parsed as a request", len(finals), status(finals[0].Msg), status(finals[1].Msg))
 			}
@@ -59,7 +59,7 @@ func unknownCase(id, value string, lookalike bool) Case {
 
 // judgeExpectationChoice reports what the server made of an expectation other than 100-continue
 // (info whatever it chose), and applies the duties that follow a 100.
-func judgeExpectationChoice(j *Judgement, tl *conv.Timeline, field string, lookalike bool) {
+func judgeExpectationChoice(j *Judgement, env Env, tl *conv.Timeline, field string, lookalike bool) {
 	finals := tl.Finals()
 	hundred := false
 	for _, m := range tl.Messages() {
@@ -74,7 +74,7 @@ func judgeExpectationChoice(j *Judgement, tl *conv.Timeline, field string, looka
 		} else {
 			j.Info("EXP-ONLY-100-CONTINUE", "sent 100 (Continue) for `%s`, which asks for no 100; clients discard an unsolicited 100", field)
 		}
-		finalAfterContinue(j, tl)
+		finalAfterContinue(j, env, tl)
 	}
 	switch {
 	case len(finals) > 0 && finals[0].Msg.Status == 417:
@@ -110,6 +110,7 @@ var unknownWithheld = Case{
 			awaitMessage("first", env.Timing.Quiet),
 			sendString("body", body),
 			awaitFinals("final", 1, env.Timing.Response),
+			quietAfterFinal(env),
 		)
 	},
 	Judge: func(env Env, tl *conv.Timeline) Outcome {
@@ -121,7 +122,7 @@ var unknownWithheld = Case{
 		} else {
 			j.Info("GEN-ERROR-RECOVERY", "answered %s %s after the header section, before the content", status(msgs[0].Msg), ms(msgs[0].At-headAt))
 		}
-		judgeExpectationChoice(&j, tl, "Expect: 100-continue;x=1", true)
+		judgeExpectationChoice(&j, env, tl, "Expect: 100-continue;x=1", true)
 		interimHygiene(&j, tl)
 		interimsAfterFinal(&j, tl, "")
 		return j.Outcome()

@@ -62,7 +62,7 @@ var conformingGateways = []struct {
 
 func allWitnesses() []witness {
 	var out []witness
-	for _, ws := range [][]witness{witnessesBasic, witnessesSpelling, witnessesConnection} {
+	for _, ws := range [][]witness{witnessesBasic, witnessesSpelling, witnessesConnection, witnessesRaces} {
 		out = append(out, ws...)
 	}
 	return out

@@ -21,6 +21,7 @@ var witnessesChain = []chainWitness{
 	{Case: "gateway/immediate-100-mixed-case-value", Gateway: "mut-gw-expect-case-sensitive", Verdict: cases.Fail, Requirement: "EXP-VALUE-CASE"},
 	{Case: "gateway/immediate-100-mixed-case-value", Gateway: "mut-gw-expect-case-sensitive", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
 	{Case: "gateway/immediate-100-mixed-case-value", Gateway: "mut-gw-reject-continue", Verdict: cases.Warn, Requirement: "EXP-VALUE-CASE"},
+	{Case: "gateway/immediate-100-backend-continues", Gateway: "mut-gw-swallow-1xx-silent", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
 
 	// T31: after an early final from upstream.
 	{Case: "gateway/early-final-upstream-in-step", Gateway: "mut-gw-reuse-abandoned-upstream", Verdict: cases.Fail, Requirement: "INT-NO-FORWARD-WRONG-CL"},

@@ -57,7 +57,7 @@ func (c *conn) readContent(x *exchange) contentEnd {
 		case broken != nil:
 			c.o.update(func() { x.rec.FramingError = "chunked content: " + broken.Error() })
 			return contentBroken
-		case cr.read > maxContentRead || x.responded && cr.read > maxAfterBytes:
+		case cr.read > maxContentRead || x.responded && cr.read > maxReadAfterResponse:
 			c.o.update(func() { x.rec.Truncated = true })
 			return contentLimit
 		}

@@ -35,17 +35,24 @@ const DefaultLinger = time.Second
 
 // Bounds on what one origin keeps, so no intermediary can make it hold unbounded memory.
 const (
-	maxHead            = 64 << 10 // request-line plus header section
-	maxRequestsKept    = 256      // requests kept per token; later ones are counted in Dropped
-	maxArrivalsKept    = 4096     // entries of ContentAt and of AfterResponse
-	maxContentKept     = 64 << 10 // OriginRequest.Content
-	maxAfterBytes      = 1 << 20  // OriginRequest.AfterBytes, and what is read after a response
-	maxContentRead     = 64 << 20 // content read for one request before the origin gives up
-	maxSentKept        = 4 << 10  // octets of each Sent message kept
-	maxRequestLineKept = 256      // NextRequestLine
-	readSize           = 32 << 10 // one read
-	maxEmptyLines      = 4        // empty lines skipped before a request-line (RFC 9112 §2.2)
-	maxTrailingTail    = 512      // content octets kept to find a request split across reads
+	maxHead         = 64 << 10 // request-line plus header section
+	maxRequestsKept = 256      // requests kept per token; later ones are counted in Dropped
+	maxArrivalsKept = 4096     // entries of ContentAt and of AfterResponse
+	maxContentKept  = 64 << 10 // OriginRequest.Content
+	maxAfterBytes   = 1 << 20  // OriginRequest.AfterBytes
+	// maxReadAfterResponse is how much declared content the origin reads and discards after an
+	// early final response before it gives up and closes. It exceeds T10c's 10 MiB: an origin
+	// that cut that content off after 1 MiB made every gateway in front of it close the client's
+	// connection in the middle of its stream, and whether that close came before the client
+	// finished (the gateway drains for a moment) depended on the machine's load, so
+	// origin/early-final-survives-unread-content flipped through a conforming gateway.
+	maxReadAfterResponse = 16 << 20
+	maxContentRead       = 64 << 20 // content read for one request before the origin gives up
+	maxSentKept          = 4 << 10  // octets of each Sent message kept
+	maxRequestLineKept   = 256      // NextRequestLine
+	readSize             = 32 << 10 // one read
+	maxEmptyLines        = 4        // empty lines skipped before a request-line (RFC 9112 §2.2)
+	maxTrailingTail      = 512      // content octets kept to find a request split across reads
 )
 
 // Option configures an origin.

@@ -164,4 +164,14 @@ type Behaviour struct {
 	// ContinueAfterFinal: after the final response of a request that got a 100, send another
 	// `100 Continue` although no request is outstanding (IR-SEQUENCE-ONE-FINAL, T12b).
 	ContinueAfterFinal bool
+	// EarlyFinalThenContinue: answer a request that carries an expectation other than
+	// 100-continue with 417 at once, write `HTTP/1.1 100 Continue` 20 ms behind it (so a client
+	// reads it after the 417, in a read of its own), then read the content
+	// (IR-SEQUENCE-ONE-FINAL: a 1xx after the final response, T04).
+	EarlyFinalThenContinue bool
+	// SilentIdleClose: never send 100 (as NoContinue) and close the connection once no octet has
+	// arrived for this long, the way a server's idle timeout ends its wait for the content
+	// (uWSGI's is 4 s): the request gets no answer at all (EXP-ORIGIN-IMMEDIATE,
+	// EXP-ORIGIN-NO-WAIT).
+	SilentIdleClose time.Duration
 }

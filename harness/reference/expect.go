@@ -82,7 +82,7 @@ func (e *expectation) classify(b *Behaviour, m string) {
 // expectFails reports whether the server answers 417 from the header section.
 func (c *conn) expectFails(req *request) bool {
 	e := req.expect
-	if len(e.unknown) > 0 && c.b.Reject417Unknown {
+	if len(e.unknown) > 0 && (c.b.Reject417Unknown || c.b.EarlyFinalThenContinue) {
 		// RFC 9110 §10.1.1: MAY. The HTTP/1.0 ignore rule covers only 100-continue, so this
 		// applies to HTTP/1.0 too.
 		return true
@@ -106,7 +106,7 @@ func (c *conn) continueDue(req *request) bool {
 		return c.b.HTTP10Continue // mutant (EXP-HTTP10-IGNORE, IR-NOT-TO-HTTP10)
 	}
 	switch {
-	case c.b.NoContinue:
+	case c.b.NoContinue || c.b.SilentIdleClose > 0:
 		return false // mutant (EXP-ORIGIN-IMMEDIATE)
 	case c.b.ChunkedNoContinue && req.chunked:
 		return false // mutant (EXP-ORIGIN-IMMEDIATE for chunked content)

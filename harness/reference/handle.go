@@ -1,5 +1,7 @@
 package reference
 
+import "time"
+
 // serveRequest answers one request whose header section has been read. It reports whether the
 // connection goes on to the next request; when it returns false, serve closes the socket (at
 // once: any staged close has already happened).
@@ -26,6 +28,10 @@ func (c *conn) serveRequest(req *request) bool {
 	}
 	return c.upload(req)
 }
+
+// continueAfterFinalGap is how long the EarlyFinalThenContinue mutant pauses between its final
+// response and the 100 behind it.
+const continueAfterFinalGap = 20 * time.Millisecond
 
 // earlyStatus is the final status the resource decides from the request-line and header section
 // alone, before any content is read (the first branch of RFC 9110 §10.1.1's MUST), or 0 when the
@@ -74,6 +80,17 @@ func (c *conn) early(req *request, status int) bool {
 			c.closeStaged()
 		}
 		return false
+	case c.b.EarlyFinalThenContinue && !mustClose && len(req.expect.unknown) > 0:
+		// Mutant (IR-SEQUENCE-ONE-FINAL): a 100 right behind the final response, when no request
+		// is outstanding any more; then the content is read and discarded as usual. The pause
+		// puts the 100 in a read of its own, after the one that carried the final: the arrival a
+		// client stops reading before, unless it listens on after the final.
+		if c.writeFinal(c.reply(req, status, false)) != nil || !c.srv.sleep(continueAfterFinalGap) ||
+			c.write([]byte("HTTP/1.1 100 Continue\r\n\r\n")) != nil {
+			return false
+		}
+		_, err := c.discardContent(req, -1)
+		return err == nil
 	case c.b.CloseAfterEarly || mustClose:
 		if c.writeFinal(c.reply(req, status, true)) == nil {
 			c.closeStaged()

@@ -153,6 +153,14 @@ var mutants = []Mutant{
 	// A 100 as soon as the Expect line arrives, before the header section's empty line.
 	{Behaviour{Name: "mut-continue-before-head-end", ContinueBeforeHeadEnd: true},
 		[]string{"SRV-WHOLE-HEADER-SECTION"}, "T01b"},
+	// `Expect: 100-continue;x=1` (or any other expectation) gets 417 at once and a 100 20 ms
+	// behind it; then the content is read.
+	{Behaviour{Name: "mut-early-final-then-continue", EarlyFinalThenContinue: true},
+		[]string{"IR-SEQUENCE-ONE-FINAL"}, "T04"},
+	// Never a 100, and the connection closed after 4 s without an octet (an idle timeout like
+	// uWSGI's): no answer at all while the content is withheld.
+	{Behaviour{Name: "mut-silent-idle-close", SilentIdleClose: 4 * time.Second},
+		[]string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT"}, "T01"},
 	// A 100 for `Expect: foo`, then no final response.
 	{Behaviour{Name: "mut-unknown-continue-no-final", UnknownContinueNoFinal: true},
 		[]string{"EXP-FINAL-AFTER-100"}, "T04"},

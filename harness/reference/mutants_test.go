@@ -219,6 +219,18 @@ var defects = map[string]func(c *client){
 		c.send(strings.TrimSuffix(post(reference.UploadPath, 5, "Expect: 100-continue"), "\r\n"))
 		c.exact(continueBytes) // before the empty line was sent
 	},
+	"mut-early-final-then-continue": func(c *client) {
+		withheld(c, "Expect: 100-continue;x=1")
+		c.final(417)
+		c.exact(continueBytes) // a 100 after the final response, before any content
+		c.send("hello")
+		c.silent(quiet) // the content was read as content
+	},
+	"mut-silent-idle-close": func(c *client) { // run with the idle timeout cut to 300 ms
+		withheld(c, "Expect: 100-continue")
+		c.silent(quiet)
+		c.closed(time.Second) // no answer at all, then the idle timeout's close
+	},
 	"mut-unknown-continue-no-final": func(c *client) {
 		c.send(post(reference.UploadPath, 5, "Expect: foo") + "hello")
 		c.exact(continueBytes)
@@ -226,11 +238,15 @@ var defects = map[string]func(c *client){
 	},
 }
 
-// startMutant starts a mutant for a spec, with ContinueDelay cut so the specs stay fast.
+// startMutant starts a mutant for a spec, with ContinueDelay and SilentIdleClose cut so the specs
+// stay fast.
 func startMutant(b reference.Behaviour) *reference.Server {
 	GinkgoHelper()
 	if b.ContinueDelay > 0 {
 		b.ContinueDelay = 300 * time.Millisecond
+	}
+	if b.SilentIdleClose > 0 {
+		b.SilentIdleClose = 300 * time.Millisecond
 	}
 	return start(b)
 }
@@ -249,7 +265,7 @@ var _ = Describe("the mutants", func() {
 	// indistinguishable from the conforming default.
 	differsOnT01 := map[string]bool{"mut-no-continue": true, "mut-slow-continue": true, "mut-no-final-after-continue": true,
 		"mut-continue-content-length": true, "mut-continue-transfer-encoding": true, "mut-continue-with-content": true,
-		"mut-continue-after-final": true, "mut-417-continue": true}
+		"mut-continue-after-final": true, "mut-417-continue": true, "mut-silent-idle-close": true}
 	differsOnT10 := map[string]bool{"mut-early-no-discard": true, "mut-early-close-silently": true,
 		"mut-close-but-continue": true, "mut-abrupt-close": true, "mut-late-continue": true,
 		"mut-continue-before-head-end": true, // a 100 before the 404: it decided before the path mattered

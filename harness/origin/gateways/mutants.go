@@ -100,8 +100,9 @@ func Mutants() []Named {
 		// Forwards every request upstream as HTTP/1.0 while answering as HTTP/1.1
 		// (INT-OWN-HTTP-VERSION: a warning).
 		mutant("mut-gw-downgrade-upstream", knobs{downgrade: true}),
-		// Relays none of the origin's 1xx and answers no 100 itself: a client that waits for
-		// the origin's 100 gets nothing (IR-PROXY-FORWARD-1XX for a forward proxy).
+		// Relays none of the origin's 1xx and answers no 100 itself: with the content withheld
+		// the client gets nothing until it sends the content (EXP-ORIGIN-IMMEDIATE as a gateway;
+		// IR-PROXY-FORWARD-1XX as a proxy).
 		mutant("mut-gw-swallow-1xx-silent", knobs{swallow1xx: true}),
 		// Answers 502 when the origin closes after an early final response instead of relaying
 		// that response, as node-http-proxy 1.18 mostly does (CLI-STOP-ON-CLOSE: a warning).
