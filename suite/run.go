@@ -147,6 +147,12 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	rc.NoColor = !isTerminal(cfg.Stdout)
 	RunSpecs(&ginkgoT{}, suiteDescription, sc, rc)
 	if file == nil {
+		if i, ok := InterruptOf(ctx); ok {
+			// A second signal: Ginkgo aborts without its report, and RunSpecs can return before
+			// our handler's os.Exit runs. The status is the signal's either way, and nothing
+			// more is written.
+			return i.ExitCode(), nil
+		}
 		return 2, fmt.Errorf("the run ended before any result was written")
 	}
 	printSummary(cfg, file, failed)
