@@ -86,7 +86,10 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 			sched.addRuns(key(p.t.Name, c.ID), p.t.Address, runEnvs(p, c, cfg.Repeat), c, p.t.Origin)
 		}
 	}
-	sched.prefetch(cfg.Concurrency, func(k string) bool {
+	// Each target has its own limit (its capacity, at most --concurrency); the workers are
+	// enough for every target to be at its limit at once, so targets do not queue behind each
+	// other (the embedded defaults are 11 targets).
+	sched.prefetch(cfg.Concurrency*len(ps), func(k string) bool {
 		name, id, _ := strings.Cut(k, "\x00")
 		c, _ := cases.ByID(id)
 		return selected(fullText(name, c), labels(targetRole(ps, name), name, c))

@@ -207,7 +207,7 @@ var _ = Describe("witnesses", Ordered, func() {
 				addPair(t, c)
 			}
 		}
-		sched.prefetch(32, func(string) bool { return true })
+		sched.prefetch(96, func(string) bool { return true })
 		for _, k := range keys {
 			j, err := sched.result(ctx, k)
 			Expect(err).NotTo(HaveOccurred())

@@ -118,7 +118,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	scale := fs.Float64("timeout-scale", 1, "multiply every wait by this factor (e.g. 3 for a slow target)")
 	labelFilter := fs.String("label-filter", "", "Ginkgo label filter, e.g. 'keyword:MUST && !scenario:T10c' (labels: role:, target:, scenario:, id:, keyword:, req:, rfc9110:SECTION)")
 	fs.Var(&focus, "focus", "run only cases whose text (target, case ID) matches this regular expression (repeatable)")
-	concurrency := fs.Int("concurrency", 8, "how many cases run at once against the targets")
+	concurrency := fs.Int("concurrency", 8, "how many cases run at once against each target (fewer when its capacity check says so)")
 	repeat := fs.Int("repeat", 1, "run every selected case this many times (1 to 100) against each target; a case whose verdicts differ is reported flaky, with its worst verdict")
 	early := fs.String("early-path", "", "path the target answers from the header section alone, e.g. one that needs credentials (default: a sibling path that does not exist; --target only)")
 	upgrade := fs.String("upgrade-protocol", "h2c", "protocol token offered in the Upgrade + Expect case")
