@@ -100,6 +100,7 @@ var _ = Describe("witnesses", Ordered, func() {
 
 	var (
 		gwRefs     []target.Target
+		tunnel     target.Target
 		chainTargs = map[string]target.Target{} // mutant intermediaries by target name
 	)
 
@@ -207,6 +208,14 @@ var _ = Describe("witnesses", Ordered, func() {
 				addPair(t, c)
 			}
 		}
+		// The tunnel's runs (witness_tunnel_test.go) share this scheduler, so its longest wait
+		// overlaps the mutants' instead of following them.
+		tunnel, err = target.StartGateway("ref-tunnel", gateways.StartTunnel, o)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(tunnel.Stop)
+		for _, c := range applicable(cases.All(), "gateway") {
+			addPair(tunnel, c)
+		}
 		sched.prefetch(96, func(string) bool { return true })
 		for _, k := range keys {
 			j, err := sched.result(ctx, k)
@@ -288,6 +297,8 @@ var _ = Describe("witnesses", Ordered, func() {
 		sort.Strings(missing)
 		Expect(missing).To(BeEmpty(), "cases without a mutant witness")
 	})
+
+	tunnelSpecs(func() (target.Target, map[string]run) { return tunnel, runs })
 })
 
 // chainTargetName names the target a chain witness row runs against: the mutant's name, with
