@@ -149,7 +149,10 @@ func chainImmediate(j *Judgement, env Env, tl *conv.Timeline, rec conv.OriginRec
 		j.Fail("EXP-ORIGIN-IMMEDIATE", "answered the header section with octets that are not an HTTP/1.x response (%s); %s", e.Error, originSide)
 		return conv.Timed{}, false
 	}
-	if e, ok := tl.Closed(); ok && (!sentBody || e.At < bodyAt) {
+	if e, ok := tl.Closed(); ok && (!sentBody || e.At < bodyAt) && e.At-headAt <= env.Timing.Immediate {
+		// A close within the immediate bound is allowed at any time (RFC 9112 §9.5), though the
+		// request got no answer; a later one ends a stall and is judged as the stall below
+		// (unanswered.go), so the gateway's idle timeout cannot turn a fail into a warning.
 		j.Warn("EXP-ORIGIN-IMMEDIATE", "closed the connection (%s) %s after the header section without a 100 or a final status; %s", e.Kind, ms(e.At-headAt), originSide)
 		return conv.Timed{}, false
 	}
@@ -157,7 +160,7 @@ func chainImmediate(j *Judgement, env Env, tl *conv.Timeline, rec conv.OriginRec
 	if sentBody {
 		waited = bodyAt - headAt
 	}
-	stalled := fmt.Sprintf("the client withheld the content for %s and received neither a 100 (Continue) nor a final status", ms(waited))
+	stalled := fmt.Sprintf("the client withheld the content for %s and received neither a 100 (Continue) nor a final status%s", ms(waited), unansweredWithheld(env, tl, "head").closeNote(env))
 	switch {
 	case !forwarded || !headAhead(q, env.Timing.Prompt()):
 		// Judged on the origin's clock alone: a head forwarded before the content precedes it by
