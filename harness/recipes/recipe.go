@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -74,37 +73,6 @@ type Recipe struct {
 	// RunArgs are extra flags for `expectspec run` against this recipe, with the reason in Notes
 	// (e.g. --concurrency 1 for a server with a fixed number of blocking workers).
 	RunArgs []string
-}
-
-// Install is the command that installs the recipe's packages on Debian.
-func (r *Recipe) Install() string {
-	if len(r.Packages) == 0 {
-		return ""
-	}
-	return "apt-get install -y " + strings.Join(r.Packages, " ")
-}
-
-// Missing names the first executable, file or Python module the recipe needs that is not
-// installed, or "".
-func (r *Recipe) Missing() string {
-	for _, n := range r.Needs {
-		if filepath.IsAbs(n) {
-			// A file the recipe reads (a jar) need not be executable.
-			if _, err := os.Stat(n); err != nil {
-				return n
-			}
-			continue
-		}
-		if _, err := exec.LookPath(n); err != nil {
-			return n
-		}
-	}
-	for _, m := range r.Modules {
-		if !pythonImports(context.Background(), m) {
-			return "python3 module " + m
-		}
-	}
-	return ""
 }
 
 // Instance is one running implementation.
@@ -216,22 +184,6 @@ func Start(ctx context.Context, r *Recipe, opts Options) (*Instance, error) {
 		return nil, fmt.Errorf("%s did not become ready on %s: %v%s", r.Name, in.Addr(), err, in.logTail())
 	}
 	return in, nil
-}
-
-// NotInstalledError says a recipe cannot run here, and how to install it.
-type NotInstalledError struct {
-	Recipe  *Recipe
-	Missing string
-}
-
-func (e *NotInstalledError) Error() string {
-	return fmt.Sprintf("not installed: %s is missing (install with: %s)", e.Missing, e.Recipe.Install())
-}
-
-// IsNotInstalled reports whether err is a NotInstalledError.
-func IsNotInstalled(err error) bool {
-	var n *NotInstalledError
-	return errors.As(err, &n)
 }
 
 func (in *Instance) render() error {

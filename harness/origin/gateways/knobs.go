@@ -98,28 +98,6 @@ type knobs struct {
 // wait for a 100.
 const retryHold = time.Second
 
-// pins holds, per client connection, the upstream connection reuseAbandoned keeps for that
-// client's next request, so that the connection it left owing content is the one reused (a
-// shared pool would hand it to whichever request dials next).
-type pins struct {
-	mu sync.Mutex
-	m  map[*client]*upstream
-}
-
-func (p *pins) take(c *client) *upstream {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	u := p.m[c]
-	delete(p.m, c)
-	return u
-}
-
-func (p *pins) put(c *client, u *upstream) {
-	p.mu.Lock()
-	p.m[c] = u
-	p.mu.Unlock()
-}
-
 // startKnobbed starts the streaming gateway with knobs k, in front of originAddr or, with
 // forward, as a forward proxy.
 func startKnobbed(originAddr, via string, k knobs, forward bool) (string, func(), error) {
@@ -130,64 +108,6 @@ func startKnobbed(originAddr, via string, k knobs, forward bool) (string, func()
 		parse = func(h *wire.Head) (*request, error) { return parseLax(h, k) }
 	}
 	return startParsing(originAddr, via, exchange, parse, forward)
-}
-
-// parseLax parses a repaired copy of the head strictly, then puts back, for forwarding, the
-// field lines the knobs let through as they were received. The gateway's own reading of the
-// request (framing, expectation) is that of the repaired copy.
-func parseLax(h *wire.Head, k knobs) (*request, error) {
-	clean := &wire.Head{Raw: h.Raw, StartAt: h.StartAt, EndAt: h.EndAt, EndSeq: h.EndSeq, Lines: []string{h.Lines[0]}}
-	var asReceived []conv.Field
-	for _, line := range h.Lines[1:] {
-		if k.laxObsFold && (line[0] == ' ' || line[0] == '\t') && len(asReceived) > 0 {
-			last := &asReceived[len(asReceived)-1]
-			last.Value += "\r\n" + line // written after "Name: ", this is the fold as received
-			clean.Lines[len(clean.Lines)-1] += " " + strings.Trim(line, " \t")
-			continue
-		}
-		name, value, ok := strings.Cut(line, ":")
-		if !ok {
-			clean.Lines = append(clean.Lines, line)
-			asReceived = append(asReceived, conv.Field{})
-			continue
-		}
-		f := conv.Field{Name: name, Value: strings.Trim(value, " \t")}
-		if trimmed := strings.TrimRight(name, " \t"); k.laxWSColon && trimmed != name {
-			// f keeps the name with its whitespace: upstreamHead writes `Name : value`.
-			name = trimmed
-		}
-		if k.laxNUL && strings.ContainsRune(value, 0) {
-			value = strings.ReplaceAll(value, "\x00", " ")
-		}
-		clean.Lines = append(clean.Lines, name+":"+value)
-		asReceived = append(asReceived, f)
-	}
-	req, err := parseRequest(clean)
-	if err != nil {
-		return nil, err
-	}
-	if len(req.fields) == len(asReceived) {
-		for i, f := range asReceived {
-			if f.Name != "" {
-				req.fields[i] = f
-			}
-		}
-	}
-	return req, nil
-}
-
-// gatedConn is an upstream connection whose writes can be turned into no-ops: the content that
-// reuseAbandoned reads from the client and does not relay.
-type gatedConn struct {
-	net.Conn
-	drop atomic.Bool
-}
-
-func (c *gatedConn) Write(b []byte) (int, error) {
-	if c.drop.Load() {
-		return len(b), nil
-	}
-	return c.Conn.Write(b)
 }
 
 // expectationFailed is what reject100 answers.
@@ -428,55 +348,3 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 // waits (the client stalls), then sends head and content in one write without Expect and relays
 // the final response: the buffering gateway without its own 100.
 func heldExchange(g *gateway, c *client, req *request) bool { return buffered(g, c, req, false, true) }
-
-// readFinalKnobbed is readFinal with the 1xx knobs of the mutants (all off: readFinal itself);
-// answered sees the status of every response read.
-func readFinalKnobbed(c *client, u *upstream, req *request, relay bool, k knobs, answered func(status int)) (*response, error) {
-	for range maxInterims {
-		h, err := u.r.ReadHead(maxHead, 0)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := parseResponse(h, req.method)
-		if err != nil {
-			return nil, err
-		}
-		answered(resp.status)
-		if !resp.interim() {
-			return resp, nil
-		}
-		if resp.status == 101 {
-			return nil, errBadResponse
-		}
-		if k.unknown1xxFails && resp.status != 100 && resp.status != 102 && resp.status != 103 {
-			return nil, errBadResponse
-		}
-		if k.frame1xxByLength {
-			if n, err := wire.ContentLength(get(resp.fields, "Content-Length")); err == nil && n > 0 {
-				if _, err := readContent(u.r, &request{length: n}, int(n)); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if relay && (req.minor == 1 || k.interimsToHTTP10) {
-			out := downstreamHead(resp, false, false)
-			if k.raw1xx {
-				out = h.Raw
-			}
-			if err := write(c.nc, out); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return nil, errTooManyInterims
-}
-
-// hasExactMember is wire.HasMember with a case-sensitive comparison (the knob's mistake).
-func hasExactMember(values []string, token string) bool {
-	for _, m := range wire.Members(values) {
-		if m == token {
-			return true
-		}
-	}
-	return false
-}
