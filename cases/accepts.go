@@ -37,7 +37,7 @@ var caseAccepts = func() map[string]string {
 		"origin/http10-chunked-then-close":  "No 1xx; an answer and then a close, or no answer and a close: the pipelined GET is never answered. Only an intermediary's error about its upstream makes the case na.",
 
 		"origin/early-final-read-or-close":           acceptsEarly,
-		"origin/early-final-content-not-a-request":   "After the early final: nothing answered for the octets sent as content (they are part of the declared content, still incomplete), or a close; an error response for the incomplete content is info. na when the server chose the 100.",
+		"origin/early-final-content-not-a-request":   "After the early final: nothing answered for the octets sent as content (they are part of the declared content, still incomplete), or a close; an error response for the incomplete content is info when it announces or makes the close (one that keeps the connection answered the octets as a request: fail). na when the server chose the 100.",
 		"origin/early-final-survives-unread-content": "The complete early final response can be read: the server takes all the content, stops reading without closing, or closes with its FIN before any reset. A close or silence without any response is info. na when the server chose the 100.",
 
 		"origin/content-length-1tib":        "A 413 from the header section, then a close or the next octets taken as content; or a 100 (info), after which the octets sent next are taken as content (nothing answered for them) or the connection closes.",

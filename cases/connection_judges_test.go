@@ -114,6 +114,19 @@ var _ = Describe("the connection judges", func() {
 		Expect(judge("origin/early-final-content-not-a-request", tl).Verdict).To(Equal(cases.Info))
 	})
 
+	It("fail an answer to the abandoned body that keeps the connection, and read one announcing close as an error", func() {
+		// Traffic Server as a gateway: 400 with keep-alive at once, the declared content still owed.
+		kept := (&tlb{}).sent("head").msg("early", 404).sent("short").msg("quiet", 400, "Connection: keep-alive").deadline("quiet").done()
+		o := judge("origin/early-final-content-not-a-request", kept)
+		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
+		Expect(o.Requirements).To(Equal([]string{"H1-READ-OR-CLOSE"}))
+		Expect(o.Reason).To(ContainSubstring("kept the connection open"))
+
+		// The same 400 announcing close, the close itself not yet seen in the quiet wait.
+		closing := (&tlb{}).sent("head").msg("early", 404).sent("short").msg("quiet", 400, "Connection: close").deadline("quiet").done()
+		Expect(judge("origin/early-final-content-not-a-request", closing).Verdict).To(Equal(cases.Info))
+	})
+
 	It("warn when a reset came before the response was read, even if it survived locally", func() {
 		tl := (&tlb{}).sent("head").
 			ev(conv.EvWriteError, "content", conv.Event{N: 1 << 20, Error: "connection reset by peer"}).

@@ -98,8 +98,14 @@ var earlyAbandoned = Case{
 		case len(rest) > 0 && closed:
 			j.Pass("H1-READ-OR-CLOSE", "the octets sent as content were not answered as a request")
 			j.Info("H1-INCOMPLETE-MAY-ERROR", "sent %s and closed the connection (%s): an error response for the incomplete content", statuses(rest), closeEv.Kind)
+		case len(rest) > 0 && !announcesClose(rest):
+			// An error for incomplete content (RFC 9112 §8) ends in a close (§6.3: an incomplete
+			// message is followed by closing the connection); a response that keeps the
+			// connection, while the declared content is still owed, answered the octets as a
+			// request (Traffic Server answers them 400 with keep-alive, and fails T10 the same way).
+			j.Fail("H1-READ-OR-CLOSE", "after the early %s, answered %s to the %d octets sent as content (%d short of the declared %d) and kept the connection open: a server reading the content would still be waiting for the rest, and an error response for incomplete content is followed by a close, so the octets were taken for a request", early, statuses(rest), n, abandonedGap, n+abandonedGap)
 		case len(rest) > 0:
-			j.Info("H1-READ-OR-CLOSE", "answered %s after the octets sent as content, not the 2xx that the request they form would get; taken as an error response for the incomplete content", statuses(rest))
+			j.Info("H1-READ-OR-CLOSE", "answered %s with Connection: close after the octets sent as content, not the 2xx that the request they form would get; taken as an error response for the incomplete content", statuses(rest))
 		case closed:
 			j.Pass("H1-READ-OR-CLOSE", "nothing was answered after the early %s; the connection was closed (%s)", early, closeEv.Kind)
 		default:
@@ -208,4 +214,14 @@ func resetWhere(e conv.Event) string {
 		how = "a write"
 	}
 	return how + " during " + strconv.Quote(e.Step) + " failed: " + e.Error
+}
+
+// announcesClose reports whether any of the responses says the connection closes after it.
+func announcesClose(rs []conv.Timed) bool {
+	for _, r := range rs {
+		if r.Msg.AnnouncesClose() {
+			return true
+		}
+	}
+	return false
 }
