@@ -10,13 +10,13 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// Role is the part a target plays on the connection the suite opens to it.
-type Role string
+// Role is the part a target plays on the connection the suite opens to it (conv.Role).
+type Role = conv.Role
 
 const (
-	Origin  Role = "origin"
-	Gateway Role = "gateway" // judged as an origin towards the client (RFC 9110 §3.7)
-	Proxy   Role = "proxy"
+	Origin  = conv.RoleOrigin
+	Gateway = conv.RoleGateway // judged as an origin towards the client (RFC 9110 §3.7)
+	Proxy   = conv.RoleProxy
 )
 
 // Verdict is a case's result on one target (CATALOGUE.md, "Verdicts").

@@ -217,7 +217,7 @@ func placeholder(cfg MatrixConfig, r *recipes.Recipe, v results.Verdict, status 
 	f := &results.File{
 		Schema:  results.Schema,
 		Suite:   results.Suite{Version: cfg.Version, Started: time.Now().UTC()},
-		Targets: []results.Target{{Name: r.Name, Role: r.Role, Software: r.Software}},
+		Targets: []results.Target{{Name: r.Name, Role: string(r.Role), Software: r.Software}},
 	}
 	for _, c := range applicable(cases.All(), r.Role) {
 		f.Cases = append(f.Cases, caseEntry(c))

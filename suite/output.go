@@ -47,7 +47,7 @@ func buildFile(ctx context.Context, cfg Config, sched *scheduler, failed []check
 	}
 	caseSeen := map[string]bool{}
 	for _, t := range cfg.Targets {
-		f.Targets = append(f.Targets, results.Target{Name: t.Name, Role: t.Role, Address: t.Address, Software: t.Software, Version: t.Version})
+		f.Targets = append(f.Targets, results.Target{Name: t.Name, Role: string(t.Role), Address: t.Address, Software: t.Software, Version: t.Version})
 		for _, c := range applicable(cases.All(), t.Role) {
 			k := key(t.Name, c.ID)
 			state, ran := states[k]

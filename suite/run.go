@@ -106,7 +106,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 
 	var file *results.File
 	for _, p := range ps {
-		Describe(p.t.Name, Label("target:"+labelSafe(p.t.Name), "role:"+p.t.Role), func() {
+		Describe(p.t.Name, Label("target:"+labelSafe(p.t.Name), "role:"+string(p.t.Role)), func() {
 			DescribeTable("Expect handling", func(sctx SpecContext, k string) {
 				j, err := sched.result(sctx, k)
 				if i, ok := InterruptOf(ctx); ok {
@@ -265,11 +265,11 @@ func indent(s, prefix string) string {
 func key(target, caseID string) string { return target + "\x00" + caseID }
 
 // applicable returns the cases that apply to a role.
-func applicable(all []cases.Case, role string) []cases.Case {
+func applicable(all []cases.Case, role cases.Role) []cases.Case {
 	var out []cases.Case
 	for _, c := range all {
 		for _, r := range c.Roles {
-			if string(r) == role {
+			if r == role {
 				out = append(out, c)
 				break
 			}
@@ -278,7 +278,7 @@ func applicable(all []cases.Case, role string) []cases.Case {
 	return out
 }
 
-func targetRole(ps []prepared, name string) string {
+func targetRole(ps []prepared, name string) cases.Role {
 	for _, p := range ps {
 		if p.t.Name == name {
 			return p.t.Role
@@ -289,8 +289,8 @@ func targetRole(ps []prepared, name string) string {
 
 // labels are the Ginkgo labels of a case on a target: role, target, scenario, case ID, keywords
 // and RFC sections, so --label-filter can select by any of them.
-func labels(role, targetName string, c cases.Case) []string {
-	ls := []string{"role:" + role, "target:" + labelSafe(targetName), "scenario:" + c.Scenario, "id:" + labelSafe(c.ID)}
+func labels(role cases.Role, targetName string, c cases.Case) []string {
+	ls := []string{"role:" + string(role), "target:" + labelSafe(targetName), "scenario:" + c.Scenario, "id:" + labelSafe(c.ID)}
 	seen := map[string]bool{}
 	for _, id := range c.Requirements {
 		r, ok := cases.Lookup(id)

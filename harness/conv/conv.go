@@ -8,6 +8,17 @@ import (
 	"time"
 )
 
+// Role is the part a target plays: the one spelling of it that cases, targets, recipes and the
+// suite share (the results file keeps the same words as strings).
+type Role string
+
+const (
+	RoleOrigin  Role = "origin"  // answers requests itself
+	RoleGateway Role = "gateway" // a reverse proxy, judged as an origin towards its client (RFC 9110 §3.7)
+	RoleProxy   Role = "proxy"   // a forward proxy the client chose
+	RoleClient  Role = "client"  // a client under test, the suite its server (not yet run)
+)
+
 // StepKind says what a step does.
 type StepKind int
 

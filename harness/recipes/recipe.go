@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"text/template"
 	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
 )
 
 //go:embed configs
@@ -30,17 +32,17 @@ var configs embed.FS
 
 // Roles a recipe can have; they are the target roles of the suite.
 const (
-	Origin  = "origin"
-	Gateway = "gateway"
-	Proxy   = "proxy"
+	Origin  = conv.RoleOrigin
+	Gateway = conv.RoleGateway
+	Proxy   = conv.RoleProxy
 )
 
 // Recipe is one implementation in one role.
 type Recipe struct {
-	Name     string   // the column of the table, unique: "nginx", "nginx-gateway", "squid-proxy"
-	Role     string   // Origin, Gateway or Proxy
-	Software string   // what it is, for the results: "nginx"
-	Packages []string // the Debian packages that install it
+	Name     string    // the column of the table, unique: "nginx", "nginx-gateway", "squid-proxy"
+	Role     conv.Role // Origin, Gateway or Proxy
+	Software string    // what it is, for the results: "nginx"
+	Packages []string  // the Debian packages that install it
 	// Needs are what it runs: names of executables looked up in PATH, or absolute paths of files
 	// that must exist. A missing one makes the recipe "not installed".
 	Needs []string

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/expectspec/expectspec/harness/conv"
 )
 
 // registry holds every recipe; each recipe file adds its own in an init function.
@@ -14,7 +16,7 @@ func register(rs ...*Recipe) { registry = append(registry, rs...) }
 // All returns every recipe, origins first, then gateways, then proxies, each by name.
 func All() []*Recipe {
 	out := append([]*Recipe(nil), registry...)
-	order := map[string]int{Origin: 0, Gateway: 1, Proxy: 2}
+	order := map[conv.Role]int{Origin: 0, Gateway: 1, Proxy: 2}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Role != out[j].Role {
 			return order[out[i].Role] < order[out[j].Role]

@@ -44,7 +44,7 @@ func StartReference(b reference.Behaviour) (Target, error) {
 		return Target{}, fmt.Errorf("starting reference server %s: %w", b.Name, err)
 	}
 	return Target{
-		Name: b.Name, Role: "origin", Address: srv.Addr(), Host: srv.Addr(),
+		Name: b.Name, Role: RoleOrigin, Address: srv.Addr(), Host: srv.Addr(),
 		Path: reference.UploadPath, Early: "/expectspec-no-such-resource",
 		Upgrade: reference.UpgradeProtocol, Software: "expectspec reference server",
 		Stop: func() { _ = srv.Close() },
@@ -62,7 +62,7 @@ func StartNetHTTP() (Target, error) {
 	go func() { _ = srv.Serve(ln) }()
 	addr := ln.Addr().String()
 	return Target{
-		Name: "go-net-http", Role: "origin", Address: addr, Host: addr,
+		Name: "go-net-http", Role: RoleOrigin, Address: addr, Host: addr,
 		Path: "/upload", Early: "/expectspec-no-such-resource",
 		Software: "Go net/http", Version: runtime.Version(),
 		Stop: func() { _ = srv.Close() },

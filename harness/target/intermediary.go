@@ -23,11 +23,11 @@ import (
 // the prefix before forwarding (nginx: location /api/ { proxy_pass http://ADDR/; }), so that
 // the origin receives /__expectspec/<token>/…; CheckContract says so when it does not.
 
-// Role names.
+// Role names (conv.Role).
 const (
-	RoleOrigin  = "origin"
-	RoleGateway = "gateway"
-	RoleProxy   = "proxy"
+	RoleOrigin  = conv.RoleOrigin
+	RoleGateway = conv.RoleGateway
+	RoleProxy   = conv.RoleProxy
 )
 
 // Intermediary reports whether the target is a gateway or a forward proxy, tested against the
@@ -242,7 +242,7 @@ func StartAsProxy(name string, start func(originAddr string) (string, func(), er
 	return startIntermediary(name, RoleProxy, start, o)
 }
 
-func startIntermediary(name, role string, start func(originAddr string) (string, func(), error), o *origin.Origin) (Target, error) {
+func startIntermediary(name string, role conv.Role, start func(originAddr string) (string, func(), error), o *origin.Origin) (Target, error) {
 	addr, stop, err := start(o.Addr())
 	if err != nil {
 		return Target{}, fmt.Errorf("starting %s %s: %w", role, name, err)

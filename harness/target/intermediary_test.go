@@ -2,6 +2,7 @@ package target
 
 import (
 	"context"
+	"github.com/expectspec/expectspec/harness/conv"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -129,7 +130,7 @@ func TestEmbeddedIntermediaries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roles := map[string][]string{}
+	roles := map[conv.Role][]string{}
 	for _, tg := range ts {
 		defer tg.Stop()
 		roles[tg.Role] = append(roles[tg.Role], tg.Name)

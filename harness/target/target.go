@@ -18,17 +18,19 @@ import (
 	"time"
 
 	"github.com/expectspec/expectspec/harness/origin"
+
+	"github.com/expectspec/expectspec/harness/conv"
 )
 
 // Target is one server under test.
 type Target struct {
 	Name     string
-	Role     string // origin, gateway, proxy
-	Address  string // host:port to dial
-	Host     string // Host header value
-	Path     string // the upload resource of the target contract
-	Early    string // a path answered from the header section alone (a sibling that does not exist)
-	Upgrade  string // the protocol token offered in the Upgrade case
+	Role     conv.Role // origin, gateway, proxy
+	Address  string    // host:port to dial
+	Host     string    // Host header value
+	Path     string    // the upload resource of the target contract
+	Early    string    // a path answered from the header section alone (a sibling that does not exist)
+	Upgrade  string    // the protocol token offered in the Upgrade case
 	Software string
 	Version  string
 
