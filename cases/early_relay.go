@@ -106,7 +106,7 @@ func judgeEarlyFinalPrompt(env Env, tl *conv.Timeline, rec conv.OriginRecord) Ou
 	bodyAt, sentBody := tl.StepAt("body")
 	q, forwarded := chainFirstRequest(rec)
 	var before []conv.Timed // what the client received while it withheld the content
-	for _, m := range after(tl, "head") {
+	for _, m := range tl.MessagesAfter("head") {
 		if !sentBody || m.At < bodyAt {
 			before = append(before, m)
 		}

@@ -33,7 +33,7 @@ func earlyFinal(j *Judgement, env Env, tl *conv.Timeline, head, next string) (ea
 	final := first
 	if first.Msg.Interim() {
 		var found bool
-		for _, m := range readBefore(tl, head, next) {
+		for _, m := range tl.MessagesBetween(head, next) {
 			if !m.Msg.Interim() {
 				final, found = m, true
 				break
@@ -150,24 +150,6 @@ func finalsAfter(tl *conv.Timeline, f conv.Timed) []conv.Timed {
 		if m.Msg == f.Msg {
 			seen = true
 		}
-	}
-	return out
-}
-
-// readBefore returns the messages read after the step from was sent and before the step to was
-// sent (to the end when to never ran or is "").
-func readBefore(tl *conv.Timeline, from, to string) []conv.Timed {
-	start, _ := tl.StepAt(from)
-	end, ok := tl.StepAt(to)
-	var out []conv.Timed
-	for _, m := range tl.Messages() {
-		if m.At < start {
-			continue
-		}
-		if to != "" && ok && m.At >= end {
-			break
-		}
-		out = append(out, m)
 	}
 	return out
 }

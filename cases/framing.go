@@ -50,7 +50,7 @@ func judgeNoContent(framing string) func(Env, *conv.Timeline) Outcome {
 	return func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		reqAt, _ := tl.StepAt("request")
-		before := readBefore(tl, "request", "follow-up")
+		before := tl.MessagesBetween("request", "follow-up")
 		finals := finalsIn(before)
 		if len(finals) == 0 {
 			switch {
@@ -212,7 +212,7 @@ var contentAfterHead = Case{
 // server: there the 100 is only mentioned in the reason, so the verdict does not flip.
 func judgeContentSent(env Env, tl *conv.Timeline, raced bool) Outcome {
 	var j Judgement
-	before := readBefore(tl, "head", "follow-up")
+	before := tl.MessagesBetween("head", "follow-up")
 	finals := finalsIn(before)
 	if len(finals) == 0 {
 		e, closed := tl.Closed()

@@ -93,7 +93,7 @@ func chainImmediate(j *Judgement, env Env, tl *conv.Timeline, rec conv.OriginRec
 	headAt, _ := tl.StepAt("head")
 	bodyAt, sentBody := tl.StepAt("body")
 	var msgs []conv.Timed
-	for _, m := range after(tl, "head") {
+	for _, m := range tl.MessagesAfter("head") {
 		if !sentBody || m.At < bodyAt {
 			msgs = append(msgs, m)
 		}
@@ -145,7 +145,7 @@ func chainImmediate(j *Judgement, env Env, tl *conv.Timeline, rec conv.OriginRec
 		}
 		return first, true
 	}
-	if e, ok := parseErrorAfter(tl, "head"); ok && (!sentBody || e.At < bodyAt) {
+	if e, ok := tl.ParseErrorAfter("head"); ok && (!sentBody || e.At < bodyAt) {
 		j.Fail("EXP-ORIGIN-IMMEDIATE", "answered the header section with octets that are not an HTTP/1.x response (%s); %s", e.Error, originSide)
 		return conv.Timed{}, false
 	}

@@ -171,7 +171,7 @@ var lengthList = Case{
 	Judge: func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		const rule, sent = "H1-INVALID-CL-400", "`Content-Length: 5, 6`"
-		msgs := after(tl, "head")
+		msgs := tl.MessagesAfter("head")
 		if len(msgs) == 0 {
 			noAnswer(&j, env, tl, rule, "a request with "+sent, "the 400 it requires")
 			return j.Outcome()

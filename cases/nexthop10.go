@@ -57,7 +57,7 @@ func judgeHTTP10NextHop(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outco
 	headAt, _ := tl.StepAt("head")
 	bodyAt, sentBody := tl.StepAt("body")
 	var early []conv.Timed
-	for _, m := range after(tl, "head") {
+	for _, m := range tl.MessagesAfter("head") {
 		if !sentBody || m.At < bodyAt {
 			early = append(early, m)
 		}
@@ -144,7 +144,7 @@ func primingClosed(tl *conv.Timeline, rec conv.OriginRecord) (string, bool) {
 	// forwarded: an idle persistent connection closed just as the request went out looks the
 	// same, and the client would retry on a new connection.
 	bodyAt, sentBody := tl.StepAt("body")
-	if e, ok := tl.Closed(); ok && len(after(tl, "head")) == 0 && (!sentBody || e.At < bodyAt) {
+	if e, ok := tl.Closed(); ok && len(tl.MessagesAfter("head")) == 0 && (!sentBody || e.At < bodyAt) {
 		return fmt.Sprintf("the intermediary closed the priming connection (%s) without answering or forwarding the second request %s", e.Kind, allowed), true
 	}
 	return "", false

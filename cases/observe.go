@@ -11,32 +11,6 @@ import (
 // This file holds the observations judges share: each reads the timeline and records findings
 // for the requirements it names. They never decide more than their requirement says.
 
-// after returns the messages that were read after the step label was sent, in order.
-func after(tl *conv.Timeline, label string) []conv.Timed {
-	at, ok := tl.StepAt(label)
-	if !ok {
-		return nil
-	}
-	var out []conv.Timed
-	for _, m := range tl.Messages() {
-		if m.At >= at {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// parseErrorAfter returns the first parse error recorded after the step label was sent.
-func parseErrorAfter(tl *conv.Timeline, label string) (conv.Event, bool) {
-	at, _ := tl.StepAt(label)
-	for _, e := range tl.Events {
-		if e.Kind == conv.EvParseError && e.At >= at {
-			return e, true
-		}
-	}
-	return conv.Event{}, false
-}
-
 // status renders a response briefly for reasons: "100 Continue" or "401 Unauthorized".
 func status(r *conv.Response) string {
 	if r.Reason == "" {
@@ -60,8 +34,8 @@ func ms(d time.Duration) string {
 func firstResponse(j *Judgement, env Env, tl *conv.Timeline, head string) (conv.Timed, bool) {
 	headAt, _ := tl.StepAt(head)
 	var msgs []conv.Timed
-	withheldUntil, contentSent := nextSendAfter(tl, head)
-	for _, m := range after(tl, head) {
+	withheldUntil, contentSent := tl.NextSendAfter(head)
+	for _, m := range tl.MessagesAfter(head) {
 		if !contentSent || m.At < withheldUntil {
 			msgs = append(msgs, m)
 		}
@@ -72,7 +46,7 @@ func firstResponse(j *Judgement, env Env, tl *conv.Timeline, head string) (conv.
 		return conv.Timed{}, false
 	}
 	if len(msgs) == 0 {
-		if e, ok := parseErrorAfter(tl, head); ok && (!contentSent || e.At < withheldUntil) {
+		if e, ok := tl.ParseErrorAfter(head); ok && (!contentSent || e.At < withheldUntil) {
 			if truncated(e) {
 				// A response began but the peer closed before it was complete: like a close
 				// without an answer, allowed at any time but no answer to the request.
@@ -97,25 +71,6 @@ func firstResponse(j *Judgement, env Env, tl *conv.Timeline, head string) (conv.
 		j.Warn("EXP-ORIGIN-IMMEDIATE", "%s arrived only %s after the header section, later than the immediate bound of %s (RTT0 + 1 s); a client like curl has sent the content by then", status(first.Msg), ms(took), ms(env.Timing.Immediate))
 	}
 	return first, true
-}
-
-// nextSendAfter returns when the script next wrote after the step label: the end of the window
-// in which the peer saw only what that step sent.
-func nextSendAfter(tl *conv.Timeline, label string) (time.Duration, bool) {
-	seen := false
-	for _, e := range tl.Events {
-		if e.Kind != conv.EvSent && e.Kind != conv.EvWriteError {
-			continue
-		}
-		if e.Step == label {
-			seen = true
-			continue
-		}
-		if seen {
-			return e.At, true
-		}
-	}
-	return 0, false
 }
 
 // interimHygiene checks every 1xx on the timeline: no Content-Length (IR-NO-CONTENT-LENGTH), no

@@ -105,7 +105,7 @@ var connectionExpect = Case{
 				j.Pass("INT-CONNECTION-HOP-BY-HOP", "the origin received neither the client's Expect nor a Connection field naming it")
 			}
 			bodyAt, sentBody := tl.StepAt("body")
-			for _, m := range after(tl, "head") {
+			for _, m := range tl.MessagesAfter("head") {
 				if !sentBody || m.At < bodyAt {
 					j.Info("INT-CONNECTION-HOP-BY-HOP", "%s acted on the hop-by-hop expectation itself: the client received %s before the content", who, status(m.Msg))
 				}
@@ -188,7 +188,7 @@ func malformedForwarded(id, scenario, title, rule, line string, fields []string,
 // section and before it sent the content: the intermediary acted on the expectation.
 func answered100Itself(tl *conv.Timeline) bool {
 	bodyAt, sentBody := tl.StepAt("body")
-	for _, m := range after(tl, "head") {
+	for _, m := range tl.MessagesAfter("head") {
 		if sentBody && m.At >= bodyAt {
 			break
 		}

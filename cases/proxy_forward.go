@@ -40,7 +40,7 @@ var headForwarded = Case{
 			headAt, _ := tl.StepAt("head")
 			bodyAt, sentBody := tl.StepAt("body")
 			var early []conv.Timed
-			for _, m := range after(tl, "head") {
+			for _, m := range tl.MessagesAfter("head") {
 				if !sentBody || m.At < bodyAt {
 					early = append(early, m)
 				}
@@ -83,7 +83,7 @@ var headForwarded = Case{
 // warning, CATALOGUE.md "Verdicts"). Tinyproxy relays the origin's 100 only once it has relayed the
 // content, in the same read as the final response.
 func lateInterim(j *Judgement, tl *conv.Timeline, code int, headAt, bodyAt time.Duration, who string) {
-	msgs := after(tl, "body")
+	msgs := tl.MessagesAfter("body")
 	for i, m := range msgs {
 		if m.Msg.Status != code {
 			continue

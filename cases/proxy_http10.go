@@ -186,7 +186,7 @@ var http10NextHopChunked = Case{
 				}
 				j.Pass("CLI-NO-CHUNKED-TO-HTTP10", "after the HTTP/1.0 answer, %s did not forward the chunked upload (the client received %s)", who, last)
 			}
-			for _, m := range after(tl, "head") {
+			for _, m := range tl.MessagesAfter("head") {
 				if m.Msg.Status == 417 {
 					j.Info("S417-CHAIN-SIGNAL", "%s answered 417: the chain has an HTTP/1.0 hop, which cannot meet the expectation", who)
 				}

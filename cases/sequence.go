@@ -40,7 +40,7 @@ var noInterimAfterFinal = Case{
 		if j.Worst() == Fail {
 			return j.Outcome()
 		}
-		for _, m := range readBefore(tl, "follow-up", "") {
+		for _, m := range tl.MessagesBetween("follow-up", "") {
 			if m.Msg.Interim() {
 				j.Info("IR-SEQUENCE-ONE-FINAL", "a %s arrived after the follow-up request was sent: a late one for the first request or an unsolicited one for the follow-up (allowed), which cannot be told apart", status(m.Msg))
 				break

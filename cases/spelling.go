@@ -91,30 +91,13 @@ func uniq(items ...any) []string {
 // the step head was sent and before the step next was (all of them when next never ran).
 func answerToHead(tl *conv.Timeline, head, next string) (conv.Timed, bool) {
 	nextAt, sent := tl.StepAt(next)
-	for _, m := range after(tl, head) {
+	for _, m := range tl.MessagesAfter(head) {
 		if sent && m.At >= nextAt {
 			break
 		}
 		return m, true
 	}
 	return conv.Timed{}, false
-}
-
-// eventUntil returns the first event of one of the kinds between the steps head and next.
-func eventUntil(tl *conv.Timeline, head, next string, kinds ...conv.EventKind) (conv.Event, bool) {
-	headAt, _ := tl.StepAt(head)
-	nextAt, sent := tl.StepAt(next)
-	for _, e := range tl.Events {
-		if e.At < headAt || sent && e.At >= nextAt {
-			continue
-		}
-		for _, k := range kinds {
-			if e.Kind == k {
-				return e, true
-			}
-		}
-	}
-	return conv.Event{}, false
 }
 
 // quoteFields renders field lines for a reason, escaping control characters: `Expect:\t100-continue`.

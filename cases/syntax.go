@@ -48,7 +48,7 @@ var wsBeforeColon = Case{
 // immediate bound loses the answer (warn: closing is allowed at any time); unparseable octets,
 // silence, and a close only after the bound (which ends a silence, unanswered.go) break the rule.
 func noAnswer(j *Judgement, env Env, tl *conv.Timeline, rule, what, required string) {
-	e, ok := eventUntil(tl, "head", "body", conv.EvParseError, conv.EvFIN, conv.EvRST)
+	e, ok := tl.EventBetween("head", "body", conv.EvParseError, conv.EvFIN, conv.EvRST)
 	if ok && truncated(e) {
 		// The peer closed in the middle of a response: that is a close, not unparseable octets.
 		e, ok = tl.Closed()
@@ -222,7 +222,7 @@ func judgeNoHundred(rule, sent, rule417, why417 string) func(Env, *conv.Timeline
 			return ms(m.At-headAt) + " after the header section, before the content"
 		}
 		hundred := false
-		for _, m := range after(tl, "head") {
+		for _, m := range tl.MessagesAfter("head") {
 			if m.Msg.Status == 100 {
 				hundred = true
 				j.Fail(rule, "sent 100 (Continue) %s for a request with %s: the malformed line was read as `Expect: 100-continue`", when(m), sent)
@@ -241,7 +241,7 @@ func judgeNoHundred(rule, sent, rule417, why417 string) func(Env, *conv.Timeline
 			e, closed := tl.Closed()
 			if prompt, ok := closedPromptly(env, tl, lastSendBefore(tl, e.At)); closed && ok {
 				j.Info("H1-MAY-CLOSE-ANYTIME", "closed the connection (%s) without a response to a request with %s", prompt.Kind, sent)
-			} else if e, ok := parseErrorAfter(tl, "head"); ok {
+			} else if e, ok := tl.ParseErrorAfter("head"); ok {
 				j.Warn(rule, "answered a request with %s with octets that are not an HTTP/1.x response (%s)", sent, e.Error)
 			} else if closed {
 				j.Warn(rule, "neither rejected a request with %s nor answered it after its content%s", sent, lateClose(env, tl, lastSendBefore(tl, e.At)))

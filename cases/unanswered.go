@@ -48,7 +48,7 @@ type silence struct {
 // false, and so does a close within the immediate bound (closed then says so).
 func unansweredWithheld(env Env, tl *conv.Timeline, head string) silence {
 	headAt, _ := tl.StepAt(head)
-	until, sent := nextSendAfter(tl, head)
+	until, sent := tl.NextSendAfter(head)
 	s := silence{headAt: headAt, waited: env.Timing.Max}
 	if sent {
 		s.waited = until - headAt

@@ -117,7 +117,7 @@ var unknownWithheld = Case{
 		var j Judgement
 		headAt, _ := tl.StepAt("head")
 		bodyAt, sentBody := tl.StepAt("body")
-		if msgs := after(tl, "head"); len(msgs) == 0 || (sentBody && msgs[0].At >= bodyAt) {
+		if msgs := tl.MessagesAfter("head"); len(msgs) == 0 || (sentBody && msgs[0].At >= bodyAt) {
 			j.Info("EXP-ABNF-LIST", "sent nothing in the %s before the content: treated `100-continue;x=1` as no 100-continue expectation and waited for the content", ms(env.Timing.Quiet))
 		} else {
 			j.Info("GEN-ERROR-RECOVERY", "answered %s %s after the header section, before the content", status(msgs[0].Msg), ms(msgs[0].At-headAt))
