@@ -187,6 +187,9 @@ func resetEvent(tl *conv.Timeline) (conv.Event, bool) {
 
 // octetsWritten returns how many octets the step label wrote, counting a failed write's partial count.
 func octetsWritten(tl *conv.Timeline, label string) int64 {
+	if tl.Asked != nil {
+		tl.Asked(label)
+	}
 	var n int64
 	for _, e := range tl.Events {
 		if e.Step == label && (e.Kind == conv.EvSent || e.Kind == conv.EvWriteError) {

@@ -48,7 +48,9 @@ var wsBeforeColon = Case{
 // immediate bound loses the answer (warn: closing is allowed at any time); unparseable octets,
 // silence, and a close only after the bound (which ends a silence, unanswered.go) break the rule.
 func noAnswer(j *Judgement, env Env, tl *conv.Timeline, rule, what, required string) {
-	e, ok := tl.EventBetween("head", "body", conv.EvParseError, conv.EvFIN, conv.EvRST)
+	// The window ends at the script's next write, whatever that step is called (T11's
+	// content-length-list sends none: the window runs to the end).
+	e, ok := firstEventWithheld(tl, "head", conv.EvParseError, conv.EvFIN, conv.EvRST)
 	if ok && truncated(e) {
 		// The peer closed in the middle of a response: that is a close, not unparseable octets.
 		e, ok = tl.Closed()
@@ -289,3 +291,21 @@ var bareCR = Case{
 }
 
 var syntaxCases = []Case{wsBeforeColon, obsFold, wsLineAfterStart, nulInValue, bareCR, oversizeField}
+
+// firstEventWithheld returns the first event of one of the kinds after the step head was sent
+// and before the script's next write (to the end when it wrote nothing more).
+func firstEventWithheld(tl *conv.Timeline, head string, kinds ...conv.EventKind) (conv.Event, bool) {
+	headAt, _ := tl.StepAt(head)
+	until, sent := tl.NextSendAfter(head)
+	for _, e := range tl.Events {
+		if e.At < headAt || sent && e.At >= until {
+			continue
+		}
+		for _, k := range kinds {
+			if e.Kind == k {
+				return e, true
+			}
+		}
+	}
+	return conv.Event{}, false
+}

@@ -182,6 +182,10 @@ type Timeline struct {
 	// Err is set when the conversation could not be carried out at all (the connection was
 	// refused): the judge does not run and the outcome is "error".
 	Err string
+	// Asked, when set, is called with every step label a query looks up (StepAt and the queries
+	// built on it): the catalogue's tests use it to check that a judge asks only for labels its
+	// script has, since a misspelt label silently reads as "that step never ran".
+	Asked func(label string)
 }
 
 // Messages returns the parsed responses in order of arrival, Truncated ones included.
@@ -219,6 +223,9 @@ type Timed struct {
 // StepAt returns when the step with this label began sending or waiting, and whether it ran.
 // For a Send step this is the offset of its sent (or write-error) event.
 func (t *Timeline) StepAt(label string) (time.Duration, bool) {
+	if t.Asked != nil {
+		t.Asked(label)
+	}
 	for _, e := range t.Events {
 		if e.Step == label && (e.Kind == EvSent || e.Kind == EvWriteError) {
 			return e.At, true

@@ -53,6 +53,9 @@ func (t *Timeline) ParseErrorAfter(label string) (Event, bool) {
 // NextSendAfter returns when the script next wrote after the step label: the end of the window
 // in which the peer saw only what that step sent.
 func (t *Timeline) NextSendAfter(label string) (time.Duration, bool) {
+	if t.Asked != nil {
+		t.Asked(label)
+	}
 	seen := false
 	for _, e := range t.Events {
 		if e.Kind != EvSent && e.Kind != EvWriteError {
