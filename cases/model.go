@@ -1,6 +1,8 @@
 // Package cases is the catalogue: each case is a value with a stable ID, the claim it checks in
 // plain words, the requirements it cites, a conversation script and a judge. It does no I/O; the
 // suite plays the script with the harness and hands the timeline back to the judge.
+//
+// It may import harness/conv and nothing else of the module (suite/arrows_test.go).
 package cases
 
 import (

@@ -3,7 +3,7 @@
 // compatibility tables, the console summary, and the cell-by-cell diff of two runs.
 //
 // It knows nothing about sockets, the harness or the case catalogue: the suite fills a File and
-// hands it over.
+// hands it over: it imports nothing of the module.
 package results
 
 import (

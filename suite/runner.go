@@ -1,6 +1,8 @@
 // Package suite is the Ginkgo glue: one container per target, a table of entries generated from
 // the cases, labels for role, keyword, RFC section and case ID, per-entry timeouts, and a
 // ReportAfterSuite that hands the outcomes to the results package.
+//
+// It is the one package that may import cases, harness and results together; nothing imports it.
 package suite
 
 import (

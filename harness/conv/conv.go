@@ -1,6 +1,8 @@
 // Package conv is the conversation vocabulary shared by the wire driver and the cases: a script of
 // steps to play against a peer, and the timeline of what happened. It holds types and pure helpers
 // only; nothing here touches a socket, so cases can import it and stay free of I/O.
+//
+// It imports nothing of the module.
 package conv
 
 import (

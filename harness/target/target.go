@@ -1,6 +1,8 @@
 // Package target resolves what the suite talks to: an external origin named by a URL, or the
 // embedded defaults started in-process. It measures the baseline round trip that the suite's
 // timing is derived from.
+//
+// It may import other harness packages, never cases, suite or results.
 package target
 
 import (
