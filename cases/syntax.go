@@ -50,7 +50,7 @@ var wsBeforeColon = Case{
 func noAnswer(j *Judgement, env Env, tl *conv.Timeline, rule, what, required string) {
 	// The window ends at the script's next write, whatever that step is called (T11's
 	// content-length-list sends none: the window runs to the end).
-	e, ok := firstEventWithheld(tl, "head", conv.EvParseError, conv.EvFIN, conv.EvRST)
+	e, ok := tl.EventBeforeNextSend("head", conv.EvParseError, conv.EvFIN, conv.EvRST)
 	if ok && truncated(e) {
 		// The peer closed in the middle of a response: that is a close, not unparseable octets.
 		e, ok = tl.Closed()
@@ -291,21 +291,3 @@ var bareCR = Case{
 }
 
 var syntaxCases = []Case{wsBeforeColon, obsFold, wsLineAfterStart, nulInValue, bareCR, oversizeField}
-
-// firstEventWithheld returns the first event of one of the kinds after the step head was sent
-// and before the script's next write (to the end when it wrote nothing more).
-func firstEventWithheld(tl *conv.Timeline, head string, kinds ...conv.EventKind) (conv.Event, bool) {
-	headAt, _ := tl.StepAt(head)
-	until, sent := tl.NextSendAfter(head)
-	for _, e := range tl.Events {
-		if e.At < headAt || sent && e.At >= until {
-			continue
-		}
-		for _, k := range kinds {
-			if e.Kind == k {
-				return e, true
-			}
-		}
-	}
-	return conv.Event{}, false
-}

@@ -72,13 +72,14 @@ func (t *Timeline) NextSendAfter(label string) (time.Duration, bool) {
 	return 0, false
 }
 
-// EventBetween returns the first event of one of the kinds after the step from was sent and
-// before the step to was (to the end when to never ran).
-func (t *Timeline) EventBetween(from, to string, kinds ...EventKind) (Event, bool) {
+// EventBeforeNextSend returns the first event of one of the kinds after the step from was sent
+// and before the script's next write (to the end when it wrote nothing more): what the peer did
+// while it had seen only that step.
+func (t *Timeline) EventBeforeNextSend(from string, kinds ...EventKind) (Event, bool) {
 	fromAt, _ := t.StepAt(from)
-	toAt, sent := t.StepAt(to)
+	until, sent := t.NextSendAfter(from)
 	for _, e := range t.Events {
-		if e.At < fromAt || sent && e.At >= toAt {
+		if e.At < fromAt || sent && e.At >= until {
 			continue
 		}
 		for _, k := range kinds {

@@ -47,10 +47,10 @@ func TestTimelineQueries(t *testing.T) {
 	if _, ok := tl.NextSendAfter("body"); ok {
 		t.Error("NextSendAfter(body): nothing was sent after the body")
 	}
-	if _, ok := tl.EventBetween("head", "body", EvFIN, EvParseError); ok {
-		t.Error("EventBetween(head, body) found an event after the body")
+	if _, ok := tl.EventBeforeNextSend("head", EvFIN, EvParseError); ok {
+		t.Error("EventBeforeNextSend(head) found an event after the body was sent")
 	}
-	if e, ok := tl.EventBetween("body", "", EvFIN, EvParseError); !ok || e.Kind != EvParseError {
-		t.Errorf("EventBetween(body, end) = %v, %v", e, ok)
+	if e, ok := tl.EventBeforeNextSend("body", EvFIN, EvParseError); !ok || e.Kind != EvParseError {
+		t.Errorf("EventBeforeNextSend(body) = %v, %v, want the parse error before the end", e, ok)
 	}
 }
