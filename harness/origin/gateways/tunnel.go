@@ -6,6 +6,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"github.com/expectspec/expectspec/harness/internal/listener"
 )
 
 // StartTunnel starts the reference tunnel on a loopback port, in front of the origin at
@@ -14,75 +16,26 @@ import (
 // (FIN for FIN) and closing both sides once both directions have ended. It reads nothing as
 // HTTP: RFC 9110 §3.7 says such a relay is not an HTTP intermediary, and the suite must say
 // that rather than judge it as a gateway (cases.ThroughTunnel). stop closes everything and
-// waits for every goroutine.
+// waits for every goroutine (harness/internal/listener's loop).
 func StartTunnel(originAddr string) (addr string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("tunnel: %w", err)
 	}
-	t := &tunnel{origin: originAddr, ln: ln, live: map[net.Conn]struct{}{}}
-	t.wg.Add(1)
-	go t.accept()
-	return ln.Addr().String(), t.stop, nil
+	loop := listener.Serve(ln, func(c net.Conn) { relay(c, originAddr) })
+	return ln.Addr().String(), func() { _ = loop.Close() }, nil
 }
 
-type tunnel struct {
-	origin string
-	ln     net.Listener
-	wg     sync.WaitGroup
-	once   sync.Once
-
-	mu      sync.Mutex
-	live    map[net.Conn]struct{}
-	closing bool
-}
-
-func (t *tunnel) accept() {
-	defer t.wg.Done()
-	for {
-		c, err := t.ln.Accept()
-		if err != nil {
-			return
-		}
-		if !t.track(c) {
-			_ = c.Close()
-			return
-		}
-		t.wg.Add(1)
-		go t.relay(c)
-	}
-}
-
-// track registers a connection for stop; false once stopping.
-func (t *tunnel) track(c net.Conn) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.closing {
-		return false
-	}
-	t.live[c] = struct{}{}
-	return true
-}
-
-func (t *tunnel) forget(c net.Conn) {
-	t.mu.Lock()
-	delete(t.live, c)
-	t.mu.Unlock()
-	_ = c.Close()
-}
-
-// relay copies both directions of one client connection until both have ended.
-func (t *tunnel) relay(c net.Conn) {
-	defer t.wg.Done()
-	defer t.forget(c)
-	u, err := net.DialTimeout("tcp", t.origin, dialTimeout)
-	if err != nil || !t.track(u) {
-		if u != nil {
-			_ = u.Close()
-		}
+// relay copies both directions of one client connection until both have ended. The listener's
+// Close closes the client connection; the copy reading it then closes the upstream one, which
+// ends the other copy.
+func relay(c net.Conn, origin string) {
+	defer c.Close()
+	u, err := net.DialTimeout("tcp", origin, dialTimeout)
+	if err != nil {
 		return
 	}
-	defer t.forget(u)
+	defer u.Close()
 	var both sync.WaitGroup
 	both.Add(2)
 	go func() { defer both.Done(); pipe(u, c) }()
@@ -117,17 +70,4 @@ func pipe(dst, src net.Conn) {
 			return
 		}
 	}
-}
-
-func (t *tunnel) stop() {
-	t.once.Do(func() {
-		_ = t.ln.Close()
-		t.mu.Lock()
-		t.closing = true
-		for c := range t.live {
-			_ = c.Close()
-		}
-		t.mu.Unlock()
-		t.wg.Wait()
-	})
 }
