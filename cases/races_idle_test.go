@@ -89,10 +89,10 @@ var _ = Describe("a server that never answers, silent or closed by its idle time
 			if c.Chain != nil {
 				continue
 			}
-			silent := c.Judge(env, mute(c, env, -1))
+			silent := c.Decide(env, mute(c, env, -1), nil)
 			for _, timeout408 := range []bool{false, true} {
 				for _, at := range late {
-					o := c.Judge(env, muteWith(c, env, at, timeout408))
+					o := c.Decide(env, muteWith(c, env, at, timeout408), nil)
 					what := fmt.Sprintf("%s: silent: %s\nclosed at %v (408 first: %v): %s", c.ID, silent, at, timeout408, o)
 					Expect(o.Verdict).To(Equal(silent.Verdict), what)
 					Expect(o.Reason).NotTo(ContainSubstring("  "), what)
@@ -106,20 +106,20 @@ var _ = Describe("a server that never answers, silent or closed by its idle time
 
 	It("reads a late 408 as the timeout it is, and says so; a prompt 408 stays an answer", func() {
 		c, _ := cases.ByID("origin/name-title-value-title")
-		o := c.Judge(env, muteWith(c, env, 9999*time.Millisecond, true))
+		o := c.Decide(env, muteWith(c, env, 9999*time.Millisecond, true), nil)
 		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
 		Expect(o.Requirements).To(ContainElement("EXP-VALUE-CASE"))
 		Expect(o.Reason).To(MatchRegexp(`408 Request Timeout that came \d+ ms after the last octet sent is the server.s own timeout`))
 
 		prompt := spellTimeline().sent(0, "head").resp(5, "first", 408, "Connection: close").fin(6)
-		o = c.Judge(env, &prompt.tl)
+		o = c.Decide(env, &prompt.tl, nil)
 		Expect(o.Reason).To(ContainSubstring("408 arrived 5.0 ms after the header section"), o.String())
 		Expect(o.Reason).NotTo(ContainSubstring("own timeout"))
 	})
 
 	It("says in the reason that the server closed, and when", func() {
 		c, _ := cases.ByID("origin/name-title-value-title")
-		o := c.Judge(env, mute(c, env, 4*time.Second))
+		o := c.Decide(env, mute(c, env, 4*time.Second), nil)
 		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
 		Expect(o.Requirements).To(ContainElements("EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-VALUE-CASE"))
 		Expect(o.Reason).To(MatchRegexp(`closed the connection \(fin\) (3999|4000) ms after the header section`))
@@ -132,8 +132,8 @@ var _ = Describe("a server that never answers, silent or closed by its idle time
 			if c.Chain != nil {
 				continue
 			}
-			silent := c.Judge(env, mute(c, env, -1))
-			o := c.Judge(env, mute(c, env, 500*time.Millisecond))
+			silent := c.Decide(env, mute(c, env, -1), nil)
+			o := c.Decide(env, mute(c, env, 500*time.Millisecond), nil)
 			Expect(o.Verdict).NotTo(Equal(cases.Fail), "%s closed at 500 ms: %s", c.ID, o)
 			if silent.Verdict != cases.Fail {
 				Expect(o.Verdict).To(BeElementOf(cases.Warn, cases.Info, cases.Pass, cases.NA), "%s", c.ID)

@@ -14,8 +14,8 @@ import (
 // HTTP/1.1 server must handle 100-continue, and clients other than curl do not repeat the upload
 // without Expect, so the upload fails. It is therefore a warning in every role and in every case
 // where it happens, whatever else the case checks, and the overview counts it as breaking
-// 100-continue. The check runs once, here, after the case's own judge (Case.Decide), so no judge
-// can forget it and none can report such a 417 as pass or info.
+// 100-continue. The check runs once, after the case's own judge (Case.Decide, decide.go), so no
+// judge can forget it and none can report such a 417 as pass or info.
 
 // Refuses100Continue is the phrase that marks an outcome (Outcome.BreaksUploads) whose target
 // answered 417 to a lone 100-continue.
@@ -23,28 +23,6 @@ const Refuses100Continue = "answers 417 (Expectation Failed) to Expect: 100-cont
 
 // refused417Text is the finding, in the words a user needs: what it breaks and who recovers.
 const refused417Text = "%s answered 417 (Expectation Failed) to an HTTP/1.1 request whose only expectation is `100-continue`: uploads that send Expect: 100-continue fail here unless the client repeats them without it, and only curl (7.69 and later) does; Go, .NET, Java and Python clients do not"
-
-// Decide judges a played case: its own judge, then the checks that hold in every case. rec is
-// the suite origin's record for chain cases, nil for origin cases.
-func (c Case) Decide(env Env, tl *conv.Timeline, rec *conv.OriginRecord) Outcome {
-	var o Outcome
-	if c.Chain != nil {
-		var r conv.OriginRecord
-		if rec != nil {
-			r = *rec
-		}
-		o = c.Chain.Judge(env, tl, r)
-	} else {
-		o = c.Judge(env, tl)
-	}
-	if o.Verdict == Error || o.BreaksUploads != "" {
-		return o
-	}
-	if !refused100Continue(tl, rec) || (c.Tolerates417 != nil && rec != nil && c.Tolerates417(*rec)) {
-		return o
-	}
-	return withRefusal(o, env)
-}
 
 // withRefusal adds the 417 finding to an outcome the case's judge folded: a warning over pass,
 // info and na (the rest of the case still reads in the reason), beside an existing warning, and

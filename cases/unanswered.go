@@ -178,16 +178,3 @@ func withoutLateTimeout(env Env, tl *conv.Timeline) (*conv.Timeline, string) {
 	}
 	return &out, note
 }
-
-// judgedWithoutLateTimeout wraps a judge so that it never sees a late 408 (withoutLateTimeout)
-// and the reason says what was set aside.
-func judgedWithoutLateTimeout(judge func(Env, *conv.Timeline) Outcome) func(Env, *conv.Timeline) Outcome {
-	return func(env Env, tl *conv.Timeline) Outcome {
-		clean, note := withoutLateTimeout(env, tl)
-		o := judge(env, clean)
-		if note != "" && o.Verdict != Error {
-			o.Reason += " (" + note + ")"
-		}
-		return o
-	}
-}
