@@ -34,7 +34,7 @@ const (
 //  3. it waits for the origin's side to settle: it polls the record until nothing has changed in
 //     it for a short while (a fraction of env.Timing.Quiet, 20–100 ms), and at most
 //     env.Timing.Quiet in all;
-//  4. it judges with c.Chain.Judge(env, timeline, record).
+//  4. it judges with c.Decide(env, timeline, &record) (the case's chain judge, then the checks of every case).
 //
 // It returns the outcome, the client's timeline and the origin's record (a copy). Like RunCase it
 // never panics: a panic of the origin script function or the judge is a defect of the case and
