@@ -41,7 +41,7 @@ func Summary(w io.Writer, f *File, withInfo bool) {
 			continue
 		}
 		fmt.Fprintf(bw, "%s: %s%s\n", visible(t.Name), c, extraCounts(f, t.Name))
-		if n, how := breaksUploads(f, t.Name); n > 0 {
+		if n, how := BreaksUploads(f, t.Name); n > 0 {
 			// Counted as breaking 100-continue whatever the verdicts (warn by the RFC's letter).
 			fmt.Fprintf(bw, "  BREAKS UPLOADS  %s in %s: uploads that send it fail here unless the client repeats them without Expect (only curl does)\n", visible(how), plural(n, "case"))
 		}
@@ -117,20 +117,6 @@ func extraCounts(f *File, target string) string {
 		s += fmt.Sprintf(", %d not run", notRun)
 	}
 	return s
-}
-
-// breaksUploads counts a target's results that say how uploads with Expect fail there, and gives
-// the first such phrase.
-func breaksUploads(f *File, target string) (n int, how string) {
-	for _, r := range f.Results {
-		if r.Target == target && r.BreaksUploads != "" {
-			n++
-			if how == "" {
-				how = r.BreaksUploads
-			}
-		}
-	}
-	return n, how
 }
 
 // sharedErrors counts the error results (not flaky, not "not run") by reason, keeping the

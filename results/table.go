@@ -132,12 +132,6 @@ func describeColumn(f *File, t Target, rows []Case, cells map[cellKey]*Result) t
 			continue
 		}
 		col.Counts.Add(r.Verdict)
-		if r.BreaksUploads != "" {
-			col.Breaks++
-			if col.BreaksHow == "" {
-				col.BreaksHow = r.BreaksUploads
-			}
-		}
 		if r.Flaky {
 			col.Flaky++
 		}
@@ -156,6 +150,7 @@ func describeColumn(f *File, t Target, rows []Case, cells map[cellKey]*Result) t
 		}
 	}
 	col.NotInstalled = !installed && col.Install != ""
+	col.Breaks, col.BreaksHow = BreaksUploads(f, t.Name)
 	return col
 }
 

@@ -37,17 +37,17 @@ func conclusion(f *results.File, failed []checkFailure, out string, files []stri
 	var sentence string
 	switch {
 	case f.Suite.Interrupted:
-		sentence = fmt.Sprintf("interrupted, %s of what finished", countsText(all))
+		sentence = fmt.Sprintf("interrupted, %s of what finished", all.Short())
 	case len(f.Results) == 0:
 		sentence = "no case was selected, nothing was judged"
 	case all.Error == len(f.Results):
 		sentence = fmt.Sprintf("nothing was judged: all %d case(s) are error (%s)", all.Error, firstReason(f, results.Error))
 	case all.Fail > 0:
-		sentence = fmt.Sprintf("%d fail (%s)%s", all.Fail, countsText(all), mostCited(f, results.Fail, all.Fail))
+		sentence = fmt.Sprintf("%d fail (%s)%s", all.Fail, all.Short(), mostCited(f, results.Fail, all.Fail))
 	case all.Warn > 0:
-		sentence = fmt.Sprintf("%d warn and no fail (%s)%s", all.Warn, countsText(all), mostCited(f, results.Warn, all.Warn))
+		sentence = fmt.Sprintf("%d warn and no fail (%s)%s", all.Warn, all.Short(), mostCited(f, results.Warn, all.Warn))
 	default:
-		sentence = fmt.Sprintf("no fail and no warn, %s", countsText(all))
+		sentence = fmt.Sprintf("no fail and no warn, %s", all.Short())
 	}
 	if names := breakingUploads(f); len(names) > 0 {
 		// Counted whatever the verdicts: a 417 to 100-continue is a warn by the RFC's letter.
@@ -61,20 +61,6 @@ func conclusion(f *results.File, failed []checkFailure, out string, files []stri
 		sentence += fmt.Sprintf("; not tested, having failed a check before its cases: %s", strings.Join(names, ", "))
 	}
 	return fmt.Sprintf("expectspec: %s: %s; results in %s (%s)", scope, sentence, out, strings.Join(files, ", "))
-}
-
-// countsText is "8 pass, 36 warn, 9 info": the verdicts that occur, in the usual order.
-func countsText(c results.Counts) string {
-	var parts []string
-	for _, v := range results.Verdicts {
-		if n := c.Get(v); n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, v))
-		}
-	}
-	if len(parts) == 0 {
-		return "no verdicts"
-	}
-	return strings.Join(parts, ", ")
 }
 
 // mostCited is " — 36 of them rest on EXP-ORIGIN-IMMEDIATE: what it means", for
@@ -120,32 +106,18 @@ func mostCited(f *results.File, v results.Verdict, total int) string {
 func firstReason(f *results.File, v results.Verdict) string {
 	for _, r := range f.Results {
 		if r.Verdict == v {
-			return clip(r.Reason, 200)
+			return results.OneLine(r.Reason, 200)
 		}
 	}
 	return ""
 }
 
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
-}
-
 // breakingUploads names the targets with a result that says uploads with Expect fail there
 // (Result.BreaksUploads), in the order of the file.
 func breakingUploads(f *results.File) []string {
-	seen := map[string]bool{}
-	for _, r := range f.Results {
-		if r.BreaksUploads != "" {
-			seen[r.Target] = true
-		}
-	}
 	var names []string
 	for _, t := range f.Targets {
-		if seen[t.Name] {
+		if n, _ := results.BreaksUploads(f, t.Name); n > 0 {
 			names = append(names, t.Name)
 		}
 	}
