@@ -1,6 +1,7 @@
 package gateways
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -22,20 +23,41 @@ func StartTunnel(originAddr string) (addr string, stop func(), err error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("tunnel: %w", err)
 	}
-	loop := listener.Serve(ln, func(c net.Conn) { relay(c, originAddr) })
-	return ln.Addr().String(), func() { _ = loop.Close() }, nil
+	stopping := make(chan struct{})
+	loop := listener.Serve(ln, func(c net.Conn) { relay(c, originAddr, stopping) })
+	return ln.Addr().String(), func() { close(stopping); _ = loop.Close() }, nil
 }
 
-// relay copies both directions of one client connection until both have ended. The listener's
-// Close closes the client connection; the copy reading it then closes the upstream one, which
-// ends the other copy.
-func relay(c net.Conn, origin string) {
+// relay copies both directions of one client connection until both have ended. On stop, both
+// connections close at once, whichever copy is waiting on which (the listener's Close closes
+// only the client side, and a copy reading the origin after the client's FIN would otherwise wait
+// for the idle bound); a dial in progress is cancelled too.
+func relay(c net.Conn, origin string, stopping <-chan struct{}) {
 	defer c.Close()
-	u, err := net.DialTimeout("tcp", origin, dialTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), dialTimeout)
+	defer cancel()
+	go func() {
+		select {
+		case <-stopping:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	u, err := (&net.Dialer{}).DialContext(ctx, "tcp", origin)
 	if err != nil {
 		return
 	}
 	defer u.Close()
+	ended := make(chan struct{})
+	defer close(ended)
+	go func() {
+		select {
+		case <-stopping:
+			_ = u.Close()
+			_ = c.Close()
+		case <-ended:
+		}
+	}()
 	var both sync.WaitGroup
 	both.Add(2)
 	go func() { defer both.Done(); pipe(u, c) }()
@@ -52,7 +74,7 @@ func pipe(dst, src net.Conn) {
 		_ = src.SetReadDeadline(time.Now().Add(idleTimeout))
 		n, err := src.Read(buf)
 		if n > 0 {
-			if _, werr := dst.Write(buf[:n]); werr != nil {
+			if werr := write(dst, buf[:n]); werr != nil { // a peer that never reads: the idle bound
 				_ = src.Close()
 				return
 			}
