@@ -153,7 +153,8 @@ func caseSpellings() []Case {
 			}
 			if len(s.rule417) == 0 {
 				// The canonical spelling: a 417 is a final status the immediate duty allows; it
-				// tells the client the chain does not support expectations (§3.1 item 3).
+				// tells the client the chain does not support expectations (RFC 9110 §10.1.1).
+				// Case.Decide still makes it a warning: uploads fail there (refused417.go).
 				s.on417, s.rule417 = Info, []string{"S417-CHAIN-SIGNAL"}
 			}
 			out = append(out, spellingCase(s))

@@ -19,7 +19,7 @@ import (
 	"github.com/expectspec/expectspec/results"
 )
 
-// Scaling past one machine (issue #4): one results file per implementation, as `expectspec
+// Scaling past one machine: one results file per implementation, as `expectspec
 // matrix --only NAME --out out/NAME` writes it in a CI job, merged by `expectspec report`, must
 // give the same table as one run over every implementation.
 var _ = Describe("report merges per-implementation results files", Label("report"), Ordered, func() {

@@ -2,7 +2,7 @@ package suite
 
 import "github.com/expectspec/expectspec/cases"
 
-// The witness rows of the races of issue 9 item 3: mutants whose defect used to reach a verdict
+// The witness rows of the verdict races: mutants whose defect used to reach a verdict
 // only when the segments or the timers fell one way.
 var witnessesRaces = []witness{
 	// A 100 written right behind the final response (the 417 to an unknown expectation): read
