@@ -240,13 +240,13 @@ func judgeNoHundred(rule, sent, rule417, why417 string) func(Env, *conv.Timeline
 		case len(finals) == 0:
 			// A close soon after the request was complete is a decision to close; a close after
 			// a longer silence ends the silence and is judged as one (unanswered.go).
-			e, closed := tl.Closed()
-			if prompt, ok := closedPromptly(env, tl, lastSendBefore(tl, e.At)); closed && ok {
+			closeEv, closed := tl.Closed()
+			if prompt, ok := closedPromptly(env, tl, lastSendBefore(tl, closeEv.At)); closed && ok {
 				j.Info("H1-MAY-CLOSE-ANYTIME", "closed the connection (%s) without a response to a request with %s", prompt.Kind, sent)
 			} else if e, ok := tl.ParseErrorAfter("head"); ok {
 				j.Warn(rule, "answered a request with %s with octets that are not an HTTP/1.x response (%s)", sent, e.Error)
 			} else if closed {
-				j.Warn(rule, "neither rejected a request with %s nor answered it after its content%s", sent, lateClose(env, tl, lastSendBefore(tl, e.At)))
+				j.Warn(rule, "neither rejected a request with %s nor answered it after its content%s", sent, lateClose(env, tl, lastSendBefore(tl, closeEv.At)))
 			} else {
 				j.Warn(rule, "neither rejected a request with %s nor answered it %s after its content", sent, ms(env.Timing.Response))
 			}
