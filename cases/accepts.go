@@ -34,7 +34,7 @@ var caseAccepts = func() map[string]string {
 
 		"origin/http10-expect-ignored":      "No 1xx and no 417: the complete request answered by its Content-Length. A final status decided from the header section before the content is info. No Transfer-Encoding in the response.",
 		"origin/http10-unknown-expectation": "A 417 or ordinary processing (info either way); no 1xx, and no Transfer-Encoding in the response.",
-		"origin/http10-chunked-then-close":  "No 1xx; an answer and then a close, or no answer and a close: the pipelined GET is never answered. Only an intermediary's error about its upstream makes the case na.",
+		"origin/http10-chunked-then-close":  "No 1xx; an answer and then a close, or no answer and a prompt close: the pipelined GET is never answered (a close only after a longer silence is the silence's warning). Only an intermediary's error about its upstream makes the case na.",
 
 		"origin/early-final-read-or-close":           acceptsEarly,
 		"origin/early-final-content-not-a-request":   "After the early final: nothing answered for the octets sent as content (they are part of the declared content, still incomplete), or a close; an error response for the incomplete content is info when it announces or makes the close (one that keeps the connection answered the octets as a request: fail). na when the server chose the 100.",
@@ -86,7 +86,7 @@ var caseAccepts = func() map[string]string {
 }()
 
 const (
-	acceptsWithheld    = "With the content withheld: a 100 or any final status within the immediate bound (later is a warning, nothing by the long wait fails); after a 100, exactly one final response once the content is sent; 1xx without Content-Length, Transfer-Encoding or content."
+	acceptsWithheld    = "With the content withheld: a 100 or any final status within the immediate bound (later is a warning; nothing by the long wait, or a close after the bound with nothing, fails; a close within it warns); after a 100, exactly one final response once the content is sent; 1xx without Content-Length, Transfer-Encoding or content."
 	acceptsNoContent   = "An answer at once, with or without a 100 before it (info); a refusal is info; then the follow-up answered, or the connection closed (info). Only a wait for content fails."
 	acceptsEarly       = "An early final status from the header section, then the content read and discarded (the follow-up alone answered) or the connection closed; a close without `Connection: close` on the early response is a warning. A 100 before the early final is info. na when the server chose the 100 on the early resource."
 	acceptsChainSyntax = "A 400 with nothing forwarded, or the malformation replaced with SP before forwarding; an expectation the intermediary answered itself and did not forward is info. Another answer, a close, or silence with nothing forwarded is info. Forwarding something other than the repaired line is a warning; the malformed line reaching the origin unchanged fails."
