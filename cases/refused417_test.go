@@ -46,6 +46,11 @@ var _ = Describe("Decide on a 417 to Expect: 100-continue", func() {
 		Expect(o.BreaksUploads).To(Equal(cases.Refuses100Continue))
 	})
 
+	It("counts a chunked upload as a plain one", func() {
+		chunked := "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
+		Expect(decide("origin/immediate-100", timeline([]string{chunked}, 417), nil).BreaksUploads).NotTo(BeEmpty())
+	})
+
 	It("reads a header section sent in several writes", func() {
 		o := decide("origin/100-after-complete-head", timeline([]string{head[:len(head)-2], "\r\n"}, 417), nil)
 		Expect(o.Verdict).To(Equal(cases.Warn), o.String())
@@ -58,6 +63,11 @@ var _ = Describe("Decide on a 417 to Expect: 100-continue", func() {
 			"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue, foo\r\n\r\n",
 			"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\nExpect: foo\r\n\r\n",
 			"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n",
+			// not a plain upload: the 417 may be about the size, the length or the framing
+			"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1099511627776\r\nExpect: 100-continue\r\n\r\n",
+			"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5, 6\r\nExpect: 100-continue\r\n\r\n",
+			"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n",
+			"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nUpgrade: x\r\nConnection: Upgrade\r\nExpect: 100-continue\r\n\r\n",
 		} {
 			o := decide("origin/immediate-100", timeline([]string{h}, 417), nil)
 			Expect(o.BreaksUploads).To(BeEmpty(), h)
