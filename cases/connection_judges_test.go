@@ -116,11 +116,16 @@ var _ = Describe("the connection judges", func() {
 
 	It("fail an answer to the abandoned body that keeps the connection, and read one announcing close as an error", func() {
 		// Traffic Server as a gateway: 400 with keep-alive at once, the declared content still owed.
-		kept := (&tlb{}).sent("head").msg("early", 404).sent("short").msg("quiet", 400, "Connection: keep-alive").deadline("quiet").done()
+		kept := (&tlb{}).sent("head").msg("early", 404).sent("short").msg("quiet", 400, "Connection: keep-alive").deadline("quiet", 300*time.Millisecond).done()
 		o := judge("origin/early-final-content-not-a-request", kept)
 		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
 		Expect(o.Requirements).To(Equal([]string{"H1-READ-OR-CLOSE"}))
 		Expect(o.Reason).To(ContainSubstring("kept the connection open"))
+
+		// The same 400 too late in the wait to tell whether a close followed: no verdict on it.
+		late := (&tlb{}).sent("head").msg("early", 404).sent("short")
+		late.now += 290 * time.Millisecond
+		Expect(judge("origin/early-final-content-not-a-request", late.msg("quiet", 400).deadline("quiet").done()).Verdict).To(Equal(cases.Info))
 
 		// The same 400 announcing close, the close itself not yet seen in the quiet wait.
 		closing := (&tlb{}).sent("head").msg("early", 404).sent("short").msg("quiet", 400, "Connection: close").deadline("quiet").done()
