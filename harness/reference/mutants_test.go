@@ -64,7 +64,7 @@ var defects = map[string]func(c *client){
 	"mut-417-continue": func(c *client) {
 		withheld(c, "Expect: 100-continue")
 		Expect(c.final(417).get("Connection")).To(Equal("close"))
-		c.closed(quiet)
+		c.closed(within)
 	},
 	"mut-case-sensitive-name": func(c *client) {
 		withheld(c, "expect: 100-continue")
