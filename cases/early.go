@@ -182,10 +182,8 @@ var earlyLingering = Case{
 			j.Pass("H1-RST-RISK", "the complete %s could be read; the server closed the connection while content was still arriving, after %d of %s content octets had been written (%s), and its FIN came before any reset: a staged close", status(finals[0].Msg), streamed, of, how)
 		default:
 			why := "the write stopped"
-			for _, e := range tl.Events {
-				if e.Kind == conv.EvWriteError && e.Step == "content" {
-					why = "the write failed: " + e.Error
-				}
+			if e, ok := tl.WriteError("content"); ok {
+				why = "the write failed: " + e.Error
 			}
 			j.Pass("H1-RST-RISK", "the complete %s could be read; the content stream stopped after %d of %s octets (%s) with the connection still open: the server stopped reading without closing", status(finals[0].Msg), streamed, of, why)
 		}

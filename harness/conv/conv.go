@@ -258,10 +258,19 @@ func (t *Timeline) First(kind EventKind) (Event, bool) {
 
 // WriteFailed reports whether the step with this label failed to write (the peer was gone).
 func (t *Timeline) WriteFailed(label string) bool {
+	_, ok := t.WriteError(label)
+	return ok
+}
+
+// WriteError returns the failed write of the step label, if one failed.
+func (t *Timeline) WriteError(label string) (Event, bool) {
+	if t.Asked != nil {
+		t.Asked(label)
+	}
 	for _, e := range t.Events {
 		if e.Step == label && e.Kind == EvWriteError {
-			return true
+			return e, true
 		}
 	}
-	return false
+	return Event{}, false
 }
