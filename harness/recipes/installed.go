@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Whether a recipe can run on this machine, and what to install when it cannot.
@@ -36,7 +38,7 @@ func (r *Recipe) Missing() string {
 		}
 	}
 	for _, m := range r.Modules {
-		if !pythonImports(context.Background(), m) {
+		if !pythonHas(m) {
 			return "python3 module " + m
 		}
 	}
@@ -57,4 +59,21 @@ func (e *NotInstalledError) Error() string {
 func IsNotInstalled(err error) bool {
 	var n *NotInstalledError
 	return errors.As(err, &n)
+}
+
+// importChecks remembers, per Python module, whether Debian's python3 imports it: Missing is
+// asked for every recipe by list, matrix and Start, and each answer costs an interpreter start.
+var importChecks sync.Map // module → bool
+
+// pythonHas reports whether Debian's python3 imports module, within 10 s (a broken interpreter
+// that hangs counts as not installed).
+func pythonHas(module string) bool {
+	if ok, seen := importChecks.Load(module); seen {
+		return ok.(bool)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ok := pythonImports(ctx, module)
+	importChecks.Store(module, ok)
+	return ok
 }

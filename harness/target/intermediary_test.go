@@ -2,7 +2,6 @@ package target
 
 import (
 	"context"
-	"github.com/expectspec/expectspec/harness/conv"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/origin"
 	"github.com/expectspec/expectspec/harness/origin/gateways"
 )
