@@ -85,6 +85,7 @@ var _ = Describe("interrupting expectspec run", Label("interrupt"), Ordered, fun
 		signalled := time.Now()
 		if err := cmd.Process.Signal(sig); errors.Is(err, os.ErrProcessDone) {
 			<-exited
+			finishedAlone(out, cmd)
 			return nil, true // it had finished: no interrupt to check
 		} else {
 			Expect(err).NotTo(HaveOccurred())
@@ -99,6 +100,7 @@ var _ = Describe("interrupting expectspec run", Label("interrupt"), Ordered, fun
 		took := time.Since(signalled)
 		GinkgoWriter.Printf("%s after %s: exited %s later with %d\n", sig, after, took, cmd.ProcessState.ExitCode())
 		if cmd.ProcessState.ExitCode() == 0 {
+			finishedAlone(out, cmd)
 			return nil, true // it had finished: no interrupt to check
 		}
 		Expect(took).To(BeNumerically("<", exitWithin), "stdout:\n%s\nstderr:\n%s", stdout.Contents(), stderr.String())
@@ -186,7 +188,7 @@ var _ = Describe("interrupting expectspec run", Label("interrupt"), Ordered, fun
 		cmd.Stdout, cmd.Stderr = stdout, GinkgoWriter
 		Expect(cmd.Start()).To(Succeed())
 		serversStarted(stdout)
-		time.Sleep(full / 2)
+		time.Sleep(full / 4) // early enough that a run under less load than the timed one is still going
 		Expect(cmd.Process.Signal(syscall.SIGINT)).To(Succeed())
 		signalled := time.Now()
 		time.Sleep(20 * time.Millisecond) // two signals sent together may arrive as one
@@ -290,4 +292,18 @@ func startSilent() (net.Listener, chan struct{}) {
 		}
 	}()
 	return ln, accepted
+}
+
+// finishedAlone checks that a run which exited before the signal reached it did finish on its
+// own, every case run and the run not marked interrupted, so that a CLI that ignores the signal
+// and exits 0 is not taken for one that was merely fast.
+func finishedAlone(out string, cmd *exec.Cmd) {
+	GinkgoHelper()
+	Expect(cmd.ProcessState.ExitCode()).To(Equal(0))
+	f, err := results.Read(filepath.Join(out, "results.json"))
+	Expect(err).NotTo(HaveOccurred())
+	Expect(f.Suite.Interrupted).To(BeFalse())
+	for _, r := range f.Results {
+		Expect(r.NotRun).To(BeFalse(), r.Case)
+	}
 }
