@@ -298,6 +298,32 @@ var _ = Describe("witnesses", Ordered, func() {
 		Expect(missing).To(BeEmpty(), "cases without a mutant witness")
 	})
 
+	It("has every mutant witness some case, or says why it cannot", func() {
+		// mut-no-limit-413 shows the other branch of a MAY (a 100 to a 1 TiB PUT instead of an
+		// early 413, RFC 9110 §15.5.14): no case may fail or warn it, and origin/content-length-1tib
+		// reports it as info.
+		mayOnly := map[string]bool{"mut-no-limit-413": true}
+		used := map[string]bool{}
+		for _, w := range allWitnesses() {
+			used[w.Mutant] = true
+		}
+		for _, w := range witnessesChain {
+			used[w.Gateway] = true
+		}
+		var idle []string
+		for _, b := range reference.Mutants() {
+			if !used[b.Name] && !mayOnly[b.Name] {
+				idle = append(idle, b.Name)
+			}
+		}
+		for _, m := range gateways.Mutants() {
+			if !used[m.Name] && !strings.HasPrefix(m.Name, "gw-") {
+				idle = append(idle, m.Name)
+			}
+		}
+		Expect(idle).To(BeEmpty(), "mutants that witness no case")
+	})
+
 	tunnelSpecs(func() (target.Target, map[string]run) { return tunnel, runs })
 })
 
