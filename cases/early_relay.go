@@ -131,8 +131,13 @@ func judgeEarlyFinalPrompt(env Env, tl *conv.Timeline, rec conv.OriginRecord) Ou
 	switch {
 	case final != nil && final.Msg.Status == 401 && final.At-headAt <= env.Timing.Immediate:
 		j.Pass(rule, "%s; the client received %s %s after its header section, while it withheld the content", origin, status(final.Msg), ms(final.At-headAt))
-	case final != nil && final.Msg.Status == 401:
+	case final != nil && final.Msg.Status == 401 && headAhead(q, env.Timing.Prompt()):
 		j.Warn(rule, "%s; the client received it only %s after its header section, later than the immediate bound of %s (a client like curl has sent the content by then)", origin, ms(final.At-headAt), ms(env.Timing.Immediate))
+	case final != nil && final.Msg.Status == 401:
+		// Late because the head itself reached the origin late (a timer near the client's own
+		// wait): whether it lands just before or just after the content is a coincidence, so the
+		// verdict is the held head's, judged by the cases named below.
+		j.Info(rule, "%s; the client received it %s after its header section, as late as the header section reached the origin; whether %s may hold the header section is judged by proxy/head-forwarded-before-content and the gateway/immediate-100-* cases", origin, ms(final.At-headAt), who)
 	case final != nil:
 		j.Info(rule, "%s; the client received %s before it sent the content, an answer of %s's own", origin, status(final.Msg), who)
 	case len(before) > 0 && before[0].Msg.Status == 100:

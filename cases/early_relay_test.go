@@ -25,6 +25,12 @@ var _ = Describe("the judges of the origin's early final on its way back", func(
 		}
 		return conv.OriginRecord{Token: "tok", Requests: []conv.OriginRequest{q}}
 	}
+	// lateHead is early for a head the intermediary forwarded only at headAt (its own timer).
+	lateHead := func(headAt, contentAt int) conv.OriginRecord {
+		r := early(conv.Unauthorized401, contentAt)
+		r.Requests[0].HeadAt, r.Requests[0].Sent[0].At = ms(headAt), ms(headAt)
+		return r
+	}
 	judge := func(id string, e cases.Env, b *spellTL, rec conv.OriginRecord) cases.Outcome {
 		c, ok := cases.ByID(id)
 		Expect(ok).To(BeTrue())
@@ -51,6 +57,8 @@ var _ = Describe("the judges of the origin's early final on its way back", func(
 			spellTimeline().sent(0, "head").resp(3000, "first", 401).sent(3001, "body"), early(conv.Unauthorized401, 3002), cases.Warn, "EXP-ORIGIN-IMMEDIATE"),
 		Entry("its own 100 first, then the 401 after the content: info", env,
 			spellTimeline().sent(0, "head").resp(2, "first", 100).sent(3, "body").resp(5, "final", 401), early(conv.Unauthorized401, 4), cases.Info, ""),
+		Entry("the head forwarded by a timer just before T_max, its 401 just before the content: the held head's, as just after", env,
+			spellTimeline().sent(0, "head").resp(9999, "first", 401).sent(10000, "body"), lateHead(9998, 10001), cases.Info, ""),
 		Entry("the head held until the content: not this case's finding", env,
 			spellTimeline().sent(0, "head").at(10000, conv.EvDeadline, "first", nil).sent(10000, "body").resp(10002, "final", 401), early(conv.Unauthorized401, 1), cases.Info, ""),
 	)
