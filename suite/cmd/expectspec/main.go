@@ -49,8 +49,8 @@ Usage:
 
 Run "expectspec COMMAND -h" for the flags of a command.
 Exit status of run: 0 no fail; 1 at least one fail; 2 the suite could not run, judged nothing, or
-a target failed a check before its cases (results.json and junit.xml are still written: each of
-its cases is error, naming the check); 130 (SIGINT) or 143 (SIGTERM) the run was interrupted:
+a target failed a check before its cases, even when another target has a fail (results.json and
+junit.xml are still written: each of its cases is error, naming the check); 130 (SIGINT) or 143 (SIGTERM) the run was interrupted:
 results.json and junit.xml hold the cases that finished, the rest marked not run.
 `
 
