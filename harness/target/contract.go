@@ -3,6 +3,7 @@ package target
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -60,7 +61,8 @@ func checkContractOnce(ctx context.Context, t Target) (upstreamDown bool, err er
 		return false, fmt.Errorf("%s: sending the contract check failed: %v", describe(t), err)
 	}
 	line, err := readFinalStatusLine(conn)
-	if err != nil && line == "" && strings.Contains(err.Error(), "interim (1xx)") {
+	var noFinal noFinalError
+	if err != nil && line == "" && errors.As(err, &noFinal) {
 		return false, fmt.Errorf("%s answered a plain POST of 5 octets to %s with %v", describe(t), t.Path, err)
 	}
 	if err != nil && line == "" {
@@ -130,10 +132,10 @@ func readFinalStatusLine(c net.Conn) (string, error) {
 		line, err := r.ReadString('\n')
 		if interims > 0 && lr.N == 0 && (err != nil || !strings.HasSuffix(line, "\n")) {
 			// the bound was reached inside interim responses: a peer that sends 1xx forever
-			return "", fmt.Errorf("%d interim (1xx) responses in %d KiB and no final response", interims, maxContractAnswer>>10)
+			return "", noFinalError(fmt.Sprintf("%d interim (1xx) responses in %d KiB and no final response", interims, maxContractAnswer>>10))
 		}
 		if err != nil && interims > 0 && line == "" {
-			return "", fmt.Errorf("%d interim (1xx) responses and then no final response (%v)", interims, err)
+			return "", noFinalError(fmt.Sprintf("%d interim (1xx) responses and then no final response (%v)", interims, err))
 		}
 		if err != nil || !isInterim(line) {
 			if err == io.EOF && line != "" {
@@ -145,10 +147,10 @@ func readFinalStatusLine(c net.Conn) (string, error) {
 		for { // the interim response's header section, to its empty line
 			l, err := r.ReadString('\n')
 			if err != nil && lr.N == 0 {
-				return "", fmt.Errorf("%d interim (1xx) responses in %d KiB and no final response", interims, maxContractAnswer>>10)
+				return "", noFinalError(fmt.Sprintf("%d interim (1xx) responses in %d KiB and no final response", interims, maxContractAnswer>>10))
 			}
 			if err != nil {
-				return "", fmt.Errorf("%s and then no final response (%v)", strings.TrimSpace(truncate(line, 40)), err)
+				return "", noFinalError(fmt.Sprintf("an interim response (%s) and then no final response (%v)", strings.TrimSpace(truncate(line, 40)), err))
 			}
 			if strings.TrimRight(l, "\r\n") == "" {
 				break
@@ -156,6 +158,12 @@ func readFinalStatusLine(c net.Conn) (string, error) {
 		}
 	}
 }
+
+// noFinalError is readFinalStatusLine's error when interim responses came and no final one: the
+// target did answer, so the check says what it answered rather than that it was silent.
+type noFinalError string
+
+func (e noFinalError) Error() string { return string(e) }
 
 // isInterim reports whether a status line is a 1xx other than 101.
 func isInterim(line string) bool {
