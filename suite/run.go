@@ -159,7 +159,9 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		return 2, fmt.Errorf("the run ended before any result was written")
 	}
 	printSummary(cfg, file, failed)
-	if i, ok := InterruptOf(ctx); ok {
+	// The status follows the file: a signal that lands after the file was written as a whole
+	// run (every case finished) does not turn it into an interrupted one.
+	if i, ok := InterruptOf(ctx); ok && file.Suite.Interrupted {
 		return i.ExitCode(), nil
 	}
 	if len(failed) > 0 {
