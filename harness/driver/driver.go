@@ -1,6 +1,8 @@
 // Package driver plays a conv.Script on a fresh TCP connection and records what happened as a
 // conv.Timeline. It reads only inside Await steps: a case that streams content without reading
-// must be able to provoke a reset that destroys a response the client never read.
+// must be able to provoke a reset that destroys a response the client never read. Callers that
+// play a case reach it through the Driver interface (For picks one per conv.Protocol; HTTP/1.1 is
+// the only one so far).
 //
 // It may import other harness packages, never cases, suite or results.
 package driver

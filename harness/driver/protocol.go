@@ -1,0 +1,33 @@
+package driver
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// Driver plays a script as the client on a fresh connection to addr and records what happened.
+// Like Run it never fails: a connection that cannot be made sets Timeline.Err, and everything
+// the peer does is an event. One implementation exists per conv.Protocol; For picks it.
+type Driver interface {
+	Play(ctx context.Context, addr string, s conv.Script) *conv.Timeline
+}
+
+// HTTP1 is the HTTP/1.1 driver: Run with Options.
+type HTTP1 struct{ Options Options }
+
+// Play runs the script with Run.
+func (d HTTP1) Play(ctx context.Context, addr string, s conv.Script) *conv.Timeline {
+	return Run(ctx, addr, s, d.Options)
+}
+
+// For returns the driver for protocol p with default options, or an error naming a protocol the
+// suite cannot speak yet.
+func For(p conv.Protocol) (Driver, error) {
+	switch p {
+	case conv.HTTP1:
+		return HTTP1{}, nil
+	}
+	return nil, fmt.Errorf("the suite has no driver for protocol %q (it speaks %s)", p, conv.HTTP1)
+}
