@@ -17,10 +17,10 @@ var immediateHundred = Case{
 	Requirements: []string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-FINAL-AFTER-100",
 		"IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-NO-CONTENT", "IR-SEQUENCE-ONE-FINAL", "GW-ORIGIN-RULES-OUTBOUND"},
 	Roles: []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Content-Type: text/plain", "Expect: 100-continue"))
 	},
-	Judge: judgeWithheld,
+	Judge: onClient(judgeWithheld),
 }
 
 // withheldThenContent is the shape of T01 and its spelling variants: send the head, wait for a
@@ -77,7 +77,7 @@ var headBeforeBlankLine = Case{
 	Title:        "The 100 (Continue) is decided on the complete header section, not before its empty line",
 	Requirements: []string{"SRV-WHOLE-HEADER-SECTION", "EXP-ORIGIN-IMMEDIATE"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		full := string(post(env, env.Path, len(body), "Expect: 100-continue"))
 		partial := strings.TrimSuffix(full, "\r\n") // everything but the empty line
 		return script(
@@ -90,7 +90,7 @@ var headBeforeBlankLine = Case{
 			quietAfterFinal(env),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		headAt, _ := tl.StepAt("head")
 		msgs := tl.Messages()
@@ -106,7 +106,7 @@ var headBeforeBlankLine = Case{
 		}
 		interimsAfterFinal(&j, tl, "")
 		return j.Outcome()
-	},
+	}),
 }
 
 var basicCases = []Case{immediateHundred, headBeforeBlankLine}

@@ -28,10 +28,12 @@ const CatalogueFile = "cases/CATALOGUE.md"
 func docEnv(c Case) Env {
 	env := Env{Host: "target.test", Path: "/upload", EarlyPath: "/missing", UpgradeProtocol: "expectspec-echo",
 		Timing: DefaultTiming(0, 1)}
-	if c.Chain != nil {
+	if c.Origin != nil {
 		env.Token = "case"
 		env.OriginAuthority = "origin.test:8080"
-		env.Proxy = len(c.Roles) > 0 && c.Roles[0] == Proxy
+		if len(c.Roles) > 0 {
+			env.Role = c.Roles[0]
+		}
 	}
 	return env
 }
@@ -173,9 +175,11 @@ func writeCase(p printer, c Case) {
 	p("Scenario %s · roles: %s · requirements: %s\n\n", c.Scenario, strings.Join(roles, ", "), reqLinks(c.Requirements))
 	p("Accepts: %s\n\n", linkInterpretations(caseAccepts[c.ID]))
 	env := docEnv(c)
-	p("Sends:\n\n```\n%s```\n\n", renderScript(env, c.Script(env)))
-	if c.Chain != nil {
-		p("The suite's origin: %s\n\n", describeOrigin(c.Chain.Origin(env)))
+	if c.Client != nil {
+		p("Sends:\n\n```\n%s```\n\n", renderScript(env, c.Client(env)))
+	}
+	if c.Origin != nil {
+		p("The suite's origin: %s\n\n", describeOrigin(c.Origin(env)))
 	}
 }
 

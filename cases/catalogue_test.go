@@ -2,6 +2,7 @@ package cases_test
 
 import (
 	"regexp"
+	"slices"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -37,19 +38,19 @@ var _ = Describe("the catalogue", func() {
 				_, ok := cases.Lookup(id)
 				Expect(ok).To(BeTrue(), "%s cites unknown requirement %s", c.ID, id)
 			}
-			Expect(c.Script).NotTo(BeNil(), c.ID)
-			if c.Chain != nil {
-				Expect(c.Chain.Origin).NotTo(BeNil(), c.ID)
-				Expect(c.Chain.Judge).NotTo(BeNil(), c.ID)
-			} else {
-				Expect(c.Judge).NotTo(BeNil(), c.ID)
+			// Every case so far is played by the suite's client; an intermediary case has an
+			// Origin side too.
+			Expect(c.Client).NotTo(BeNil(), c.ID)
+			Expect(c.Judge).NotTo(BeNil(), c.ID)
+			if slices.Contains(c.Roles, cases.Proxy) {
+				Expect(c.Origin).NotTo(BeNil(), "%s runs through a forward proxy, so needs the suite's origin", c.ID)
 			}
 		}
 	})
 
 	It("gives every step of every script a deadline", func() {
 		for _, c := range cases.All() {
-			for _, s := range c.Script(env).Steps {
+			for _, s := range c.Client(env).Steps {
 				Expect(s.Within).To(BeNumerically(">", 0), "%s step %q", c.ID, s.Label)
 			}
 			Expect(c.Budget(env)).To(BeNumerically("<", 60*time.Second), c.ID)

@@ -25,7 +25,7 @@ import (
 // forward proxy (its request-target is in absolute form for that authority), the target's own
 // host through a gateway.
 func chainHost(env Env) string {
-	if env.Proxy {
+	if env.Role == Proxy {
 		return env.OriginAuthority
 	}
 	return env.Host
@@ -52,7 +52,7 @@ func chainFollowUp(env Env) string {
 
 // chainRole names the intermediary in reasons.
 func chainRole(env Env) string {
-	if env.Proxy {
+	if env.Role == Proxy {
 		return "the proxy"
 	}
 	return "the gateway"

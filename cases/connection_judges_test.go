@@ -68,7 +68,7 @@ func judge(id string, tl *conv.Timeline) cases.Outcome {
 	Expect(ok).To(BeTrue(), id)
 	env := cases.Env{Host: "t", Path: "/upload", EarlyPath: "/nope", UpgradeProtocol: "x",
 		Timing: cases.DefaultTiming(time.Millisecond, 1)}
-	return c.Judge(env, tl)
+	return c.Judge(env, cases.Observed{Client: tl})
 }
 
 var _ = Describe("the connection judges", func() {

@@ -24,7 +24,7 @@ var earlyReadOrClose = Case{
 	Requirements: []string{"H1-READ-OR-CLOSE", "H1-CLOSE-THEN-NO-MORE", "EXP-INDICATE-CLOSE", "H1-SEND-CLOSE-OPTION",
 		"EXP-ORIGIN-IMMEDIATE", "SRV-RESPOND-ANYTIME", "H1-MAY-CLOSE-ANYTIME"},
 	Roles: []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		content := smuggled(env)
 		return script(
 			send("head", post(env, env.EarlyPath, len(content), "Expect: 100-continue")),
@@ -35,13 +35,13 @@ var earlyReadOrClose = Case{
 			awaitClose("after", env.Timing.Response),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		if ea, ok := earlyFinal(&j, env, tl, "head", "content"); ok {
 			connectionAfterEarly(&j, env, tl, ea, "follow-up")
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // abandonedShort is the request T10b sends as content: complete on its own, and shorter than
@@ -63,7 +63,7 @@ var earlyAbandoned = Case{
 	Title:        "After a final response decided from the header section, octets inside the declared content are never answered as a request, even when they form one",
 	Requirements: []string{"H1-READ-OR-CLOSE", "H1-CLOSE-THEN-NO-MORE", "H1-INCOMPLETE-MAY-ERROR", "EXP-ORIGIN-IMMEDIATE"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		short := abandonedShort(env)
 		return script(
 			send("head", post(env, env.EarlyPath, len(short)+abandonedGap, "Expect: 100-continue")),
@@ -73,7 +73,7 @@ var earlyAbandoned = Case{
 			awaitClose("quiet", env.Timing.Quiet), // negative wait: nothing may be answered
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		ea, ok := earlyFinal(&j, env, tl, "head", "short")
 		if !ok {
@@ -113,7 +113,7 @@ var earlyAbandoned = Case{
 			j.Pass("H1-READ-OR-CLOSE", "nothing was answered during %s after the %d octets: they were taken as part of the declared content of %d octets, which is still incomplete", ms(env.Timing.Quiet), n, n+abandonedGap)
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // The T10c content: 10 MiB declared, the first 64 KiB written with the head so that content is
@@ -134,7 +134,7 @@ var earlyLingering = Case{
 	Title:        "An early final response sent while the client is still sending content is not lost to a connection reset: the server reads the content or closes in stages",
 	Requirements: []string{"H1-RST-RISK", "H1-STAGED-CLOSE"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		head := post(env, env.EarlyPath, lingerContent, "Expect: 100-continue")
 		return script(
 			send("head", append(head, bytes.Repeat([]byte("x"), lingerBurst)...)),
@@ -142,7 +142,7 @@ var earlyLingering = Case{
 			awaitFinals("final", 1, env.Timing.Response),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		msgs := tl.Messages()
 		if len(msgs) > 0 && msgs[0].Msg.Status == 100 {
@@ -188,7 +188,7 @@ var earlyLingering = Case{
 			j.Pass("H1-RST-RISK", "the complete %s could be read; the content stream stopped after %d of %s octets (%s) with the connection still open: the server stopped reading without closing", status(finals[0].Msg), streamed, of, why)
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 var earlyCases = []Case{earlyReadOrClose, earlyAbandoned, earlyLingering}

@@ -41,10 +41,10 @@ var earlyCloseRelayed = Case{
 	Title:        "When the origin answers the header section with a final status and closes, the intermediary relays that final response, not an error of its own",
 	Requirements: []string{"CLI-STOP-ON-CLOSE", "GW-UA-RULES-INBOUND", "SRV-RESPOND-ANYTIME"},
 	Roles:        []Role{Gateway, Proxy},
-	Script:       earlyScript,
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.ScriptEarly(unauthorizedClose, conv.EarlyClose) },
-		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	Client:       earlyScript,
+	Origin:       func(Env) conv.OriginScript { return conv.ScriptEarly(unauthorizedClose, conv.EarlyClose) },
+	Judge: onBothSides(
+		func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 			var j Judgement
 			who := chainRole(env)
 			q, forwarded := chainFirstRequest(rec)
@@ -67,8 +67,7 @@ var earlyCloseRelayed = Case{
 				j.Warn("CLI-STOP-ON-CLOSE", "%s; the client received no final response, only %s: %s lost the origin's answer when the origin closed", closed, got, who)
 			}
 			return j.Outcome()
-		},
-	},
+		}),
 }
 
 // earlyFinalPrompt is T31c: the origin answers 401 on the header section and keeps reading. The
@@ -88,18 +87,16 @@ var earlyFinalPrompt = Case{
 	Title:        "A final response the origin sends on the header section reaches the client at once, while it still withholds the content",
 	Requirements: []string{"EXP-ORIGIN-IMMEDIATE", "GW-ORIGIN-RULES-OUTBOUND", "EXP-PROXY-IMMEDIATE", "SRV-RESPOND-ANYTIME"},
 	Roles:        []Role{Gateway, Proxy},
-	Script:       earlyScript,
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.ScriptEarly(conv.Unauthorized401, conv.EarlyKeepReading) },
-		Judge:  judgeEarlyFinalPrompt,
-	},
+	Client:       earlyScript,
+	Origin:       func(Env) conv.OriginScript { return conv.ScriptEarly(conv.Unauthorized401, conv.EarlyKeepReading) },
+	Judge:        onBothSides(judgeEarlyFinalPrompt),
 }
 
 func judgeEarlyFinalPrompt(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 	var j Judgement
 	who := chainRole(env)
 	rule := "EXP-ORIGIN-IMMEDIATE"
-	if env.Proxy {
+	if env.Role == Proxy {
 		rule = "EXP-PROXY-IMMEDIATE"
 	}
 	headAt, _ := tl.StepAt("head")
@@ -154,7 +151,7 @@ func judgeEarlyFinalPrompt(env Env, tl *conv.Timeline, rec conv.OriginRecord) Ou
 			late = fmt.Sprintf("and received %s only after it sent the content", status(finals[0].Msg))
 		}
 		what := fmt.Sprintf("%s; the client withheld the content for %s without receiving anything %s: %s held the origin's answer", origin, ms(bodyAt-headAt), late, who)
-		if env.Proxy {
+		if env.Role == Proxy {
 			j.Warn(rule, "%s. The proxy forwarded the header section at once, as RFC 9110 §10.1.1 asks, and then defeated its purpose: the origin decided early and the client still had to send the content (an interpretation: no MUST is broken, since a response may be sent at any time, RFC 9110 §7.5)", what)
 		} else {
 			j.Fail(rule, "%s. A gateway is the origin towards its client (RFC 9110 §3.7), which must answer the header section at once, and it had the answer", what)

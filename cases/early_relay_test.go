@@ -34,10 +34,10 @@ var _ = Describe("the judges of the origin's early final on its way back", func(
 	judge := func(id string, e cases.Env, b *spellTL, rec conv.OriginRecord) cases.Outcome {
 		c, ok := cases.ByID(id)
 		Expect(ok).To(BeTrue())
-		return c.Chain.Judge(e, &b.tl, rec)
+		return c.Judge(e, cases.Observed{Client: &b.tl, Origin: &rec})
 	}
 	proxy := env
-	proxy.Proxy = true
+	proxy.Role = cases.Proxy
 
 	DescribeTable("T31c: the early 401 and the content, in both orders",
 		func(e cases.Env, b *spellTL, rec conv.OriginRecord, verdict cases.Verdict, req string) {

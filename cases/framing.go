@@ -14,10 +14,10 @@ var expectOnGet = Case{
 	Title:        "A GET with Expect: 100-continue and no content is answered at once, and the next request on the connection is answered too",
 	Requirements: []string{"EXP-MAY-OMIT-100", "CLI-NO-EXPECT-WITHOUT-CONTENT", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100", "H1-NO-FRAMING-NO-CONTENT"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return noContentThenFollowUp(env, lines("GET "+env.Path+" HTTP/1.1", "Host: "+env.Host, "Expect: 100-continue"))
 	},
-	Judge: judgeNoContent("no Content-Length and no Transfer-Encoding"),
+	Judge: onClient(judgeNoContent("no Content-Length and no Transfer-Encoding")),
 }
 
 // expectWithZeroLength is T06 b: Content-Length: 0 with Expect. Whether empty content is
@@ -29,10 +29,10 @@ var expectWithZeroLength = Case{
 	Title:        "A POST with Content-Length: 0 and Expect: 100-continue is answered at once, and the next request on the connection is answered too",
 	Requirements: []string{"EXP-MAY-OMIT-100", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100", "H1-NO-FRAMING-NO-CONTENT"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return noContentThenFollowUp(env, post(env, env.Path, 0, "Expect: 100-continue"))
 	},
-	Judge: judgeNoContent("Content-Length: 0"),
+	Judge: onClient(judgeNoContent("Content-Length: 0")),
 }
 
 func noContentThenFollowUp(env Env, request []byte) conv.Script {
@@ -108,7 +108,7 @@ var chunkedImmediate = Case{
 	Requirements: []string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "SRV-411", "EXP-FINAL-AFTER-100",
 		"IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-NO-CONTENT", "IR-SEQUENCE-ONE-FINAL"},
 	Roles: []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", chunkedHead(env, env.Path)),
 			awaitMessage("first", env.Timing.Max),
@@ -117,14 +117,14 @@ var chunkedImmediate = Case{
 			quietAfterFinal(env),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		first, ok := judgeWithheldInto(&j, env, tl)
 		if ok && first.Msg.Status == 411 {
 			j.Info("SRV-411", "refused the chunked content with %s, decided from the header section; allowed", status(first.Msg))
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 func chunkedHead(env Env, path string) []byte {
@@ -139,7 +139,7 @@ var chunkedEarlyFinal = Case{
 	Title:        "After an early final response to a chunked request, the server reads the chunked content or closes; it never parses the last chunk as a request",
 	Requirements: []string{"H1-READ-OR-CLOSE", "H1-CLOSE-THEN-NO-MORE", "EXP-INDICATE-CLOSE", "H1-SEND-CLOSE-OPTION", "EXP-ORIGIN-IMMEDIATE"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", chunkedHead(env, env.EarlyPath)),
 			awaitMessage("early", env.Timing.Max),
@@ -149,13 +149,13 @@ var chunkedEarlyFinal = Case{
 			awaitClose("after", env.Timing.Response),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		if ea, ok := earlyFinal(&j, env, tl, "head", "content"); ok {
 			connectionAfterEarly(&j, env, tl, ea, "follow-up")
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // contentWithHead is T08: the content arrives in the same write as the head. The server may
@@ -169,7 +169,7 @@ var contentWithHead = Case{
 	Title:        "Content sent in the same write as the header section is read as content: the request gets exactly one final response",
 	Requirements: []string{"EXP-MAY-OMIT-100", "CLI-MAY-SEND-WITHOUT-100", "H1-READ-OR-CLOSE", "EXP-FINAL-AFTER-100", "IR-SEQUENCE-ONE-FINAL"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		content := smuggled(env)
 		head := post(env, env.Path, len(content), "Expect: 100-continue")
 		return script(
@@ -179,7 +179,7 @@ var contentWithHead = Case{
 			awaitClose("after", env.Timing.Response),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome { return judgeContentSent(env, tl, false) },
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome { return judgeContentSent(env, tl, false) }),
 }
 
 // contentAfterHead is T08's race variant: the content follows the head in a separate write at
@@ -190,7 +190,7 @@ var contentAfterHead = Case{
 	Title:        "Content sent right after the header section, without waiting for a 100, is read as content: the request gets exactly one final response",
 	Requirements: []string{"EXP-MAY-OMIT-100", "CLI-MAY-SEND-WITHOUT-100", "H1-READ-OR-CLOSE", "EXP-FINAL-AFTER-100", "IR-SEQUENCE-ONE-FINAL"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		content := smuggled(env)
 		return script(
 			send("head", post(env, env.Path, len(content), "Expect: 100-continue")),
@@ -200,7 +200,7 @@ var contentAfterHead = Case{
 			awaitClose("after", env.Timing.Response),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome { return judgeContentSent(env, tl, true) },
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome { return judgeContentSent(env, tl, true) }),
 }
 
 // judgeContentSent judges T08 and its race variant: one final response to the request, a 100

@@ -49,7 +49,7 @@ func immediateThroughGatewaySpelled(m backendMode, id, scenario, value string, e
 		Requirements: append([]string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "GW-ORIGIN-RULES-OUTBOUND", "ROLE-PROXY-VS-GATEWAY",
 			"EXP-FINAL-AFTER-100", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-SEQUENCE-ONE-FINAL"}, extra...),
 		Roles: []Role{Gateway},
-		Script: func(env Env) conv.Script {
+		Client: func(env Env) conv.Script {
 			return script(
 				send("head", chainPost(env, "echo", len(body), "Content-Type: text/plain", "Expect: "+value)),
 				awaitMessage("first", env.Timing.Max),
@@ -61,9 +61,9 @@ func immediateThroughGatewaySpelled(m backendMode, id, scenario, value string, e
 			_, forwarded := chainFirstRequest(rec)
 			return m.holds && forwarded
 		},
-		Chain: &Chain{
-			Origin: func(Env) conv.OriginScript { return m.origin },
-			Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+		Origin: func(Env) conv.OriginScript { return m.origin },
+		Judge: onBothSides(
+			func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 				var j Judgement
 				first, ok := chainImmediate(&j, env, tl, rec, m.holds, spelling)
 				interimHygiene(&j, tl)
@@ -72,8 +72,7 @@ func immediateThroughGatewaySpelled(m backendMode, id, scenario, value string, e
 				}
 				interimsAfterFinal(&j, tl, "")
 				return j.Outcome()
-			},
-		},
+			}),
 	}
 }
 
@@ -197,7 +196,7 @@ var earlyFinalUpstream = Case{
 	Requirements: []string{"INT-NO-FORWARD-WRONG-CL", "H1-READ-OR-CLOSE", "GW-UA-RULES-INBOUND", "CLI-CONTINUE-ON-EARLY-RESPONSE",
 		"H1-CLOSE-THEN-NO-MORE"},
 	Roles: []Role{Gateway, Proxy},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		marker := smuggled(env)
 		return script(
 			send("head", chainPost(env, "echo", len(marker), "Expect: 100-continue")),
@@ -210,10 +209,8 @@ var earlyFinalUpstream = Case{
 			awaitClose("end", env.Timing.Quiet),
 		)
 	},
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.ScriptEarly(conv.Unauthorized401, conv.EarlyKeepReading) },
-		Judge:  judgeEarlyFinalUpstream,
-	},
+	Origin: func(Env) conv.OriginScript { return conv.ScriptEarly(conv.Unauthorized401, conv.EarlyKeepReading) },
+	Judge:  onBothSides(judgeEarlyFinalUpstream),
 }
 
 func judgeEarlyFinalUpstream(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {

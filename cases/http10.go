@@ -19,7 +19,7 @@ var http10Ignore = Case{
 	Title:        "An HTTP/1.0 request with Expect: 100-continue gets no 1xx and no 417: the expectation is ignored and the content read by its Content-Length",
 	Requirements: []string{"EXP-HTTP10-IGNORE", "IR-NOT-TO-HTTP10", "H1-NO-TE-TO-HTTP10"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", http10Head(env, "Content-Length: 5", "Expect: 100-continue")),
 			awaitMessage("withheld", env.Timing.Quiet), // negative wait: nothing is owed yet
@@ -27,7 +27,7 @@ var http10Ignore = Case{
 			awaitFinals("final", 1, env.Timing.Response),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		http10NoInterim(&j, tl)
 		http10NoTransferEncoding(&j, tl)
@@ -54,7 +54,7 @@ var http10Ignore = Case{
 			j.Pass("EXP-HTTP10-IGNORE", "nothing arrived during the %s the content was withheld, and the complete request got %s", ms(env.Timing.Quiet), status(final.Msg))
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // http10UnknownExpectation is T09b: the HTTP/1.0 ignore rule covers only 100-continue, so an
@@ -65,14 +65,14 @@ var http10UnknownExpectation = Case{
 	Title:        "An HTTP/1.0 request with an unknown expectation gets a 417 or ordinary processing, and no 1xx",
 	Requirements: []string{"EXP-UNKNOWN-417-MAY", "IR-NOT-TO-HTTP10", "H1-NO-TE-TO-HTTP10"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		request := append(http10Head(env, "Content-Length: 5", "Expect: foo"), body...)
 		return script(
 			send("request", request),
 			awaitFinals("final", 1, env.Timing.Response),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		http10NoInterim(&j, tl)
 		http10NoTransferEncoding(&j, tl)
@@ -86,7 +86,7 @@ var http10UnknownExpectation = Case{
 			j.Info("EXP-UNKNOWN-417-MAY", "ignored the unknown expectation and answered %s; allowed", status(finals[0].Msg))
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // http10Chunked is T09c: Transfer-Encoding in an HTTP/1.0 request is faulty framing (RFC 9112
@@ -98,7 +98,7 @@ var http10Chunked = Case{
 	Title:        "An HTTP/1.0 request with Transfer-Encoding and Expect gets no 1xx, and the connection closes after it: a request pipelined behind it is not answered",
 	Requirements: []string{"H1-HTTP10-TE-FAULTY", "IR-NOT-TO-HTTP10", "EXP-HTTP10-IGNORE", "H1-NO-TE-TO-HTTP10"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		pipelined := "GET " + env.Path + " HTTP/1.0\r\nHost: " + env.Host + "\r\n\r\n"
 		return script(
 			send("head", http10Head(env, "Connection: keep-alive", "Transfer-Encoding: chunked", "Expect: 100-continue")),
@@ -107,7 +107,7 @@ var http10Chunked = Case{
 			awaitClose("after", env.Timing.Response),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		http10NoInterim(&j, tl)
 		http10NoTransferEncoding(&j, tl)
@@ -149,7 +149,7 @@ var http10Chunked = Case{
 			j.Warn("H1-HTTP10-TE-FAULTY", "neither answered nor closed the connection within %s after the chunked content and a pipelined GET", ms(env.Timing.Response))
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // upstreamError reports whether a status is an intermediary's own error about its upstream

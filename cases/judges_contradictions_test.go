@@ -33,7 +33,7 @@ var _ = Describe("reasons that do not contradict themselves", func() {
 	It("do not say 'waited for the content' after a 100 sent on the header section (cheroot 9.0, origin/ws-line-after-start)", func() {
 		tl := spellTimeline().sent(0, "head").resp(2, "first", 100).sent(300, "body").resp(301, "final", 200, "Content-Length: 0")
 		c, _ := cases.ByID("origin/ws-line-after-start")
-		o := c.Judge(env, &tl.tl)
+		o := c.Judge(env, cases.Observed{Client: &tl.tl})
 		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
 		Expect(o.Requirements).To(ContainElement("H1-WS-LINE-AFTER-START"))
 		Expect(o.Reason).NotTo(ContainSubstring("waited for the content"))
@@ -45,7 +45,7 @@ var _ = Describe("reasons that do not contradict themselves", func() {
 			b := spellTimeline().sent(0, "head").at(10000, conv.EvDeadline, "first", nil).sent(10000, "body").
 				resp(10002, "final", 100).at(15000, conv.EvDeadline, "final", nil)
 			c, _ := cases.ByID(id)
-			o := c.Judge(env, &b.tl)
+			o := c.Judge(env, cases.Observed{Client: &b.tl})
 			Expect(o.Verdict).To(Equal(cases.Fail), id+": "+o.String())
 			Expect(o.Reason).NotTo(ContainSubstring("answered only after the content was sent (100"), id)
 			Expect(o.Reason).To(ContainSubstring("received only 100 and no final response"), id)
@@ -57,7 +57,7 @@ var _ = Describe("reasons that do not contradict themselves", func() {
 		b := spellTimeline().sent(0, "head").at(10000, conv.EvDeadline, "first", nil).sent(10000, "body").
 			resp(10002, "final", 100).resp(10003, "final", 200, "Content-Length: 0")
 		c, _ := cases.ByID("origin/list-two-lines")
-		o := c.Judge(env, &b.tl)
+		o := c.Judge(env, cases.Observed{Client: &b.tl})
 		Expect(o.Reason).To(ContainSubstring("(100, then 200)"), o.String())
 		Expect(passedToo(o)).To(BeEmpty(), o.String())
 	})

@@ -14,13 +14,17 @@ import (
 // record has the shape the server's trace had.
 var _ = Describe("chain judges reviewed against real intermediaries", func() {
 	chainEnv := func(proxy bool) cases.Env {
-		return cases.Env{Host: "t", Path: "/upload", Token: "tok", Proxy: proxy, OriginAuthority: "127.0.0.1:1",
+		env := cases.Env{Host: "t", Path: "/upload", Token: "tok", Role: cases.Gateway, OriginAuthority: "127.0.0.1:1",
 			Timing: cases.DefaultTiming(time.Millisecond, 1)}
+		if proxy {
+			env.Role = cases.Proxy
+		}
+		return env
 	}
 	chainJudge := func(id string, proxy bool, tl *conv.Timeline, rec conv.OriginRecord) cases.Outcome {
 		c, ok := cases.ByID(id)
 		Expect(ok).To(BeTrue(), id)
-		return c.Chain.Judge(chainEnv(proxy), tl, rec)
+		return c.Judge(chainEnv(proxy), cases.Observed{Client: tl, Origin: &rec})
 	}
 	primed := conv.OriginRequest{Method: "GET", Proto: "HTTP/1.1", Sent: []conv.Sent{{At: time.Millisecond, Msg: "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"}}}
 	onlyPrimed := conv.OriginRecord{Token: "tok", Requests: []conv.OriginRequest{primed}}
@@ -79,7 +83,7 @@ var _ = Describe("chain judges reviewed against real intermediaries", func() {
 
 	It("still fail T26 when the client's own spelling reaches the origin", func() {
 		c, _ := cases.ByID("chain/connection-named-expect-removed")
-		head := string(c.Script(chainEnv(false)).Steps[0].Data)
+		head := string(c.Client(chainEnv(false)).Steps[0].Data)
 		Expect(head).To(ContainSubstring("Expect: 100-cOnTiNuE\r\n"))
 		tl, rec := t26("100-cOnTiNuE")
 		o := chainJudge("chain/connection-named-expect-removed", false, tl, rec)
@@ -129,7 +133,7 @@ var _ = Describe("chain judges reviewed against real intermediaries", func() {
 
 	It("wait past a gateway's own 100 and the relayed one in T13 (Caddy): no EXP-FINAL-AFTER-100 failure", func() {
 		c, _ := cases.ByID("origin/continue-before-switching-protocols")
-		steps := c.Script(chainEnv(false)).Steps
+		steps := c.Client(chainEnv(false)).Steps
 		// the await after the content (the last one but the negative wait after the final)
 		Expect(steps[len(steps)-2].Label).To(Equal("next"))
 		Expect(steps[len(steps)-2].Until).To(Equal(conv.UntilFinalOrSwitch))

@@ -52,7 +52,7 @@ var _ = Describe("the judges of T02–T05 and T11", func() {
 		func(id string, b *spellTL, verdict cases.Verdict, req string) {
 			c, ok := cases.ByID(id)
 			Expect(ok).To(BeTrue(), id)
-			o := c.Judge(env, &b.tl)
+			o := c.Judge(env, cases.Observed{Client: &b.tl})
 			Expect(o.Verdict).To(Equal(verdict), o.String())
 			if req != "" {
 				Expect(o.Requirements).To(ContainElement(req), o.String())
@@ -212,7 +212,7 @@ var _ = Describe("the judges of T02–T05 and T11", func() {
 		func(id string, b *spellTL, want ...string) {
 			c, ok := cases.ByID(id)
 			Expect(ok).To(BeTrue(), id)
-			o := c.Judge(env, &b.tl)
+			o := c.Judge(env, cases.Observed{Client: &b.tl})
 			for _, w := range want {
 				Expect(o.Reason).To(ContainSubstring(w), o.String())
 			}

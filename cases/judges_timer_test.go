@@ -25,7 +25,7 @@ var _ = Describe("the T30 backend-waits judge", func() {
 		c, ok := cases.ByID("gateway/immediate-100-backend-waits")
 		Expect(ok).To(BeTrue())
 		env := cases.Env{Host: "t", Path: "/upload", Token: "tok", OriginAuthority: "127.0.0.1:1", Timing: cases.DefaultTiming(time.Millisecond, 1)}
-		return c.Chain.Judge(env, tl, rec)
+		return c.Judge(env, cases.Observed{Client: tl, Origin: &rec})
 	}
 
 	It("reports a gateway's own 100 at its 1 s timer as info on both sides of the bound", func() {

@@ -18,7 +18,7 @@ func TestJudgesAskOnlyForTheirScriptsSteps(t *testing.T) {
 	for _, c := range cases.All() {
 		for _, role := range c.Roles {
 			env := exampleEnv(role)
-			script := c.Script(env)
+			script := c.Client(env)
 			have := map[string]bool{}
 			for _, s := range script.Steps {
 				have[s.Label] = true
@@ -28,7 +28,7 @@ func TestJudgesAskOnlyForTheirScriptsSteps(t *testing.T) {
 				asked := map[string]bool{}
 				tl.Asked = func(label string) { asked[label] = true }
 				var rec *conv.OriginRecord
-				if c.Chain != nil {
+				if c.Origin != nil {
 					rec = &conv.OriginRecord{Token: env.Token}
 				}
 				if err := decide(c, env, tl, rec); err != nil {
@@ -50,7 +50,7 @@ func decide(c cases.Case, env cases.Env, tl *conv.Timeline, rec *conv.OriginReco
 			err = fmt.Errorf("the judge panicked: %v", p)
 		}
 	}()
-	c.Decide(env, tl, rec)
+	c.Decide(env, cases.Observed{Client: tl, Origin: rec})
 	return nil
 }
 
@@ -58,7 +58,7 @@ func exampleEnv(role cases.Role) cases.Env {
 	env := cases.Env{Host: "t", Path: "/upload", EarlyPath: "/nope", UpgradeProtocol: "x",
 		Timing: cases.DefaultTiming(time.Millisecond, 1)}
 	if role != cases.Origin {
-		env.Token, env.OriginAuthority, env.Proxy = "tok", "127.0.0.1:1", role == cases.Proxy
+		env.Token, env.OriginAuthority, env.Role = "tok", "127.0.0.1:1", role
 	}
 	return env
 }

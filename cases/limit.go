@@ -36,7 +36,7 @@ var oneTebibyte = Case{
 	Requirements: []string{"SRV-413", "EXP-ORIGIN-IMMEDIATE", "H1-READ-OR-CLOSE", "H1-CLOSE-THEN-NO-MORE",
 		"EXP-INDICATE-CLOSE", "IR-SEQUENCE-ONE-FINAL"},
 	Roles: []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", lines("POST "+env.Path+" HTTP/1.1", "Host: "+env.Host, "Content-Length: 1099511627776", "Expect: 100-continue")),
 			awaitMessage("first", env.Timing.Max),
@@ -44,7 +44,7 @@ var oneTebibyte = Case{
 			awaitClose("after", env.Timing.Quiet),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		firstResponse(&j, env, tl, "head")
 		interimHygiene(&j, tl)
@@ -94,7 +94,7 @@ var oneTebibyte = Case{
 			j.Pass("H1-READ-OR-CLOSE", "kept the connection open after the %s and took the follow-up octets as content (read and discard): nothing came back in %s", status(first.Msg), ms(env.Timing.Quiet))
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // wrappedLength is T11b: 2^64+1 overflows a 64-bit length. A server that wraps it reads a 1-octet
@@ -105,7 +105,7 @@ var wrappedLength = Case{
 	Title:        "A Content-Length of 2^64+1 is refused (400 or 413), never wrapped: one octet of content does not complete the request",
 	Requirements: []string{"SRV-CL-LARGE-NUMBERS", "EXP-ORIGIN-IMMEDIATE", "H1-INVALID-CL-400"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", lines("POST "+env.Path+" HTTP/1.1", "Host: "+env.Host, "Content-Length: 18446744073709551617", "Expect: 100-continue")),
 			awaitMessage("first", env.Timing.Max),
@@ -113,7 +113,7 @@ var wrappedLength = Case{
 			awaitClose("after", env.Timing.Quiet),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		firstResponse(&j, env, tl, "head")
 		interimHygiene(&j, tl)
@@ -151,7 +151,7 @@ var wrappedLength = Case{
 		}
 		interimsAfterFinal(&j, tl, "")
 		return j.Outcome()
-	},
+	}),
 }
 
 // lengthList is T11c: `Content-Length: 5, 6` is invalid; the server answers 400 and closes.
@@ -161,14 +161,14 @@ var lengthList = Case{
 	Title:        "`Content-Length: 5, 6` is invalid: the server answers 400 (Bad Request) and closes the connection, and sends no 100 (Continue)",
 	Requirements: []string{"H1-INVALID-CL-400"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", lines("POST "+env.Path+" HTTP/1.1", "Host: "+env.Host, "Content-Length: 5, 6", "Expect: 100-continue")),
 			awaitMessage("first", env.Timing.Max),
 			awaitClose("after", env.Timing.Quiet),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		const rule, sent = "H1-INVALID-CL-400", "`Content-Length: 5, 6`"
 		msgs := tl.MessagesAfter("head")
@@ -206,7 +206,7 @@ var lengthList = Case{
 			j.Fail(rule, "kept the connection open after answering a request with %s: the octets that follow have no framing", sent)
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // parseErrorSince returns the parse error of octets read after the response m, if any.
@@ -228,7 +228,7 @@ var lengthAndChunked = Case{
 	Title:        "With both Content-Length and Transfer-Encoding: chunked, the server rejects or uses the chunked framing, then closes: a pipelined request is not answered",
 	Requirements: []string{"H1-CL-AND-TE-CLOSE", "H1-CLOSE-THEN-NO-MORE"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		pipelined := "GET " + env.Path + " HTTP/1.1\r\nHost: " + env.Host + "\r\nConnection: close\r\n\r\n"
 		return script(
 			send("head", lines("POST "+env.Path+" HTTP/1.1", "Host: "+env.Host, "Content-Length: 5", "Transfer-Encoding: chunked", "Expect: 100-continue")),
@@ -238,7 +238,7 @@ var lengthAndChunked = Case{
 			awaitClose("after", env.Timing.Quiet),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		const rule = "H1-CL-AND-TE-CLOSE"
 		finals := tl.Finals()
@@ -279,7 +279,7 @@ var lengthAndChunked = Case{
 			j.Warn(rule, "answered %s without `Connection: close` and had not closed the connection %s later (the pipelined request was not answered)", status(finals[0].Msg), ms(env.Timing.Quiet))
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 var limitCases = []Case{oneTebibyte, wrappedLength, lengthList, lengthAndChunked}

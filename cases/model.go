@@ -1,6 +1,7 @@
 // Package cases is the catalogue: each case is a value with a stable ID, the claim it checks in
-// plain words, the requirements it cites, a conversation script and a judge. It does no I/O; the
-// suite plays the script with the harness and hands the timeline back to the judge.
+// plain words, the requirements it cites, its sides (the script the suite plays as a client, what
+// the suite's own origin does behind an intermediary) and one judge of what the sides observed.
+// It does no I/O; the suite plays the sides with the harness and hands what they saw to the judge.
 //
 // It may import harness/conv and nothing else of the module (suite/arrows_test.go).
 package cases
@@ -99,12 +100,17 @@ type Env struct {
 	UpgradeProtocol string
 	Timing          Timing
 
-	// For intermediary cases (a Case with a Chain): Token names this case's requests to the
+	// Protocol is the HTTP version the suite speaks to the target (its driver is chosen by it).
+	// Only conv.HTTP1 exists today; h2 and h2c come with the HTTP/2 driver.
+	Protocol conv.Protocol
+	// Role is the part the target plays. Through a forward proxy request-targets are in absolute
+	// form for OriginAuthority (the origin's host:port); through a gateway they are origin-form.
+	Role Role
+
+	// For intermediary cases (a Case with an Origin): Token names this case's requests to the
 	// suite's origin; the origin follows the case's OriginScript for them and records them under
-	// it. Proxy says the target is a forward proxy, so request-targets are in absolute form for
-	// OriginAuthority (the origin's host:port); for a gateway they are origin-form.
+	// it.
 	Token           string
-	Proxy           bool
 	OriginAuthority string
 	// Prefix is a gateway's path prefix ("/api"): the gateway strips it before forwarding, so
 	// request-targets sent to the gateway carry it.
@@ -116,7 +122,7 @@ type Env struct {
 // through a forward proxy.
 func (e Env) Target(resource string) string {
 	p := conv.OriginPath(e.Token, resource)
-	if e.Proxy {
+	if e.Role == Proxy {
 		return "http://" + e.OriginAuthority + p
 	}
 	return e.Prefix + p
@@ -130,11 +136,15 @@ type Case struct {
 	// Requirements are catalogue IDs (requirements.go) this case checks.
 	Requirements []string
 	Roles        []Role
-	Script       func(Env) conv.Script
-	Judge        func(Env, *conv.Timeline) Outcome
-	// Chain is set for cases that need the suite's origin behind an intermediary; Judge is then
-	// unused and Chain.Judge sees both sides.
-	Chain *Chain
+	// Client is the script the suite plays as the target's client; nil when the target is the
+	// client (no such case yet).
+	Client func(Env) conv.Script
+	// Origin is what the suite's own scripted origin does with the case's requests; nil when no
+	// server of the suite's is involved (the target is the origin). A case with an Origin is an
+	// intermediary (chain) case: it runs through a gateway or a forward proxy to that origin.
+	Origin func(Env) conv.OriginScript
+	// Judge reads what the sides observed (sides.go) and concludes; Decide calls it.
+	Judge func(Env, Observed) Outcome
 	// Tolerates417 says, from the origin's record, when the intermediary's own 417 to a lone
 	// 100-continue fits the case (RFC 9110 §10.1.1: the chain does not support expectations, as
 	// with a next hop known to speak HTTP/1.0, or a backend that holds the header section); nil
@@ -142,18 +152,14 @@ type Case struct {
 	Tolerates417 func(conv.OriginRecord) bool
 }
 
-// Chain is what an intermediary case adds to a case: what the suite's origin does with the
-// case's requests, and a judge that reads what the client saw and what the origin saw.
-type Chain struct {
-	Origin func(Env) conv.OriginScript
-	Judge  func(Env, *conv.Timeline, conv.OriginRecord) Outcome
-}
-
 // Budget is the longest the case can take against any target: the sum of its steps' deadlines.
 // The suite uses it (plus a margin) as the per-entry timeout.
 func (c Case) Budget(env Env) time.Duration {
+	if c.Client == nil {
+		return 0
+	}
 	var d time.Duration
-	for _, s := range c.Script(env).Steps {
+	for _, s := range c.Client(env).Steps {
 		d += s.Within
 	}
 	return d

@@ -25,7 +25,7 @@ var http10NextHop = Case{
 	Requirements: []string{"EXP-PROXY-IMMEDIATE", "EXP-PROXY-HTTP10-NEXTHOP-100", "S417-CHAIN-SIGNAL", "EXP-ORIGIN-NO-WAIT",
 		"ROLE-PROXY-VS-GATEWAY"},
 	Roles: []Role{Proxy, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("prime", chainRequest(env, "GET", "ok", "HTTP/1.1")),
 			awaitFinals("primed", 1, env.Timing.Response),
@@ -37,10 +37,8 @@ var http10NextHop = Case{
 			awaitFinals("final", 2, env.Timing.Response),
 		)
 	},
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.ScriptHTTP10() },
-		Judge:  judgeHTTP10NextHop,
-	},
+	Origin: func(Env) conv.OriginScript { return conv.ScriptHTTP10() },
+	Judge:  onBothSides(judgeHTTP10NextHop),
 }
 
 func judgeHTTP10NextHop(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
@@ -90,12 +88,12 @@ func judgeHTTP10NextHop(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outco
 		// The duty is the proxy's (RFC 9110 §10.1.1); a gateway is the origin towards its
 		// client and must not wait for the content before it answers or lets the backend answer.
 		rule := "EXP-PROXY-IMMEDIATE"
-		if !env.Proxy {
+		if env.Role != Proxy {
 			rule = "EXP-ORIGIN-NO-WAIT"
 		}
 		j.Fail(rule, "%s; the client withheld the content for %s and received nothing, and %s: %s waits for the content before it forwards the header section to the HTTP/1.0 next hop, and answers no 100 itself meanwhile", known, ms(bodyAt-headAt), arrival, who)
 	}
-	if !answeredWithin(early, headAt, env.Timing.Prompt()) && q != nil && headAhead(q, env.Timing.Prompt()) && !env.Proxy {
+	if !answeredWithin(early, headAt, env.Timing.Prompt()) && q != nil && headAhead(q, env.Timing.Prompt()) && env.Role != Proxy {
 		// CATALOGUE.md, interpretation stalling-backend: the stall starts at the
 		// HTTP/1.0 backend, which cannot send a 100. Only a prompt 100 counts as the gateway's
 		// own; one sent when a timer of the gateway's runs out (Go's Transport waits

@@ -15,7 +15,7 @@ var upstream417 = Case{
 	Title:        "A 417 (Expectation Failed) from the origin reaches the client as a 417, not as a 5xx, and a forward proxy does not silently re-send the POST",
 	Requirements: []string{"S417-MEANING", "PRX-NO-AUTO-RETRY", "CLI-417-RETRY-WITHOUT"},
 	Roles:        []Role{Proxy, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", chainPost(env, "echo", len(body), "Expect: 100-continue")),
 			awaitMessage("first", env.Timing.Max),
@@ -23,17 +23,15 @@ var upstream417 = Case{
 			awaitFinals("final", 1, env.Timing.Response),
 		)
 	},
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.Script417IfExpect() },
-		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	Origin: func(Env) conv.OriginScript { return conv.Script417IfExpect() },
+	Judge: onForwarded("S417-MEANING",
+		func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 			var j Judgement
 			who := chainRole(env)
-			q, forwarded := chainFirstRequest(rec)
+			q, _ := chainFirstRequest(rec)
 			finals := tl.Finals()
-			refused := forwarded && q.ExpectSeen
+			refused := q.ExpectSeen
 			switch {
-			case !forwarded:
-				j.Info("S417-MEANING", "nothing reached the origin (the client received %s)", chainStatuses(tl.Messages()))
 			case !refused:
 				j.Info("S417-MEANING", "%s did not forward Expect, so the origin did not refuse it (the client received %s)", who, chainStatuses(tl.Messages()))
 			case len(finals) > 0 && finals[0].Msg.Status == 417:
@@ -49,15 +47,14 @@ var upstream417 = Case{
 				retry := &rec.Requests[1]
 				switch {
 				case retry.ExpectSeen:
-				case env.Proxy && !strings.EqualFold(retry.Method, "PUT"):
+				case env.Role == Proxy && !strings.EqualFold(retry.Method, "PUT"):
 					j.Warn("PRX-NO-AUTO-RETRY", "after the origin's 417, %s re-sent the %s upstream without Expect on its own; a proxy must not retry a non-idempotent request automatically; that rule sits among communication failures, so this rests on interpretation retry-after-417 in CATALOGUE.md", who, retry.Method)
 				default:
 					j.Info("CLI-417-RETRY-WITHOUT", "after the origin's 417, %s repeated the request upstream without Expect, as a client should", who)
 				}
 			}
 			return j.Outcome()
-		},
-	},
+		}),
 }
 
 var proxyCases = []Case{

@@ -21,23 +21,20 @@ var addedExpect = Case{
 	Title:        "An intermediary that adds Expect: 100-continue upstream does not hold the content indefinitely when the origin sends no 100",
 	Requirements: []string{"IR-PROXY-OWN-EXPECT", "CLI-NO-INDEFINITE-WAIT", "GW-UA-RULES-INBOUND"},
 	Roles:        []Role{Proxy, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("request", append(chainPost(env, "echo", len(body), "Content-Type: text/plain"), body...)),
 			awaitFinals("final", 1, env.Timing.Response),
 		)
 	},
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.OriginScript{OnHead: conv.HeadWait} },
-		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	Origin: func(Env) conv.OriginScript { return conv.OriginScript{OnHead: conv.HeadWait} },
+	Judge: onForwarded("IR-PROXY-OWN-EXPECT",
+		func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 			var j Judgement
 			who := chainRole(env)
-			q, forwarded := chainFirstRequest(rec)
+			q, _ := chainFirstRequest(rec)
 			finals := tl.Finals()
 			switch {
-			case !forwarded:
-				j.Info("IR-PROXY-OWN-EXPECT", "nothing reached the origin (the client received %s)", chainStatuses(tl.Messages()))
-				return j.Outcome()
 			case !q.ExpectSeen:
 				j.Pass("IR-PROXY-OWN-EXPECT", "%s forwarded the request without adding Expect", who)
 			default:
@@ -52,8 +49,7 @@ var addedExpect = Case{
 				j.Info("CLI-NO-INDEFINITE-WAIT", "the client received no final response within %s", ms(env.Timing.Response))
 			}
 			return j.Outcome()
-		},
-	},
+		}),
 }
 
 // connectionExpect is T26: `Connection: Expect` makes Expect hop-by-hop; the intermediary removes
@@ -64,7 +60,7 @@ var connectionExpect = Case{
 	Title:        "With `Connection: Expect`, the intermediary forwards neither Expect nor a Connection field naming it",
 	Requirements: []string{"INT-CONNECTION-HOP-BY-HOP"},
 	Roles:        []Role{Proxy, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", chainPost(env, "echo", len(body), "Connection: Expect", "Expect: "+hopByHopExpect)),
 			awaitMessage("first", env.Timing.Immediate),
@@ -72,16 +68,12 @@ var connectionExpect = Case{
 			awaitFinals("final", 1, env.Timing.Response),
 		)
 	},
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.OriginScript{} },
-		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	Origin: func(Env) conv.OriginScript { return conv.OriginScript{} },
+	Judge: onForwarded("INT-CONNECTION-HOP-BY-HOP",
+		func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 			var j Judgement
 			who := chainRole(env)
-			q, forwarded := chainFirstRequest(rec)
-			if !forwarded {
-				j.Info("INT-CONNECTION-HOP-BY-HOP", "nothing reached the origin (the client received %s)", chainStatuses(tl.Messages()))
-				return j.Outcome()
-			}
+			q, _ := chainFirstRequest(rec)
 			bad := false
 			for _, f := range fieldsNamed(q, "Expect") {
 				if strings.TrimSpace(f.Value) == hopByHopExpect {
@@ -112,8 +104,7 @@ var connectionExpect = Case{
 				break
 			}
 			return j.Outcome()
-		},
-	},
+		}),
 }
 
 // malformedForwarded is T27 for one malformed Expect line: what reached the origin must not be
@@ -127,7 +118,7 @@ func malformedForwarded(id, scenario, title, rule, line string, fields []string,
 		Title:        title,
 		Requirements: []string{rule},
 		Roles:        []Role{Proxy, Gateway},
-		Script: func(env Env) conv.Script {
+		Client: func(env Env) conv.Script {
 			return script(
 				send("head", chainPost(env, "echo", len(body), fields...)),
 				awaitMessage("first", env.Timing.Immediate),
@@ -135,9 +126,9 @@ func malformedForwarded(id, scenario, title, rule, line string, fields []string,
 				awaitFinals("final", 1, env.Timing.Response),
 			)
 		},
-		Chain: &Chain{
-			Origin: func(Env) conv.OriginScript { return conv.OriginScript{} },
-			Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+		Origin: func(Env) conv.OriginScript { return conv.OriginScript{} },
+		Judge: onBothSides(
+			func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 				var j Judgement
 				who := chainRole(env)
 				for i := range rec.Requests {
@@ -179,8 +170,7 @@ func malformedForwarded(id, scenario, title, rule, line string, fields []string,
 					}
 				}
 				return j.Outcome()
-			},
-		},
+			}),
 	}
 }
 

@@ -23,7 +23,7 @@ var headForwarded = Case{
 	Title:        "A forward proxy forwards the header section of a request expecting 100-continue at once, without waiting for the content, or answers a final status itself",
 	Requirements: []string{"EXP-PROXY-IMMEDIATE", "EXP-PROXY-HTTP10-NEXTHOP-100", "IR-PROXY-FORWARD-1XX", "INT-OWN-HTTP-VERSION"},
 	Roles:        []Role{Proxy},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", chainPost(env, "echo", len(body), "Content-Type: text/plain", "Expect: 100-continue")),
 			awaitMessage("first", env.Timing.Max),
@@ -32,9 +32,9 @@ var headForwarded = Case{
 			awaitFinals("final", 1, env.Timing.Response),
 		)
 	},
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.OriginScript{} },
-		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	Origin: func(Env) conv.OriginScript { return conv.OriginScript{} },
+	Judge: onBothSides(
+		func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 			var j Judgement
 			who := chainRole(env)
 			headAt, _ := tl.StepAt("head")
@@ -72,8 +72,7 @@ var headForwarded = Case{
 			}
 			interimHygiene(&j, tl)
 			return j.Outcome()
-		},
-	},
+		}),
 }
 
 // lateInterim judges T20 when the origin answered a 1xx on the header section and the client

@@ -19,7 +19,7 @@ var http10Client = Case{
 	Title:        "An HTTP/1.0 client gets no 1xx through an intermediary, whatever the origin sends, and a forward proxy does not keep its connection",
 	Requirements: []string{"IR-NOT-TO-HTTP10", "EXP-HTTP10-IGNORE", "PRX-NO-PERSIST-HTTP10-CLIENT", "INT-OWN-HTTP-VERSION"},
 	Roles:        []Role{Proxy, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", chainRequest(env, "POST", "echo", "HTTP/1.0", "Connection: keep-alive", "Content-Length: 5", "Expect: 100-continue")),
 			awaitMessage("withheld", env.Timing.Quiet), // negative wait: a 1xx here fails
@@ -29,13 +29,13 @@ var http10Client = Case{
 			awaitFinals("second-final", 2, env.Timing.Response),
 		)
 	},
-	Chain: &Chain{
-		// The origin sends a 100 on every HTTP/1.1 head and a 103 after the content, whether or
-		// not the intermediary forwarded Expect: both must be absorbed.
-		Origin: func(Env) conv.OriginScript {
-			return conv.OriginScript{OnHead: conv.HeadContinueAlways, Interims: []conv.RawMessage{"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"}}
-		},
-		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	// The origin sends a 100 on every HTTP/1.1 head and a 103 after the content, whether or
+	// not the intermediary forwarded Expect: both must be absorbed.
+	Origin: func(Env) conv.OriginScript {
+		return conv.OriginScript{OnHead: conv.HeadContinueAlways, Interims: []conv.RawMessage{"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"}}
+	},
+	Judge: onBothSides(
+		func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 			var j Judgement
 			who := chainRole(env)
 			var sent []int
@@ -82,7 +82,7 @@ var http10Client = Case{
 				ownVersion(&j, tl, q, who, "HTTP/1.0")
 			}
 			switch {
-			case len(finals) >= 2 && env.Proxy:
+			case len(finals) >= 2 && env.Role == Proxy:
 				j.Fail("PRX-NO-PERSIST-HTTP10-CLIENT", "%s kept the HTTP/1.0 client's connection and answered a second request on it (%s)", who, status(finals[1].Msg))
 			case len(finals) >= 2:
 				j.Info("PRX-NO-PERSIST-HTTP10-CLIENT", "the gateway kept the HTTP/1.0 client's connection (it asked for keep-alive) and answered a second request on it; the rule is worded for a proxy, and an origin may keep such a connection (interpretation proxy-wording in CATALOGUE.md)")
@@ -90,8 +90,7 @@ var http10Client = Case{
 				j.Pass("PRX-NO-PERSIST-HTTP10-CLIENT", "%s did not answer a second request on the HTTP/1.0 client's connection", who)
 			}
 			return j.Outcome()
-		},
-	},
+		}),
 }
 
 // ownVersion judges INT-OWN-HTTP-VERSION (RFC 9112 §2.3) on the first request that reached the
@@ -145,7 +144,7 @@ var http10NextHopChunked = Case{
 	Title:        "After the origin has answered in HTTP/1.0, the intermediary does not send it chunked content",
 	Requirements: []string{"CLI-NO-CHUNKED-TO-HTTP10", "EXP-PROXY-HTTP10-NEXTHOP-100", "S417-CHAIN-SIGNAL"},
 	Roles:        []Role{Proxy, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("prime", chainRequest(env, "GET", "ok", "HTTP/1.1")),
 			awaitFinals("primed", 1, env.Timing.Response),
@@ -155,9 +154,9 @@ var http10NextHopChunked = Case{
 			awaitFinals("final", 2, env.Timing.Response),
 		)
 	},
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.ScriptHTTP10() },
-		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	Origin: func(Env) conv.OriginScript { return conv.ScriptHTTP10() },
+	Judge: onBothSides(
+		func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 			var j Judgement
 			who := chainRole(env)
 			if len(rec.Requests) == 0 || len(rec.Requests[0].Sent) == 0 {
@@ -193,6 +192,5 @@ var http10NextHopChunked = Case{
 				break
 			}
 			return j.Outcome()
-		},
-	},
+		}),
 }

@@ -20,7 +20,7 @@ var relayInterims = Case{
 	Title:        "Every 1xx of the origin (100, 102, two 103, an unknown 199) reaches the client in order through a forward proxy, and the final response follows through any intermediary",
 	Requirements: []string{"IR-PROXY-FORWARD-1XX", "CLI-PARSE-1XX", "EH-MULTIPLE", "ROLE-PROXY-VS-GATEWAY", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING"},
 	Roles:        []Role{Proxy, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", chainPost(env, "echo", len(body), "Expect: 100-continue")),
 			awaitMessage("first", env.Timing.Immediate),
@@ -28,22 +28,18 @@ var relayInterims = Case{
 			awaitFinals("final", 1, env.Timing.Response),
 		)
 	},
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.OriginScript{Interims: earlyHints} },
-		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	Origin: func(Env) conv.OriginScript { return conv.OriginScript{Interims: earlyHints} },
+	Judge: onForwarded("IR-PROXY-FORWARD-1XX",
+		func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 			var j Judgement
 			who := chainRole(env)
-			q, forwarded := chainFirstRequest(rec)
-			if !forwarded {
-				j.Info("IR-PROXY-FORWARD-1XX", "nothing reached the origin, so it sent no 1xx (the client received %s)", chainStatuses(tl.Messages()))
-				return j.Outcome()
-			}
+			q, _ := chainFirstRequest(rec)
 			sent, got := originInterims(q), clientInterims(tl)
 			missing := missingInOrder(sent, got)
 			switch {
 			case len(missing) == 0:
 				j.Pass("IR-PROXY-FORWARD-1XX", "the origin sent 1xx %s; the client received %s, in order", chainCodes(sent), chainCodes(got))
-			case env.Proxy:
+			case env.Role == Proxy:
 				j.Fail("IR-PROXY-FORWARD-1XX", "the origin sent 1xx %s; the client received %s: %s did not forward %s, which it had not asked for", chainCodes(sent), chainCodes(got), who, chainCodes(missing))
 			default:
 				j.Info("IR-PROXY-FORWARD-1XX", "the origin sent 1xx %s; the client received %s (%s not propagated). Interpretation proxy-wording in CATALOGUE.md: the forwarding duty is worded for a proxy, which RFC 9110 §3.7 defines as chosen by the client, so a gateway need not propagate interim responses", chainCodes(sent), chainCodes(got), chainCodes(missing))
@@ -82,8 +78,7 @@ var relayInterims = Case{
 			}
 			interimHygiene(&j, tl)
 			return j.Outcome()
-		},
-	},
+		}),
 }
 
 // continueWithLength is the origin's answer on the head in T21b: a 100 that carries
@@ -102,7 +97,7 @@ var interimWithLength = Case{
 	Title:        "A 100 (Continue) from the origin that carries Content-Length ends at its empty line: the final response after it arrives intact",
 	Requirements: []string{"IR-FRAMING-ENDS-AT-HEADERS", "IR-NO-CONTENT-LENGTH"},
 	Roles:        []Role{Proxy, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", chainPost(env, "echo", len(body), "Expect: 100-continue")),
 			awaitFinals("first", 1, env.Timing.Immediate),
@@ -110,15 +105,11 @@ var interimWithLength = Case{
 			awaitFinals("final", 1, env.Timing.Response),
 		)
 	},
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript { return conv.ScriptEarly(continueWithLength, conv.EarlyKeepReading) },
-		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	Origin: func(Env) conv.OriginScript { return conv.ScriptEarly(continueWithLength, conv.EarlyKeepReading) },
+	Judge: onForwarded("IR-FRAMING-ENDS-AT-HEADERS",
+		func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 			var j Judgement
 			who := chainRole(env)
-			if _, forwarded := chainFirstRequest(rec); !forwarded {
-				j.Info("IR-FRAMING-ENDS-AT-HEADERS", "nothing reached the origin (the client received %s)", chainStatuses(tl.Messages()))
-				return j.Outcome()
-			}
 			const sent = "the origin sent `100 Continue` with `Content-Length: 13` followed at once by `200 HTTP/1.1 418 X` with the content `ok`"
 			finals := tl.Finals()
 			switch {
@@ -144,8 +135,7 @@ var interimWithLength = Case{
 				}
 			}
 			return j.Outcome()
-		},
-	},
+		}),
 }
 
 // wsColonInInterim matches a relayed field line with whitespace before its colon.
@@ -159,7 +149,7 @@ var interimWSColon = Case{
 	Title:        "A relayed 1xx loses the whitespace between a field name and its colon (`X-A : b` arrives as `X-A: b`)",
 	Requirements: []string{"PRX-STRIP-WS-COLON-RESPONSE", "ROLE-PROXY-VS-GATEWAY"},
 	Roles:        []Role{Proxy, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", chainPost(env, "echo", len(body), "Expect: 100-continue")),
 			awaitMessage("first", env.Timing.Immediate),
@@ -167,11 +157,11 @@ var interimWSColon = Case{
 			awaitFinals("final", 1, env.Timing.Response),
 		)
 	},
-	Chain: &Chain{
-		Origin: func(Env) conv.OriginScript {
-			return conv.OriginScript{OnHead: conv.HeadContinueAlways, Continue: "HTTP/1.1 100 Continue\r\nX-A : b\r\n\r\n"}
-		},
-		Judge: func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
+	Origin: func(Env) conv.OriginScript {
+		return conv.OriginScript{OnHead: conv.HeadContinueAlways, Continue: "HTTP/1.1 100 Continue\r\nX-A : b\r\n\r\n"}
+	},
+	Judge: onBothSides(
+		func(env Env, tl *conv.Timeline, rec conv.OriginRecord) Outcome {
 			var j Judgement
 			who := chainRole(env)
 			q, forwarded := chainFirstRequest(rec)
@@ -181,7 +171,7 @@ var interimWSColon = Case{
 			}
 			const sent = "the origin sent a 100 (Continue) with the field line `X-A : b`"
 			switch {
-			case wsColonInInterim.Match(chainReceived(tl)) && env.Proxy:
+			case wsColonInInterim.Match(chainReceived(tl)) && env.Role == Proxy:
 				j.Fail("PRX-STRIP-WS-COLON-RESPONSE", "%s; %s forwarded it with the whitespace before the colon intact", sent, who)
 			case wsColonInInterim.Match(chainReceived(tl)):
 				j.Warn("PRX-STRIP-WS-COLON-RESPONSE", "%s; the gateway relayed it with the whitespace before the colon intact, an ungrammatical response a client may read differently. Interpretation proxy-wording in CATALOGUE.md: the removal duty is worded for a proxy, so a gateway gets a warning, not a failure", sent)
@@ -199,6 +189,5 @@ var interimWSColon = Case{
 				}
 			}
 			return j.Outcome()
-		},
-	},
+		}),
 }

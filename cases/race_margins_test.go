@@ -25,14 +25,14 @@ var _ = Describe("judges with no verdict boundary on a race", func() {
 			sent(3, "follow-up").resp(4, "after", 200, "Content-Length: 0").fin(5)
 		without := spellTimeline().sent(0, "head").sent(0, "content").resp(2, "final", 200, "Content-Length: 0").
 			sent(3, "follow-up").resp(4, "after", 200, "Content-Length: 0").fin(5)
-		a, b := c.Judge(env, &with100.tl), c.Judge(env, &without.tl)
+		a, b := c.Judge(env, cases.Observed{Client: &with100.tl}), c.Judge(env, cases.Observed{Client: &without.tl})
 		Expect(a.Verdict).To(Equal(cases.Pass), a.String())
 		Expect(b.Verdict).To(Equal(a.Verdict), b.String())
 
 		// T08 itself (content in the head's own write) still reports the server's choice
 		t08, ok := cases.ByID("origin/content-with-head-one-final")
 		Expect(ok).To(BeTrue())
-		o := t08.Judge(env, &with100.tl)
+		o := t08.Judge(env, cases.Observed{Client: &with100.tl})
 		Expect(o.Verdict).To(Equal(cases.Info), o.String())
 		Expect(o.Requirements).To(ContainElement("EXP-MAY-OMIT-100"))
 	})
@@ -60,13 +60,13 @@ var _ = Describe("judges with no verdict boundary on a race", func() {
 			return b.resp(1012, "final", 200, "Content-Length: 0")
 		}
 		early, late := run(1004), run(1006)
-		a, b := c.Chain.Judge(gw, &early.tl, rec), c.Chain.Judge(gw, &late.tl, rec)
+		a, b := c.Judge(gw, cases.Observed{Client: &early.tl, Origin: &rec}), c.Judge(gw, cases.Observed{Client: &late.tl, Origin: &rec})
 		Expect(a.Verdict).To(Equal(b.Verdict), "100 just before the body: %s\n100 just after: %s", a, b)
 		Expect(a.Verdict).To(Equal(cases.Info), a.String())
 		Expect(a.Reason).To(ContainSubstring("got no 100 (Continue) within 500 ms"))
 
 		// a 100 well inside the client's wait is the gateway's own answer, and no note is added
-		prompt := c.Chain.Judge(gw, &run(20).tl, rec)
+		prompt := c.Judge(gw, cases.Observed{Client: &run(20).tl, Origin: &rec})
 		Expect(prompt.Reason).NotTo(ContainSubstring("got no 100"), prompt.String())
 	})
 })

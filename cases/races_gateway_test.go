@@ -26,7 +26,7 @@ var _ = Describe("the T30 judge against a gateway that never answers", func() {
 		c, ok := cases.ByID("gateway/immediate-100-backend-continues")
 		Expect(ok).To(BeTrue())
 		env := cases.Env{Host: "t", Path: "/upload", Token: "tok", OriginAuthority: "127.0.0.1:1", Timing: cases.DefaultTiming(time.Millisecond, 1)}
-		return c.Chain.Judge(env, tl, conv.OriginRecord{Token: "tok"})
+		return c.Judge(env, cases.Observed{Client: tl, Origin: &conv.OriginRecord{Token: "tok"}})
 	}
 
 	It("fails silence and a close after the bound alike, naming the close", func() {

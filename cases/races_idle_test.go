@@ -29,7 +29,7 @@ func muteWith(c cases.Case, env cases.Env, closeAt time.Duration, timeout408 boo
 		tl.Events = append(tl.Events, conv.Event{At: now, Kind: kind, Step: step, N: n})
 	}
 	closed := false
-	for _, st := range c.Script(env).Steps {
+	for _, st := range c.Client(env).Steps {
 		if st.IfReusable && closed {
 			tl.Events = append(tl.Events, conv.Event{At: now, Kind: conv.EvSkipped, Step: st.Label, Error: "closed"})
 			break
@@ -86,13 +86,13 @@ var _ = Describe("a server that never answers, silent or closed by its idle time
 
 	It("gets the same verdict, for the same requirements, whenever the close (or a 408 and a close) comes after the immediate bound", func() {
 		for _, c := range cases.All() {
-			if c.Chain != nil {
+			if c.Origin != nil {
 				continue
 			}
-			silent := c.Decide(env, mute(c, env, -1), nil)
+			silent := c.Decide(env, cases.Observed{Client: mute(c, env, -1)})
 			for _, timeout408 := range []bool{false, true} {
 				for _, at := range late {
-					o := c.Decide(env, muteWith(c, env, at, timeout408), nil)
+					o := c.Decide(env, cases.Observed{Client: muteWith(c, env, at, timeout408)})
 					what := fmt.Sprintf("%s: silent: %s\nclosed at %v (408 first: %v): %s", c.ID, silent, at, timeout408, o)
 					Expect(o.Verdict).To(Equal(silent.Verdict), what)
 					Expect(o.Reason).NotTo(ContainSubstring("  "), what)
@@ -106,20 +106,20 @@ var _ = Describe("a server that never answers, silent or closed by its idle time
 
 	It("reads a late 408 as the timeout it is, and says so; a prompt 408 stays an answer", func() {
 		c, _ := cases.ByID("origin/name-title-value-title")
-		o := c.Decide(env, muteWith(c, env, 9999*time.Millisecond, true), nil)
+		o := c.Decide(env, cases.Observed{Client: muteWith(c, env, 9999*time.Millisecond, true)})
 		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
 		Expect(o.Requirements).To(ContainElement("EXP-VALUE-CASE"))
 		Expect(o.Reason).To(MatchRegexp(`408 Request Timeout that came \d+ ms after the last octet sent is the server.s own timeout`))
 
 		prompt := spellTimeline().sent(0, "head").resp(5, "first", 408, "Connection: close").fin(6)
-		o = c.Decide(env, &prompt.tl, nil)
+		o = c.Decide(env, cases.Observed{Client: &prompt.tl})
 		Expect(o.Reason).To(ContainSubstring("408 arrived 5.0 ms after the header section"), o.String())
 		Expect(o.Reason).NotTo(ContainSubstring("own timeout"))
 	})
 
 	It("says in the reason that the server closed, and when", func() {
 		c, _ := cases.ByID("origin/name-title-value-title")
-		o := c.Decide(env, mute(c, env, 4*time.Second), nil)
+		o := c.Decide(env, cases.Observed{Client: mute(c, env, 4*time.Second)})
 		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
 		Expect(o.Requirements).To(ContainElements("EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-VALUE-CASE"))
 		Expect(o.Reason).To(MatchRegexp(`closed the connection \(fin\) (3999|4000) ms after the header section`))
@@ -129,11 +129,11 @@ var _ = Describe("a server that never answers, silent or closed by its idle time
 
 	It("keeps a close within the immediate bound a close: a warning at worst, never worse than silence", func() {
 		for _, c := range cases.All() {
-			if c.Chain != nil {
+			if c.Origin != nil {
 				continue
 			}
-			silent := c.Decide(env, mute(c, env, -1), nil)
-			o := c.Decide(env, mute(c, env, 500*time.Millisecond), nil)
+			silent := c.Decide(env, cases.Observed{Client: mute(c, env, -1)})
+			o := c.Decide(env, cases.Observed{Client: mute(c, env, 500*time.Millisecond)})
 			Expect(o.Verdict).NotTo(Equal(cases.Fail), "%s closed at 500 ms: %s", c.ID, o)
 			if silent.Verdict != cases.Fail {
 				Expect(o.Verdict).To(BeElementOf(cases.Warn, cases.Info, cases.Pass, cases.NA), "%s", c.ID)

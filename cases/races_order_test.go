@@ -24,7 +24,7 @@ var _ = Describe("a 1xx after the final response, whichever read it arrives in",
 	judged := func(id string, b *spellTL) cases.Outcome {
 		c, ok := cases.ByID(id)
 		Expect(ok).To(BeTrue(), id)
-		return c.Judge(env, &b.tl)
+		return c.Judge(env, cases.Observed{Client: &b.tl})
 	}
 	expectStray := func(o cases.Outcome) {
 		Expect(o.Verdict).To(Equal(cases.Fail), o.String())
@@ -35,7 +35,7 @@ var _ = Describe("a 1xx after the final response, whichever read it arrives in",
 	DescribeTable("T01's shape: a stray 100 in the final's read or in a later one",
 		func(id string) {
 			c, _ := cases.ByID(id)
-			steps := c.Script(env).Steps
+			steps := c.Client(env).Steps
 			last := steps[len(steps)-1]
 			Expect(last.Kind).To(Equal(conv.Await), "%s must listen after its final response", id)
 			Expect(last.Until).To(Equal(conv.UntilClose), id)
@@ -88,7 +88,7 @@ var _ = Describe("a 1xx after the final response, whichever read it arrives in",
 
 	It("T04 with the content withheld listens after the final response", func() {
 		c, _ := cases.ByID("origin/unknown-with-param-withheld")
-		steps := c.Script(env).Steps
+		steps := c.Client(env).Steps
 		last := steps[len(steps)-1]
 		Expect(last.Until).To(Equal(conv.UntilClose))
 		Expect(last.Within).To(Equal(env.Timing.Quiet))

@@ -31,7 +31,7 @@ const refused417Text = "%s answered 417 (Expectation Failed) to an HTTP/1.1 requ
 func withRefusal(o Outcome, env Env) Outcome {
 	who := "the server"
 	switch {
-	case env.Proxy:
+	case env.Role == Proxy:
 		who = "the forward proxy"
 	case env.Token != "":
 		who = "the gateway"

@@ -28,9 +28,9 @@ var _ = Describe("Decide on a 417 to Expect: 100-continue", func() {
 		env := cases.Env{Host: "t", Path: "/upload", EarlyPath: "/nope", UpgradeProtocol: "x",
 			Timing: cases.DefaultTiming(time.Millisecond, 1)}
 		if rec != nil {
-			env.Token, env.OriginAuthority, env.Proxy = "tok", "127.0.0.1:1", true
+			env.Token, env.OriginAuthority, env.Role = "tok", "127.0.0.1:1", cases.Proxy
 		}
-		return c.Decide(env, tl, rec)
+		return c.Decide(env, cases.Observed{Client: tl, Origin: rec})
 	}
 
 	It("turns the immediate-response pass into a warning that says what fails and marks it", func() {

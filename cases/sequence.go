@@ -19,7 +19,7 @@ var noInterimAfterFinal = Case{
 	Title:        "After a final response decided from the header section, no 100 (Continue) or other 1xx follows it, not even while the content is read and discarded",
 	Requirements: []string{"IR-SEQUENCE-ONE-FINAL", "IR-100-MEANING", "EXP-ORIGIN-IMMEDIATE"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", post(env, env.EarlyPath, len(body), "Expect: 100-continue")),
 			awaitMessage("early", env.Timing.Max),
@@ -30,7 +30,7 @@ var noInterimAfterFinal = Case{
 			awaitClose("after", env.Timing.Response),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		ea, ok := earlyFinal(&j, env, tl, "head", "content")
 		if !ok {
@@ -52,7 +52,7 @@ var noInterimAfterFinal = Case{
 			j.Pass("IR-SEQUENCE-ONE-FINAL", "no 1xx arrived during the %s after the content was sent following the early %s", ms(env.Timing.Quiet), status(ea.Final.Msg))
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // oneFinalAfterContinue is T12b: 100, the content, the final response, and then nothing: no
@@ -63,7 +63,7 @@ var oneFinalAfterContinue = Case{
 	Title:        "After 100 (Continue), the content and the final response, nothing more arrives for the request: no second final response, no 1xx, no stray octets",
 	Requirements: []string{"IR-SEQUENCE-ONE-FINAL", "EXP-FINAL-AFTER-100", "EXP-ORIGIN-IMMEDIATE"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", post(env, env.Path, len(body), "Expect: 100-continue")),
 			awaitMessage("first", env.Timing.Max),
@@ -72,7 +72,7 @@ var oneFinalAfterContinue = Case{
 			awaitClose("quiet", env.Timing.Quiet), // negative wait: nothing more may arrive
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		first, ok := judgeWithheldInto(&j, env, tl)
 		if !ok {
@@ -96,7 +96,7 @@ var oneFinalAfterContinue = Case{
 			j.Pass("IR-SEQUENCE-ONE-FINAL", "nothing arrived during the %s after the final %s", ms(env.Timing.Quiet), status(final.Msg))
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // continueBeforeSwitching is T13: with both Upgrade and 100-continue, the 100 comes before the
@@ -118,7 +118,7 @@ var continueBeforeSwitching = Case{
 	Requirements: []string{"IR-100-BEFORE-101", "EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-FINAL-AFTER-100",
 		"IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-NO-CONTENT"},
 	Roles: []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", post(env, env.Path, len(body), "Expect: 100-continue",
 				"Upgrade: "+upgradeProtocol(env), "Connection: Upgrade")),
@@ -128,7 +128,7 @@ var continueBeforeSwitching = Case{
 			quietAfterFinal(env), // after a 101 nothing more is parsed, so this reads nothing then
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		msgs := tl.Messages()
 		for i, m := range msgs {
@@ -159,7 +159,7 @@ var continueBeforeSwitching = Case{
 		}
 		j.NA("the server did not switch to the offered protocol %q (no 101; it answered %s), so IR-100-BEFORE-101 does not apply; the 100-continue duties held", upgradeProtocol(env), statuses(throughFirstFinal(msgs)))
 		return j.Outcome()
-	},
+	}),
 }
 
 // throughFirstFinal returns the messages up to and including the first final response: the

@@ -37,10 +37,10 @@ func spellingCase(s spelling) Case {
 		Title:        s.title,
 		Requirements: uniq("EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-FINAL-AFTER-100", s.rules, s.rule417),
 		Roles:        []Role{Origin, Gateway},
-		Script: func(env Env) conv.Script {
+		Client: func(env Env) conv.Script {
 			return withheldThenContent(env, post(env, env.Path, len(body), s.fields...))
 		},
-		Judge: func(env Env, tl *conv.Timeline) Outcome {
+		Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 			var j Judgement
 			judgeWithheldInto(&j, env, tl)
 			sent := quoteFields(s.fields)
@@ -60,7 +60,7 @@ func spellingCase(s spelling) Case {
 				}
 			}
 			return j.Outcome()
-		},
+		}),
 	}
 }
 

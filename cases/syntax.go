@@ -21,10 +21,10 @@ var wsBeforeColon = Case{
 	Title:        "A request with `Expect : 100-continue` (whitespace before the colon) is rejected with 400 (Bad Request)",
 	Requirements: []string{"H1-WS-BEFORE-COLON"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect : 100-continue"))
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		const rule, sent = "H1-WS-BEFORE-COLON", "`Expect : 100-continue`"
 		headAt, _ := tl.StepAt("head")
@@ -40,7 +40,7 @@ var wsBeforeColon = Case{
 			noAnswer(&j, env, tl, rule, "a request with "+sent, "the 400 it requires")
 		}
 		return j.Outcome()
-	},
+	}),
 }
 
 // noAnswer records what it means for a rule that requires an answer that none came to the
@@ -133,10 +133,10 @@ var obsFold = Case{
 	Title:        "An obs-folded `Expect:` + CRLF SP `100-continue` is rejected with 400, or the fold is replaced with SP and the request answered as a 100-continue expectation",
 	Requirements: []string{"H1-OBS-FOLD", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect:", " 100-continue"))
 	},
-	Judge: rejectOrRepair("H1-OBS-FOLD", "`Expect:` folded onto ` 100-continue`", func(s int) bool { return s == 400 }, nil),
+	Judge: onClient(rejectOrRepair("H1-OBS-FOLD", "`Expect:` folded onto ` 100-continue`", func(s int) bool { return s == 400 }, nil)),
 }
 
 var nulInValue = Case{
@@ -145,10 +145,10 @@ var nulInValue = Case{
 	Title:        "A NUL in the Expect value (`100-continue` NUL) makes the server reject the message, or replace the NUL with SP and answer a 100-continue expectation",
 	Requirements: []string{"FLD-CR-LF-NUL", "GEN-ERROR-RECOVERY", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect: 100-continue\x00"))
 	},
-	Judge: rejectOrRepair("FLD-CR-LF-NUL", "`Expect: 100-continue\\x00`", func(s int) bool { return s == 400 }, nulSilence),
+	Judge: onClient(rejectOrRepair("FLD-CR-LF-NUL", "`Expect: 100-continue\\x00`", func(s int) bool { return s == 400 }, nulSilence)),
 }
 
 // nulSilence judges T05d's silence. Replacing the NUL with SP, which the rule allows, yields
@@ -179,10 +179,10 @@ var oversizeField = Case{
 	Title:        "An Expect field of about 64 KiB gets a 4xx if it is too large to process, or is answered as a 100-continue expectation; never silence",
 	Requirements: []string{"FLD-OVERSIZE-4XX", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect: "+oversizeValue))
 	},
-	Judge: rejectOrRepair("FLD-OVERSIZE-4XX", "a 64 KiB `Expect: 100-continue, 100-continue, …`", func(s int) bool { return s >= 400 && s < 500 }, oversizeSilence),
+	Judge: onClient(rejectOrRepair("FLD-OVERSIZE-4XX", "a 64 KiB `Expect: 100-continue, 100-continue, …`", func(s int) bool { return s >= 400 && s < 500 }, oversizeSilence)),
 }
 
 // oversizeSilence judges T05f's silence: a failure, as for any silence, but the value is itself a
@@ -270,11 +270,11 @@ var wsLineAfterStart = Case{
 	Title:        "A whitespace-preceded ` Expect: 100-continue` straight after the request line is rejected or ignored entirely, so it never yields a 100 (Continue)",
 	Requirements: []string{"H1-WS-LINE-AFTER-START", "H1-MAY-CLOSE-ANYTIME"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return ignoredOrRejected(env, lines("POST "+env.Path+" HTTP/1.1", " Expect: 100-continue", "Host: "+env.Host, "Content-Length: 5"))
 	},
-	Judge: judgeNoHundred("H1-WS-LINE-AFTER-START", "` Expect: 100-continue` as its first line after the request line",
-		"H1-WS-LINE-AFTER-START", "the whitespace-preceded line seems to have been read as Expect, but the message was refused"),
+	Judge: onClient(judgeNoHundred("H1-WS-LINE-AFTER-START", "` Expect: 100-continue` as its first line after the request line",
+		"H1-WS-LINE-AFTER-START", "the whitespace-preceded line seems to have been read as Expect, but the message was refused")),
 }
 
 var bareCR = Case{
@@ -283,11 +283,11 @@ var bareCR = Case{
 	Title:        "A bare CR in `Expect: 100-` CR `continue` makes the field invalid or becomes SP; it is never dropped to read `100-continue`",
 	Requirements: []string{"H1-BARE-CR", "EXP-UNKNOWN-417-MAY", "H1-MAY-CLOSE-ANYTIME"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return ignoredOrRejected(env, post(env, env.Path, len(body), "Expect: 100-\rcontinue"))
 	},
-	Judge: judgeNoHundred("H1-BARE-CR", "`Expect: 100-\\rcontinue`",
-		"EXP-UNKNOWN-417-MAY", "with the CR replaced by SP the value is the unknown `100- continue`, which may be refused"),
+	Judge: onClient(judgeNoHundred("H1-BARE-CR", "`Expect: 100-\\rcontinue`",
+		"EXP-UNKNOWN-417-MAY", "with the CR replaced by SP the value is the unknown `100- continue`, which may be refused")),
 }
 
 var syntaxCases = []Case{wsBeforeColon, obsFold, wsLineAfterStart, nulInValue, bareCR, oversizeField}

@@ -36,14 +36,14 @@ func unknownCase(id, value string, lookalike bool) Case {
 		Title:        "`" + field + "` is not a 100-continue expectation: the server may refuse it with 417 or ignore it, and answers the request either way",
 		Requirements: unknownRequirements,
 		Roles:        []Role{Origin, Gateway},
-		Script: func(env Env) conv.Script {
+		Client: func(env Env) conv.Script {
 			return script(
 				send("request", append(post(env, env.Path, len(body), field), body...)),
 				awaitFinals("final", 1, env.Timing.Response),
 				quietAfterFinal(env), // a 1xx or a second answer after the final
 			)
 		},
-		Judge: func(env Env, tl *conv.Timeline) Outcome {
+		Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 			var j Judgement
 			finals := tl.Finals()
 			judgeExpectationChoice(&j, env, tl, field, lookalike)
@@ -53,7 +53,7 @@ func unknownCase(id, value string, lookalike bool) Case {
 			interimHygiene(&j, tl)
 			interimsAfterFinal(&j, tl, "")
 			return j.Outcome()
-		},
+		}),
 	}
 }
 
@@ -104,7 +104,7 @@ var unknownWithheld = Case{
 	Title:        "With `Expect: 100-continue;x=1` and the content withheld, the server may wait for the content or send 100 (Continue); it answers once the content arrives",
 	Requirements: []string{"EXP-ABNF-LIST", "GEN-ERROR-RECOVERY", "EXP-UNKNOWN-417-MAY", "EXP-FINAL-AFTER-100", "IR-SEQUENCE-ONE-FINAL", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-NO-CONTENT"},
 	Roles:        []Role{Origin, Gateway},
-	Script: func(env Env) conv.Script {
+	Client: func(env Env) conv.Script {
 		return script(
 			send("head", post(env, env.Path, len(body), "Expect: 100-continue;x=1")),
 			awaitMessage("first", env.Timing.Quiet),
@@ -113,7 +113,7 @@ var unknownWithheld = Case{
 			quietAfterFinal(env),
 		)
 	},
-	Judge: func(env Env, tl *conv.Timeline) Outcome {
+	Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 		var j Judgement
 		headAt, _ := tl.StepAt("head")
 		bodyAt, sentBody := tl.StepAt("body")
@@ -126,7 +126,7 @@ var unknownWithheld = Case{
 		interimHygiene(&j, tl)
 		interimsAfterFinal(&j, tl, "")
 		return j.Outcome()
-	},
+	}),
 }
 
 var unknownCases = func() []Case {
