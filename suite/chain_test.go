@@ -18,7 +18,7 @@ import (
 func probeChainCase(judge func(cases.Env, *conv.Timeline, conv.OriginRecord) cases.Outcome) cases.Case {
 	return cases.Case{
 		ID: "test/chain", Roles: []cases.Role{cases.Gateway},
-		Script: func(env cases.Env) conv.Script {
+		Client: func(env cases.Env) conv.Script {
 			head := "POST " + env.Target("upload") + " HTTP/1.1\r\nHost: " + env.Host + "\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
 			return conv.Script{Steps: []conv.Step{
 				{Kind: conv.Send, Label: "head", Data: []byte(head), Within: time.Second},
@@ -27,11 +27,14 @@ func probeChainCase(judge func(cases.Env, *conv.Timeline, conv.OriginRecord) cas
 				{Kind: conv.Await, Label: "final", Until: conv.UntilFinals, Count: 1, Within: 2 * time.Second},
 			}}
 		},
-		Chain: &cases.Chain{Origin: func(cases.Env) conv.OriginScript { return conv.OriginScript{} }, Judge: judge},
+		Origin: func(cases.Env) conv.OriginScript { return conv.OriginScript{} },
+		Judge: func(env cases.Env, seen cases.Observed) cases.Outcome {
+			return judge(env, seen.Client, *seen.Origin)
+		},
 	}
 }
 
-func TestRunChainCase(t *testing.T) {
+func TestPlayThroughGateway(t *testing.T) {
 	o, err := origin.Start()
 	if err != nil {
 		t.Fatal(err)
@@ -54,11 +57,12 @@ func TestRunChainCase(t *testing.T) {
 		})
 		env := CaseEnv(gw, base, c)
 		start := time.Now()
-		out, tl, rec := RunChainCase(ctx, gw.Address, env, c, o)
+		out, tl, recs := Play(ctx, gw.Address, env, c, o)
 		took := time.Since(start)
-		if out.Verdict != cases.Pass {
-			t.Fatalf("%s\n%s", out, tl.Transcript())
+		if out.Verdict != cases.Pass || len(recs) != 1 {
+			t.Fatalf("%s (%d records)\n%s", out, len(recs), tl.Transcript())
 		}
+		rec := recs[0]
 		if rec.Token != env.Token || !strings.Contains(out.Reason, "/__expectspec/"+env.Token+"/upload") {
 			t.Errorf("record of %q for token %q: %s", rec.Token, env.Token, out.Reason)
 		}
@@ -76,27 +80,32 @@ func TestRunChainCase(t *testing.T) {
 
 	t.Run("contains a panicking judge", func(t *testing.T) {
 		c := probeChainCase(func(cases.Env, *conv.Timeline, conv.OriginRecord) cases.Outcome { panic("boom") })
-		out, _, _ := RunChainCase(ctx, gw.Address, CaseEnv(gw, base, c), c, o)
+		out, _, _ := Play(ctx, gw.Address, CaseEnv(gw, base, c), c, o)
 		if out.Verdict != cases.Error || !strings.Contains(out.Reason, "boom") {
 			t.Errorf("%s", out)
 		}
 	})
 
-	t.Run("errs without an origin, a token or a reachable intermediary", func(t *testing.T) {
+	t.Run("errs without an origin, a token, a reachable intermediary or a driver for the protocol", func(t *testing.T) {
 		c := probeChainCase(func(cases.Env, *conv.Timeline, conv.OriginRecord) cases.Outcome {
 			return cases.Outcome{Verdict: cases.Fail}
 		})
 		env := CaseEnv(gw, base, c)
-		if out, _, _ := RunChainCase(ctx, gw.Address, env, c, nil); out.Verdict != cases.Error {
+		if out, _, _ := Play(ctx, gw.Address, env, c, nil); out.Verdict != cases.Error {
 			t.Errorf("no origin: %s", out)
 		}
 		noTok := env
 		noTok.Token = ""
-		if out, _, _ := RunChainCase(ctx, gw.Address, noTok, c, o); out.Verdict != cases.Error {
+		if out, _, _ := Play(ctx, gw.Address, noTok, c, o); out.Verdict != cases.Error {
 			t.Errorf("no token: %s", out)
 		}
-		if out, _, _ := RunChainCase(ctx, "127.0.0.1:1", env, c, o); out.Verdict != cases.Error {
+		if out, _, _ := Play(ctx, "127.0.0.1:1", env, c, o); out.Verdict != cases.Error {
 			t.Errorf("unreachable: %s", out)
+		}
+		h2 := env
+		h2.Protocol = "h2"
+		if out, _, _ := Play(ctx, gw.Address, h2, c, o); out.Verdict != cases.Error || !strings.Contains(out.Reason, `"h2"`) {
+			t.Errorf("a protocol without a driver: %s", out)
 		}
 	})
 
@@ -109,7 +118,7 @@ func TestRunChainCase(t *testing.T) {
 		if env.Path == env.EarlyPath || !strings.HasPrefix(env.Path, "/__expectspec/") || !strings.Contains(env.EarlyPath, target.EarlyToken(env.Token)) {
 			t.Fatalf("paths %q and %q", env.Path, env.EarlyPath)
 		}
-		out, tl, recs := runCase(ctx, gw.Address, env, oc, o)
+		out, tl, recs := Play(ctx, gw.Address, env, oc, o)
 		if out.Verdict != cases.Pass {
 			t.Errorf("%s\n%s%s", out, tl.Transcript(), originTranscript(recs))
 		}

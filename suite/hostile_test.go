@@ -216,7 +216,7 @@ type hostileOptions struct {
 // ends at its bound plus a margin, so a hang shows up as an overrun instead of a stuck test.
 func runHostileCatalogue(ctx context.Context, spec hostileSpec, srv *hostileServer, hs *heapSampler, opt hostileOptions) *hostileRun {
 	env := cases.Env{Host: srv.addr, Path: "/upload", EarlyPath: "/expectspec-no-such-resource", UpgradeProtocol: "h2c",
-		Timing: cases.DefaultTiming(hostileRTT, hostileScale)}
+		Protocol: conv.HTTP1, Timing: cases.DefaultTiming(hostileRTT, hostileScale)}
 	all := applicable(cases.All(), "origin")
 	if opt.first > 0 {
 		all = all[:min(opt.first, len(all))]
@@ -225,7 +225,7 @@ func runHostileCatalogue(ctx context.Context, spec hostileSpec, srv *hostileServ
 	var deadlines, tight []time.Duration
 	for _, c := range all {
 		deadlines = append(deadlines, caseTimeout(c, env))
-		tight = append(tight, waits(c.Script(env))+hostileSlack)
+		tight = append(tight, waits(c.Client(env))+hostileSlack)
 	}
 	r.bound = listBound(deadlines, hostileConcurrency)
 	r.tight = listBound(tight, hostileConcurrency)
@@ -268,7 +268,7 @@ func runHostileCatalogue(ctx context.Context, spec hostileSpec, srv *hostileServ
 	for i, c := range all {
 		hc := &r.cases[i]
 		if hc.problems == nil {
-			checkHostileCase(hc, tls[i], len(c.Script(env).Steps))
+			checkHostileCase(hc, tls[i], len(c.Client(env).Steps))
 		}
 		if tl := tls[i]; tl != nil {
 			r.events += len(tl.Events)
@@ -436,7 +436,7 @@ func leakedStacks() []string {
 	}
 	var out []string
 	for _, g := range strings.Split(string(buf), "\n\n") {
-		for _, mark := range []string{"suite.(*hostileServer)", "suite.startHostile", "suite.(*scheduler)", "suite.RunCase",
+		for _, mark := range []string{"suite.(*hostileServer)", "suite.startHostile", "suite.(*scheduler)", "suite.Play",
 			"suite.startHeapSampler", "expectspec/harness/driver."} {
 			if strings.Contains(g, mark) {
 				out = append(out, g)

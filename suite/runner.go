@@ -1,6 +1,7 @@
 // Package suite is the Ginkgo glue: one container per target, a table of entries generated from
 // the cases, labels for role, keyword, RFC section and case ID, per-entry timeouts, and a
-// ReportAfterSuite that hands the outcomes to the results package.
+// ReportAfterSuite that hands the outcomes to the results package. Play runs any case against
+// any target.
 //
 // It is the one package that may import cases, harness and results together; nothing imports it.
 package suite
@@ -13,30 +14,94 @@ import (
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/driver"
+	"github.com/expectspec/expectspec/harness/origin"
 	"github.com/expectspec/expectspec/harness/target"
 )
 
 // Env derives what a case knows about a target from the target and the measured timing.
 func Env(t target.Target, timing cases.Timing) cases.Env {
-	return cases.Env{Host: t.Host, Path: t.Path, EarlyPath: t.Early, UpgradeProtocol: t.Upgrade, Timing: timing}
+	return cases.Env{Host: t.Host, Path: t.Path, EarlyPath: t.Early, UpgradeProtocol: t.Upgrade, Timing: timing,
+		Protocol: conv.HTTP1, Role: t.Role}
 }
 
-// RunCase plays a case's script against addr and judges the timeline. It never panics: a judge
-// that panics is a defect of the case and yields an error outcome.
-func RunCase(ctx context.Context, addr string, env cases.Env, c cases.Case) (o cases.Outcome, tl *conv.Timeline) {
-	tl = driver.Run(ctx, addr, c.Script(env), driver.Options{})
-	if tl.Err != "" {
-		return cases.Outcome{Verdict: cases.Error, Reason: tl.Err}, tl
-	}
-	if err := ctx.Err(); err != nil {
-		return cases.Outcome{Verdict: cases.Error, Reason: "the case was interrupted before it finished (" + err.Error() + ")"}, tl
-	}
+// Play runs case c against the target at addr and judges what its sides observed. o is the
+// suite's scripted origin behind an intermediary (nil for an origin target); env comes from
+// CaseEnv.
+//
+//  1. It registers at o what the origin does with the case's requests: for an intermediary case
+//     (c.Origin set) c.Origin(env) under env.Token; for another case run through an intermediary
+//     (o set and a token), a conforming upload resource under env.Token and a 404 from the head
+//     under its early token (target.UploadScript, target.EarlyScript). A fresh registration's
+//     offsets count from now, just before the suite dials.
+//  2. It plays c.Client(env) against addr with the driver of env.Protocol.
+//  3. It lets each registered record settle (settle: until nothing has changed in it for a
+//     short while, at most env.Timing.Quiet): the origin may still be reading, and it records a
+//     write only once it returned, which can be after the client read it.
+//  4. It judges with c.Decide (the case's judge, then the checks of every case); the origin's
+//     record goes to the judge only for an intermediary case. Through an intermediary that
+//     relayed the case's octets unchanged both ways (a tunnel, RFC 9110 §3.7), the outcome is
+//     na: what the client saw was the suite's own origin (cases.ThroughTunnel).
+//
+// It returns the outcome, the client's timeline and the records (copies) of the tokens it
+// registered, for the trace. It never panics and never fails a target for the suite's own
+// trouble: a panic of the case's code, a protocol without a driver, a case without a client
+// script or a judge, an intermediary case without an origin or a token, a connection that cannot
+// be made and a cancelled context all yield an error outcome.
+//
+// env.Token must be unique among the cases running at once against o: CaseEnv sets it (one
+// token per target and case).
+func Play(ctx context.Context, addr string, env cases.Env, c cases.Case, o *origin.Origin) (out cases.Outcome, tl *conv.Timeline, recs []conv.OriginRecord) {
 	defer func() {
 		if p := recover(); p != nil {
-			o = cases.Outcome{Verdict: cases.Error, Reason: fmt.Sprintf("the judge of %s panicked (a defect of the suite): %v", c.ID, p)}
+			out = failedSuite("case %s panicked (a defect of the suite): %v", c.ID, p)
 		}
 	}()
-	return c.Decide(env, tl, nil), tl
+	drv, err := driver.For(env.Protocol)
+	switch {
+	case err != nil:
+		return failedSuite("case %s cannot run: %v", c.ID, err), nil, nil
+	case c.Client == nil || c.Judge == nil:
+		return failedSuite("case %s has no client script or no judge (a defect of the suite)", c.ID), nil, nil
+	case c.Origin != nil && o == nil:
+		return failedSuite("case %s needs the suite's scripted origin behind the intermediary, and none is running", c.ID), nil, nil
+	case c.Origin != nil && env.Token == "":
+		return failedSuite("case %s has no origin token (a defect of the suite)", c.ID), nil, nil
+	}
+	var tokens []string
+	switch {
+	case c.Origin != nil:
+		o.Register(env.Token, c.Origin(env))
+		tokens = []string{env.Token}
+	case o != nil && env.Token != "":
+		o.Register(env.Token, target.UploadScript())
+		o.Register(target.EarlyToken(env.Token), target.EarlyScript())
+		tokens = []string{env.Token, target.EarlyToken(env.Token)}
+	}
+	tl = drv.Play(ctx, addr, c.Client(env))
+	for _, tok := range tokens {
+		recs = append(recs, settle(ctx, o, tok, env.Timing.Quiet))
+	}
+	if tl.Err != "" {
+		return cases.Outcome{Verdict: cases.Error, Reason: tl.Err}, tl, recs
+	}
+	if err := ctx.Err(); err != nil {
+		return cases.Outcome{Verdict: cases.Error, Reason: "the case was interrupted before it finished (" + err.Error() + ")"}, tl, recs
+	}
+	seen := cases.Observed{Client: tl}
+	if c.Origin != nil {
+		judged := recs[0].Clone()
+		seen.Origin = &judged
+	}
+	out = c.Decide(env, seen)
+	if len(recs) > 0 {
+		out = cases.ThroughTunnel(out, tl, recs)
+	}
+	return out, tl, recs
+}
+
+// failedSuite is the error outcome of a run the suite could not make.
+func failedSuite(format string, args ...any) cases.Outcome {
+	return cases.Outcome{Verdict: cases.Error, Reason: fmt.Sprintf(format, args...)}
 }
 
 // caseTimeout is the per-entry deadline: the sum of the script's waits plus a margin for

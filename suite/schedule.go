@@ -222,14 +222,13 @@ func (s *scheduler) play(j *job) (cases.Outcome, *conv.Timeline, []conv.OriginRe
 	return s.playEnv(j, j.env)
 }
 
-// playEnv runs the job's case with env: a chain case (c.Chain set) through RunChainCase, any
-// other through RunCase (with its token paths registered at the origin when the target is an
-// intermediary).
+// playEnv runs the job's case with env (Play), with the suite's origin behind the target when
+// it is an intermediary.
 func (s *scheduler) playEnv(j *job, env cases.Env) (cases.Outcome, *conv.Timeline, []conv.OriginRecord, time.Duration) {
 	ctx, cancel := context.WithTimeout(s.ctx, caseTimeout(j.c, env))
 	defer cancel()
 	start := time.Now()
-	o, tl, recs := runCase(ctx, j.addr, env, j.c, j.via)
+	o, tl, recs := Play(ctx, j.addr, env, j.c, j.via)
 	return o, tl, recs, time.Since(start)
 }
 

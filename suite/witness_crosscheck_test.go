@@ -103,7 +103,7 @@ func derivedWitnesses() ([]witness, []chainWitness) {
 			if _, informs := cases.OnlyInforms(req); informs {
 				continue
 			}
-			if c.Chain == nil {
+			if c.Origin == nil {
 				if hasRole(c, cases.Origin) {
 					for _, m := range candidates(c, originFor[req]) {
 						origins = append(origins, witness{Case: c.ID, Mutant: m, Requirement: req})

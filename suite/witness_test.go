@@ -254,7 +254,7 @@ var _ = Describe("witnesses", Ordered, func() {
 			Expect(known).To(HaveKey(w.Gateway), "chain witness row names an unknown mutant intermediary")
 			c, ok := cases.ByID(w.Case)
 			Expect(ok).To(BeTrue(), "chain witness row names an unknown case %s", w.Case)
-			Expect(c.Chain).NotTo(BeNil(), "chain witness row names %s, which is not an intermediary case", w.Case)
+			Expect(c.Origin).NotTo(BeNil(), "chain witness row names %s, which is not an intermediary case", w.Case)
 			r, ok := runs[key(chainTargetName(w, c), w.Case)]
 			Expect(ok).To(BeTrue())
 			Expect(r.outcome.Verdict).To(Equal(w.Verdict), "%s on %s as %s: %s\n%s%s", w.Case, w.Gateway, w.role(c), r.outcome, transcript(r.tl), originTranscript(r.recs))
