@@ -227,46 +227,6 @@ func chunkedLast(values []string) (bool, error) {
 	return strings.EqualFold(codings[len(codings)-1], "chunked"), nil
 }
 
-// contentLength parses the Content-Length fields: each a decimal number, or a list of the same
-// number repeated ("5, 5", which RFC 9110 §8.6 lets a recipient take as 5). Differing values,
-// anything but digits, and values that overflow int64 are errors.
-func contentLength(values []string) (int64, error) {
-	var n int64 = -1
-	for _, v := range values {
-		for _, e := range strings.Split(v, ",") {
-			e = strings.Trim(e, " \t")
-			m, ok := parseDecimal(e)
-			if !ok {
-				return 0, syntaxf("Content-Length: %s is not a decimal number that fits in 63 bits", quote([]byte(v)))
-			}
-			if n >= 0 && m != n {
-				return 0, syntaxf("Content-Length: differing values %d and %d", n, m)
-			}
-			n = m
-		}
-	}
-	return n, nil
-}
-
-// parseDecimal parses 1*DIGIT into an int64, refusing overflow.
-func parseDecimal(s string) (int64, bool) {
-	if s == "" {
-		return 0, false
-	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isDigit(c) {
-			return 0, false
-		}
-		if n > (1<<63-1-int64(c-'0'))/10 {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
-}
-
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // isTchar reports whether c may appear in a token (RFC 9110 §5.6.2).
