@@ -204,14 +204,7 @@ func framingOf(r *conv.Response) (framing string, length int64, err error) {
 // chunkedLast reports whether chunked is the final transfer coding. Chunked applied twice, or a
 // Transfer-Encoding without any coding, leaves the framing ambiguous and is an error.
 func chunkedLast(values []string) (bool, error) {
-	var codings []string
-	for _, v := range values {
-		for _, c := range strings.Split(v, ",") {
-			if c = strings.Trim(c, " \t"); c != "" {
-				codings = append(codings, c)
-			}
-		}
-	}
+	codings := Members(values)
 	if len(codings) == 0 {
 		return false, syntaxf("Transfer-Encoding without a transfer coding")
 	}

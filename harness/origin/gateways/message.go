@@ -122,23 +122,23 @@ func (r *request) framing() error {
 	case len(te) > 0 && len(cl) > 0:
 		return refuse(400, "both Content-Length and Transfer-Encoding")
 	case len(te) > 0:
-		if !wire.ChunkedLast(te) {
+		if !h1.ChunkedLast(te) {
 			return refuse(400, "the last transfer coding is not chunked")
 		}
-		if len(wire.Members(te)) != 1 {
+		if len(h1.Members(te)) != 1 {
 			return refuse(501, "transfer codings other than chunked are not implemented")
 		}
 		r.chunked = true
 	case len(cl) > 0:
-		n, err := wire.ContentLength(cl)
+		n, err := h1.ContentLength(cl, h1.FramingLengths)
 		if err != nil {
 			return refuse(400, "%v", err)
 		}
 		r.length = n
 	}
-	r.closeAfter = r.closeAfter || wire.HasMember(get(r.fields, "Connection"), "close")
+	r.closeAfter = r.closeAfter || h1.HasMember(get(r.fields, "Connection"), "close")
 	// An HTTP/1.0 request's expectation is ignored (RFC 9110 §10.1.1).
-	r.expectContinue = r.minor == 1 && r.hasContent() && wire.ExpectsContinue(get(r.fields, "Expect"))
+	r.expectContinue = r.minor == 1 && r.hasContent() && h1.ExpectsContinue(get(r.fields, "Expect"))
 	return nil
 }
 
@@ -149,7 +149,7 @@ var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Connection", "TE", "U
 // forwardable reports, for each field, whether it crosses the hop; drop names more fields to
 // remove.
 func forwardable(fields []conv.Field, drop ...string) []conv.Field {
-	named := wire.Members(get(fields, "Connection"))
+	named := h1.Members(get(fields, "Connection"))
 	var out []conv.Field
 	for _, f := range fields {
 		if !inFold(f.Name, hopByHop) && !inFold(f.Name, named) && !inFold(f.Name, drop) {
@@ -224,12 +224,12 @@ func parseResponse(h *wire.Head, method string) (*response, error) {
 	switch {
 	case r.interim() || code == 204 || code == 304 || method == "HEAD":
 		r.bodyless = true
-	case len(te) > 0 && wire.ChunkedLast(te) && r.minor == 1:
+	case len(te) > 0 && h1.ChunkedLast(te) && r.minor == 1:
 		r.chunked = true
 	case len(te) > 0:
 		r.closeDelimited = true
 	case len(cl) > 0:
-		n, err := wire.ContentLength(cl)
+		n, err := h1.ContentLength(cl, h1.FramingLengths)
 		if err != nil {
 			return nil, errBadResponse
 		}
@@ -238,8 +238,8 @@ func parseResponse(h *wire.Head, method string) (*response, error) {
 		r.closeDelimited = true
 	}
 	conn := get(r.fields, "Connection")
-	r.close = r.closeDelimited || wire.HasMember(conn, "close") ||
-		r.minor == 0 && !wire.HasMember(conn, "keep-alive")
+	r.close = r.closeDelimited || h1.HasMember(conn, "close") ||
+		r.minor == 0 && !h1.HasMember(conn, "keep-alive")
 	return r, nil
 }
 

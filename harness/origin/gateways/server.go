@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/expectspec/expectspec/harness/h1"
 	"github.com/expectspec/expectspec/harness/origin/internal/wire"
 )
 
@@ -310,7 +311,7 @@ func copyN(w net.Conn, r *wire.Reader, n int64) error {
 // copyChunked relays a chunked body from r to w: as received, or decoded when dechunk (for an
 // HTTP/1.0 client, which must not get Transfer-Encoding: RFC 9112 §6.1).
 func copyChunked(w net.Conn, r *wire.Reader, dechunk bool) error {
-	var ch wire.Chunked
+	var ch h1.Chunked
 	for !ch.Done() {
 		s, err := r.Next(readSize)
 		if err != nil {
