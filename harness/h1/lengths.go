@@ -39,6 +39,13 @@ type ChunkRules struct {
 // size that fits int64, BWS only before an extension, and extensions free of control octets.
 var StrictChunks = ChunkRules{MaxDigits: 16, MaxSize: 1<<63 - 1}
 
+// ReferenceChunks are the chunk rules of the reference servers: the strict grammar, except that
+// any number of leading zeros is taken (1*HEXDIG allows them; the size is bounded instead, below
+// 2^60 so totals cannot overflow) and so is whitespace after the size with no extension ("5 "),
+// which cannot change the size. The line must still end in CRLF: leniency in chunked framing is
+// where front and back ends start to disagree.
+var ReferenceChunks = ChunkRules{MaxSize: 1<<60 - 1, TrailingBWS: true}
+
 // ParseChunkSize parses a chunk-size line, its terminator included, under rules r, and returns
 // the chunk size (0 for the last chunk). Extensions are checked as r says and otherwise ignored.
 func ParseChunkSize(raw []byte, r ChunkRules) (int64, error) {
