@@ -9,7 +9,7 @@ import (
 
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/h1"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // conn is one accepted connection, served by its own goroutine. Only that goroutine reads or

@@ -12,7 +12,7 @@ import (
 
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/h1"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // This file is the streaming reference gateway with knobs: each knob departs from it in one way,

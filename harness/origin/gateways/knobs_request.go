@@ -5,7 +5,7 @@ import (
 
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/h1"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // The request side of the knobbed gateway: the lax parsing of the laxWSColon, laxObsFold and

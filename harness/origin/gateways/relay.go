@@ -4,7 +4,7 @@ import (
 	"errors"
 
 	"github.com/expectspec/expectspec/harness/h1"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // maxInterims bounds the 1xx responses read for one request, so an upstream that sends 1xx

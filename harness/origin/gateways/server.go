@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/expectspec/expectspec/harness/h1"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // Timeouts and bounds of the reference gateways.
