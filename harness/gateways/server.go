@@ -4,7 +4,10 @@
 // (keeping Expect), relays every 1xx and streams the content; the buffering one answers 100
 // itself, reads the whole content, and sends the request upstream without Expect (cases/CATALOGUE.md,
 // interpretation gateway-own-100).
-// They are the witnesses of the intermediary cases.
+// They are the witnesses of the intermediary cases, and targets under test: the scripted origin
+// judges what they forward, so they live apart from it and never import harness/origin (nor
+// share its parsing by accident). They read HTTP/1 with the h1 grammar, under the rules they
+// name, and may import conv, h1, harness/internal and the standard library.
 package gateways
 
 import (
