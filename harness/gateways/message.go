@@ -195,15 +195,12 @@ var errBadResponse = errors.New("malformed upstream response")
 // rather than reject, it repairs: whitespace before a colon is removed (§5.1, a MUST for a
 // proxy), an obs-fold becomes SP (§5.2), and NUL or CR in a value becomes SP (RFC 9110 §5.5).
 func parseResponse(h *wire.Head, method string) (*response, error) {
-	line := h.Lines[0]
-	if len(line) < 12 || !strings.HasPrefix(line, "HTTP/1.") || (line[7] != '0' && line[7] != '1') || line[8] != ' ' {
-		return nil, errBadResponse
+	st, err := h1.ParseStatusLine([]byte(h.Lines[0]), h1.UpstreamStatus)
+	if err != nil || st.Proto != "HTTP/1.0" && st.Proto != "HTTP/1.1" {
+		return nil, errBadResponse // the gateways speak HTTP/1.0 and HTTP/1.1 only
 	}
-	code, err := strconv.Atoi(line[9:12])
-	if err != nil || code < 100 || code > 599 || len(line) > 12 && line[12] != ' ' {
-		return nil, errBadResponse
-	}
-	r := &response{minor: int(line[7] - '0'), status: code, reason: strings.TrimPrefix(line[12:], " "), length: -1}
+	code := st.Status
+	r := &response{minor: int(st.Proto[7] - '0'), status: code, reason: st.Reason, length: -1}
 	for _, l := range h.Lines[1:] {
 		if l[0] == ' ' || l[0] == '\t' {
 			if len(r.fields) == 0 {

@@ -94,3 +94,21 @@ func FuzzChunkedFramer(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStatusLine reads arbitrary lines under the strict and the upstream status-line rules: what
+// the strict grammar takes, the upstream rules take the same way, always with a code of 100..599.
+func FuzzStatusLine(f *testing.F) {
+	for _, s := range []string{"HTTP/1.1 200 OK", "HTTP/1.1 200", "HTTP/1.1 200 \x00", "HTTP/1.1 +99 x"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		strict, errStrict := ParseStatusLine(line, StatusRules{})
+		upstream, errUpstream := ParseStatusLine(line, UpstreamStatus)
+		switch {
+		case errUpstream == nil && (upstream.Status < 100 || upstream.Status > 599):
+			t.Fatalf("%q: status %d", line, upstream.Status)
+		case errStrict == nil && (errUpstream != nil || strict.Proto != upstream.Proto || strict.Status != upstream.Status || strict.Reason != upstream.Reason):
+			t.Fatalf("%q: strict %+v, upstream %+v, %v", line, strict, upstream, errUpstream)
+		}
+	})
+}
