@@ -8,8 +8,8 @@ import (
 
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/origin"
-	"github.com/expectspec/expectspec/harness/origin/gateways"
 	"github.com/expectspec/expectspec/harness/target"
 )
 

@@ -16,7 +16,7 @@ import (
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/expectspec/expectspec/cases"
-	"github.com/expectspec/expectspec/harness/origin/gateways"
+	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/results"
 )
 

@@ -3,7 +3,7 @@ package suite
 import "github.com/expectspec/expectspec/cases"
 
 // The witness rows of the intermediary cases (cases/gateway.go, cases/proxy_*.go): each names a
-// mutant intermediary of harness/origin/gateways (gateways.Mutants) that the case must fail (or
+// mutant intermediary of harness/gateways (gateways.Mutants) that the case must fail (or
 // warn, for a SHOULD) for the requirement it names. Owned by the author of the intermediary
 // cases; see chainWitness in witness_test.go. A row runs its case as a gateway when the case
 // applies to gateways; Role: cases.Proxy runs it as a forward proxy, where the rules worded "a

@@ -1,9 +1,6 @@
 package h1
 
 import (
-	"bytes"
-	"strconv"
-
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
@@ -41,48 +38,25 @@ func (p *Parser) chunkLine(b []byte) (int, *conv.Response, error) {
 	return n, nil, nil
 }
 
-// maxChunkDigits bounds the hex digits of a chunk size: 16 hex digits already cover every int64,
-// and a longer run (even of leading zeros) is a peer probing for overflow.
-const maxChunkDigits = 16
-
-// parseChunkSize parses "chunk-size [ chunk-ext ] CRLF". The terminator must be CRLF: RFC 9112
-// §2.2 lets a recipient accept a lone LF only for the start-line and field lines, and chunk
-// framing is exactly where lenient parsers disagree. Extensions are checked for control octets
-// and otherwise ignored.
+// parseChunkSize parses a chunk-size line with its terminator under StrictChunks. The
+// terminator must be CRLF: RFC 9112 §2.2 lets a recipient accept a lone LF only for the
+// start-line and field lines, and chunk framing is exactly where lenient parsers disagree.
 func parseChunkSize(raw []byte) (int64, error) {
-	if !bytes.HasSuffix(raw, []byte("\r\n")) {
-		return 0, syntaxf("chunked: chunk-size line does not end in CRLF: %s", quote(raw))
+	size, err := ParseChunkSize(raw, StrictChunks)
+	if err != nil {
+		return 0, syntaxf("chunked: %v", err)
 	}
-	line := raw[:len(raw)-2]
-	i := 0
-	for i < len(line) && isHex(line[i]) {
-		i++
-	}
-	switch {
-	case i == 0:
-		return 0, syntaxf("chunked: expected a hexadecimal chunk size, got %s", quote(raw))
-	case i > maxChunkDigits:
-		return 0, syntaxf("chunked: chunk size has %d hex digits, more than %d: %s", i, maxChunkDigits, quote(raw))
-	}
-	size, err := strconv.ParseUint(string(line[:i]), 16, 64)
-	if err != nil || size > 1<<63-1 {
-		return 0, syntaxf("chunked: chunk size %s overflows int64", quote(line[:i]))
-	}
-	// chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
-	ext := bytes.TrimLeft(line[i:], " \t")
-	if len(ext) > 0 && ext[0] != ';' || len(ext) == 0 && len(line) > i {
-		return 0, syntaxf("chunked: unexpected %s after the chunk size", quote(line[i:]))
-	}
-	for _, c := range ext {
-		if !isFieldOctet(c) {
-			return 0, syntaxf("chunked: invalid octet %s in a chunk extension: %s", quote([]byte{c}), quote(raw))
-		}
-	}
-	return int64(size), nil
+	return size, nil
 }
 
-func isHex(c byte) bool {
-	return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+// contentLength parses the Content-Length fields under StrictLengths: each a decimal number, or
+// a list of the same number repeated ("5, 5", which RFC 9110 §8.6 lets a recipient take as 5).
+func contentLength(values []string) (int64, error) {
+	n, err := ContentLength(values, StrictLengths)
+	if err != nil {
+		return 0, syntaxf("%v", err)
+	}
+	return n, nil
 }
 
 // chunkData consumes the octets of a chunk.

@@ -204,14 +204,7 @@ func framingOf(r *conv.Response) (framing string, length int64, err error) {
 // chunkedLast reports whether chunked is the final transfer coding. Chunked applied twice, or a
 // Transfer-Encoding without any coding, leaves the framing ambiguous and is an error.
 func chunkedLast(values []string) (bool, error) {
-	var codings []string
-	for _, v := range values {
-		for _, c := range strings.Split(v, ",") {
-			if c = strings.Trim(c, " \t"); c != "" {
-				codings = append(codings, c)
-			}
-		}
-	}
+	codings := Members(values)
 	if len(codings) == 0 {
 		return false, syntaxf("Transfer-Encoding without a transfer coding")
 	}
@@ -225,46 +218,6 @@ func chunkedLast(values []string) (bool, error) {
 		return false, syntaxf("Transfer-Encoding applies chunked more than once: %s", quote([]byte(strings.Join(values, ", "))))
 	}
 	return strings.EqualFold(codings[len(codings)-1], "chunked"), nil
-}
-
-// contentLength parses the Content-Length fields: each a decimal number, or a list of the same
-// number repeated ("5, 5", which RFC 9110 §8.6 lets a recipient take as 5). Differing values,
-// anything but digits, and values that overflow int64 are errors.
-func contentLength(values []string) (int64, error) {
-	var n int64 = -1
-	for _, v := range values {
-		for _, e := range strings.Split(v, ",") {
-			e = strings.Trim(e, " \t")
-			m, ok := parseDecimal(e)
-			if !ok {
-				return 0, syntaxf("Content-Length: %s is not a decimal number that fits in 63 bits", quote([]byte(v)))
-			}
-			if n >= 0 && m != n {
-				return 0, syntaxf("Content-Length: differing values %d and %d", n, m)
-			}
-			n = m
-		}
-	}
-	return n, nil
-}
-
-// parseDecimal parses 1*DIGIT into an int64, refusing overflow.
-func parseDecimal(s string) (int64, bool) {
-	if s == "" {
-		return 0, false
-	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isDigit(c) {
-			return 0, false
-		}
-		if n > (1<<63-1-int64(c-'0'))/10 {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

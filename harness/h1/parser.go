@@ -1,5 +1,9 @@
-// Package h1 is a strict, incremental HTTP/1.x response parser (RFC 9112). It does no I/O: the
-// driver feeds it octets as they are read and it hands back every complete message. It is
+// Package h1 is the harness's one HTTP/1 grammar (tokens, list fields, chunk-size lines,
+// Content-Length, a chunked framer) and a strict, incremental HTTP/1.x response parser built on
+// it (RFC 9112). It does no I/O: the driver feeds it octets as they are read and it hands back
+// every complete message. The scripted origin, the gateways and the reference servers read
+// request framing with the same grammar under rules they name (ChunkRules, LengthRules); each
+// lenient rule says who needs it and why. It imports only harness/conv. It is
 // strict where leniency would hide a conformance defect (the status line, field syntax,
 // framing) and bounded everywhere, so no peer can make it panic or hold more than its limits.
 //

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/h1"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // conn is one accepted connection, served by its own goroutine. Only that goroutine reads or
@@ -78,7 +79,7 @@ func (c *conn) begin(h *wire.Head, inside bool) *exchange {
 		rec.Fields, rec.Head = p.fields, h.Raw
 		rec.ExpectValues = rec.Get("Expect")
 		rec.ExpectSeen = len(rec.ExpectValues) > 0
-		rec.ExpectsContinue = wire.ExpectsContinue(rec.ExpectValues)
+		rec.ExpectsContinue = h1.ExpectsContinue(rec.ExpectValues)
 		rec.StartedInsideContent = inside
 		switch {
 		case p.framingErr != "":

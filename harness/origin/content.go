@@ -2,7 +2,8 @@ package origin
 
 import (
 	"github.com/expectspec/expectspec/harness/conv"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/h1"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // contentEnd is how the reading of a request's content ended.
@@ -28,7 +29,7 @@ func (c *conn) readContent(x *exchange) contentEnd {
 	}
 	cr := &contentReader{c: c, x: x, remaining: x.head.length}
 	if x.head.chunked {
-		cr.framer = &wire.Chunked{}
+		cr.framer = &h1.Chunked{}
 	}
 	for {
 		seg, err := c.r.Next(readSize)
@@ -68,10 +69,10 @@ func (c *conn) readContent(x *exchange) contentEnd {
 type contentReader struct {
 	c         *conn
 	x         *exchange
-	remaining int64         // Content-Length octets still to come
-	framer    *wire.Chunked // chunked coding, or nil
-	read      int64         // octets of content read so far, on the wire
-	tail      []byte        // the last content octets, to find a request-line split across reads
+	remaining int64       // Content-Length octets still to come
+	framer    *h1.Chunked // chunked coding, or nil
+	read      int64       // octets of content read so far, on the wire
+	tail      []byte      // the last content octets, to find a request-line split across reads
 }
 
 // boundary says how many octets of b belong to the content, whether they complete it, and

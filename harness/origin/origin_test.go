@@ -305,7 +305,7 @@ var _ = Describe("the scripted origin", func() {
 		c.expectClose()
 		q := requests(o, "bad", 1, closed).Requests[0]
 		Expect(q.Framing).To(Equal("invalid"))
-		Expect(q.FramingError).To(ContainSubstring("conflicting"))
+		Expect(q.FramingError).To(ContainSubstring("differing values"))
 	})
 
 	Describe("correlation", func() {

@@ -5,7 +5,8 @@ import (
 	"strings"
 
 	"github.com/expectspec/expectspec/harness/conv"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/h1"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // The origin is a recorder, so it parses leniently: it keeps what arrived and is strict only
@@ -50,7 +51,7 @@ func parseHead(h *wire.Head) parsedHead {
 		}
 		return out
 	}
-	if wire.HasMember(get("Connection"), "close") || p.minor == 0 {
+	if h1.HasMember(get("Connection"), "close") || p.minor == 0 {
 		// An HTTP/1.0 request ends the connection too: the scripted finals carry no keep-alive.
 		p.closeAfter = true
 	}
@@ -61,13 +62,13 @@ func parseHead(h *wire.Head) parsedHead {
 	switch {
 	case len(te) > 0 && p.minor == 0:
 		p.framingErr = "Transfer-Encoding in an HTTP/1.0 request"
-	case len(te) > 0 && !wire.ChunkedLast(te):
+	case len(te) > 0 && !h1.ChunkedLast(te):
 		p.framingErr = "Transfer-Encoding whose last coding is not chunked"
 	case len(te) > 0:
 		p.chunked = true
 		p.closeAfter = p.closeAfter || len(cl) > 0 // RFC 9112 §6.1: close after CL with TE
 	case len(cl) > 0:
-		n, err := wire.ContentLength(cl)
+		n, err := h1.ContentLength(cl, h1.FramingLengths)
 		if err != nil {
 			p.framingErr = err.Error()
 		}
@@ -202,20 +203,20 @@ func respClose(raw conv.RawMessage) bool {
 				te = append(te, f.Value)
 			}
 		}
-		if wire.HasMember(conn, "close") || strings.HasPrefix(lines[0], "HTTP/1.0") {
+		if h1.HasMember(conn, "close") || strings.HasPrefix(lines[0], "HTTP/1.0") {
 			return true
 		}
 		switch {
 		case status >= 100 && status < 200, status == 204, status == 304:
 		case len(te) > 0:
-			var c wire.Chunked
+			var c h1.Chunked
 			n, err := c.Feed(b, nil)
 			if err != nil || !c.Done() {
 				return true
 			}
 			b = b[n:]
 		case len(cl) > 0:
-			n, err := wire.ContentLength(cl)
+			n, err := h1.ContentLength(cl, h1.FramingLengths)
 			if err != nil || n > int64(len(b)) {
 				return true
 			}

@@ -1,6 +1,10 @@
 package reference
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/expectspec/expectspec/harness/h1"
+)
 
 // continueToken is the one expectation RFC 9110 §10.1.1 defines.
 const continueToken = "100-continue"
@@ -134,10 +138,7 @@ func (c *conn) continueOnExpectLine(req *request, f field) {
 	if req.http10() || req.continueSent || !strings.EqualFold(f.name, "Expect") {
 		return
 	}
-	for _, m := range strings.Split(f.value, ",") {
-		if strings.EqualFold(trimOWS(m), continueToken) {
-			_ = c.sendContinue(req)
-			return
-		}
+	if h1.HasMember([]string{f.value}, continueToken) {
+		_ = c.sendContinue(req)
 	}
 }

@@ -1,6 +1,10 @@
 package reference
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/expectspec/expectspec/harness/h1"
+)
 
 // interpret derives the framing and the connection options from the fields (RFC 9112 §6.1-§6.3,
 // §9.3, §9.6) and evaluates Expect.
@@ -9,7 +13,7 @@ func (c *conn) interpret(req *request) error {
 		// RFC 9112 §3.2: an HTTP/1.1 request without Host, or with more than one, gets 400.
 		return reject(400, "HTTP/1.1 request needs exactly one Host field")
 	}
-	for _, opt := range listMembers(req.get("Connection")) {
+	for _, opt := range h1.Members(req.get("Connection")) {
 		if strings.EqualFold(opt, "close") {
 			req.closeAfter = true
 		}
@@ -31,7 +35,7 @@ func (c *conn) framing(req *request) error {
 	te := req.get("Transfer-Encoding")
 	cl := req.get("Content-Length")
 	if len(te) > 0 {
-		codings := listMembers(te)
+		codings := h1.Members(te)
 		if len(codings) == 0 || !strings.EqualFold(codings[len(codings)-1], "chunked") {
 			// RFC 9112 §6.3: the length cannot be determined; 400 and close.
 			return reject(400, "Transfer-Encoding without chunked as the final coding")
@@ -73,58 +77,28 @@ func (c *conn) framing(req *request) error {
 	return nil
 }
 
-// parseContentLength parses the combined Content-Length value. RFC 9112 §6.3 allows a list of
-// identical values ("5, 5"); anything else that is not 1*DIGIT, or a number that does not fit,
-// is invalid: 400 and close. The number is parsed with an overflow check (RFC 9110 §8.6).
+// parseContentLength parses the Content-Length lines with the one grammar (h1.ContentLength):
+// RFC 9112 §6.3 allows a list of identical values ("5, 5"); anything else that is not 1*DIGIT,
+// or a number that does not fit int64, is invalid: 400 and close (RFC 9110 §8.6).
 func (c *conn) parseContentLength(lines []string) (int64, error) {
-	members := strings.Split(strings.Join(lines, ","), ",")
+	rules := h1.StrictLengths
+	rules.Wrap = c.b.CLWrap // mutant (SRV-CL-LARGE-NUMBERS): 18446744073709551617 is 1
 	if c.b.CLListFirst {
-		members = members[:1] // mutant (H1-INVALID-CL-400): "5, 6" is 5
+		first, _, _ := strings.Cut(lines[0], ",")
+		lines = []string{first} // mutant (H1-INVALID-CL-400): "5, 6" is 5
 	}
-	n := int64(-1)
-	for _, m := range members {
-		m = trimOWS(m)
-		v, ok := parseDecimal(m, c.b.CLWrap)
-		if !ok {
-			return 0, reject(400, "invalid Content-Length %q", m)
-		}
-		if n >= 0 && v != n {
-			return 0, reject(400, "differing Content-Length values")
-		}
-		n = v
+	n, err := h1.ContentLength(lines, rules)
+	if err != nil {
+		return 0, reject(400, "%v", err)
 	}
 	return n, nil
-}
-
-// parseDecimal parses 1*DIGIT into a non-negative int64, refusing overflow. With wrap (the CLWrap
-// mutant, SRV-CL-LARGE-NUMBERS) it computes modulo 2^64 the way a careless uint64 loop does, so
-// 18446744073709551617 becomes 1.
-func parseDecimal(s string, wrap bool) (int64, bool) {
-	if s == "" {
-		return 0, false
-	}
-	var n uint64
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			return 0, false
-		}
-		d := uint64(s[i] - '0')
-		if !wrap && n > (1<<63-1-d)/10 {
-			return 0, false
-		}
-		n = n*10 + d
-	}
-	if n > 1<<63-1 {
-		return 0, false
-	}
-	return int64(n), true
 }
 
 // offersUpgrade reports whether the request asks to switch to UpgradeProtocol: the token in
 // Upgrade and the upgrade option in Connection (RFC 9110 §7.8).
 func offersUpgrade(req *request) bool {
 	offered := false
-	for _, p := range listMembers(req.get("Upgrade")) {
+	for _, p := range h1.Members(req.get("Upgrade")) {
 		name, _, _ := strings.Cut(p, "/")
 		if strings.EqualFold(name, UpgradeProtocol) {
 			offered = true
@@ -133,24 +107,10 @@ func offersUpgrade(req *request) bool {
 	if !offered {
 		return false
 	}
-	for _, opt := range listMembers(req.get("Connection")) {
+	for _, opt := range h1.Members(req.get("Connection")) {
 		if strings.EqualFold(opt, "upgrade") {
 			return true
 		}
 	}
 	return false
-}
-
-// listMembers splits field values by the list rule of RFC 9110 §5.6.1: comma-separated, OWS
-// trimmed, empty elements ignored.
-func listMembers(values []string) []string {
-	var out []string
-	for _, v := range values {
-		for _, m := range strings.Split(v, ",") {
-			if m = trimOWS(m); m != "" {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
 }

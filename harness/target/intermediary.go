@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/origin"
-	"github.com/expectspec/expectspec/harness/origin/gateways"
 )
 
 // Intermediaries are tested against the suite's own scripted origin (harness/origin): a gateway
@@ -184,7 +184,7 @@ func attach(t *Target, o *origin.Origin) {
 
 // EmbeddedGateways starts the embedded gateways in front of the origin o: Go's
 // httputil.ReverseProxy as a Go service gets it without trying ("go-reverseproxy"), and the two
-// conforming reference gateways, streaming and buffering (harness/origin/gateways). Call Stop on
+// conforming reference gateways, streaming and buffering (harness/gateways). Call Stop on
 // each when done, then close o.
 func EmbeddedGateways(o *origin.Origin) ([]Target, error) {
 	var out []Target
@@ -229,7 +229,7 @@ func EmbeddedIntermediaries(o *origin.Origin) ([]Target, error) {
 	return append(out, p), nil
 }
 
-// StartGateway starts an in-process gateway (a start function of harness/origin/gateways, or a
+// StartGateway starts an in-process gateway (a start function of harness/gateways, or a
 // mutant's) in front of the origin o, as a target named name.
 func StartGateway(name string, start func(originAddr string) (string, func(), error), o *origin.Origin) (Target, error) {
 	return startIntermediary(name, RoleGateway, start, o)

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/origin"
-	"github.com/expectspec/expectspec/harness/origin/gateways"
 )
 
 func TestToken(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/expectspec/expectspec/harness/origin/gateways"
+	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/target"
 )
 

@@ -5,8 +5,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/origin"
-	"github.com/expectspec/expectspec/harness/origin/gateways"
 )
 
 var _ = Describe("the streaming reference as a forward proxy", func() {

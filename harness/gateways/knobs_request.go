@@ -4,7 +4,8 @@ import (
 	"strings"
 
 	"github.com/expectspec/expectspec/harness/conv"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/h1"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // The request side of the knobbed gateway: the lax parsing of the laxWSColon, laxObsFold and
@@ -54,9 +55,9 @@ func parseLax(h *wire.Head, k knobs) (*request, error) {
 	return req, nil
 }
 
-// hasExactMember is wire.HasMember with a case-sensitive comparison (the knob's mistake).
+// hasExactMember is h1.HasMember with a case-sensitive comparison (the knob's mistake).
 func hasExactMember(values []string, token string) bool {
-	for _, m := range wire.Members(values) {
+	for _, m := range h1.Members(values) {
 		if m == token {
 			return true
 		}

@@ -3,7 +3,8 @@ package gateways
 import (
 	"errors"
 
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/h1"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // maxInterims bounds the 1xx responses read for one request, so an upstream that sends 1xx
@@ -57,7 +58,7 @@ func readContent(r *wire.Reader, req *request, max int) ([]byte, error) {
 		}
 		return out, nil
 	}
-	var ch wire.Chunked
+	var ch h1.Chunked
 	for !ch.Done() {
 		s, err := r.Next(readSize)
 		if err != nil {

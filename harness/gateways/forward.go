@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/expectspec/expectspec/harness/conv"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // The forward proxy mode of the streaming reference (StartStreamingProxy): the request names

@@ -1,17 +1,22 @@
-package wire
+package h1
 
 import (
 	"bytes"
 	"fmt"
 )
 
-// Bounds of the chunked framer: a chunk-size line with its extensions, a trailer section, and
-// the digits of a chunk size (15 hex digits stay below 2^60, so sums cannot overflow).
-const (
-	maxChunkLine    = 4 << 10
-	maxTrailer      = 16 << 10
-	maxChunkSizeHex = 15
-)
+// maxFramedTrailer bounds the trailer section the framer skips.
+const maxFramedTrailer = 16 << 10
+
+// FramingChunks are the chunk rules of the framer (Chunked): the scripted origin and the
+// gateways frame a request body to find where it ends, so they take what cannot move that
+// boundary (a lone LF, extensions they never read). 15 hex digits stay below 2^60, so sums of
+// sizes cannot overflow.
+var FramingChunks = ChunkRules{MaxDigits: 15, MaxSize: 1<<60 - 1, BareLF: true, OpaqueExtensions: true}
+
+// FramingLengths are the Content-Length rules of the scripted origin and the gateways: far
+// beyond anything the suite sends, and small enough that no sum of octet counts overflows.
+var FramingLengths = LengthRules{MaxDigits: 16, Max: 1 << 50}
 
 type chunkState int
 
@@ -77,8 +82,8 @@ func (c *Chunked) Feed(b []byte, data func([]byte)) (n int, err error) {
 			k, line, complete := c.takeLine(b[n:])
 			if c.st == chTrailer {
 				c.trailer += k
-				if c.trailer > maxTrailer {
-					return n, fmt.Errorf("trailer section larger than %d octets", maxTrailer)
+				if c.trailer > maxFramedTrailer {
+					return n, fmt.Errorf("trailer section larger than %d octets", maxFramedTrailer)
 				}
 			}
 			if len(c.line)+k > maxChunkLine {
@@ -91,7 +96,7 @@ func (c *Chunked) Feed(b []byte, data func([]byte)) (n int, err error) {
 			}
 			full := append(c.line, line...)
 			c.line = c.line[:0]
-			if err := c.endLine(trimEOL(full)); err != nil {
+			if err := c.endLine(full); err != nil {
 				return n, err
 			}
 			n += k
@@ -109,11 +114,11 @@ func (c *Chunked) takeLine(b []byte) (k int, line []byte, complete bool) {
 	return len(b), nil, false
 }
 
-// endLine acts on a complete line (terminator removed) in the size or trailer state.
+// endLine acts on a complete line (terminator included) in the size or trailer state.
 func (c *Chunked) endLine(line []byte) error {
 	switch c.st {
 	case chSize:
-		size, err := parseChunkSize(line)
+		size, err := ParseChunkSize(line, FramingChunks)
 		if err != nil {
 			return err
 		}
@@ -123,41 +128,9 @@ func (c *Chunked) endLine(line []byte) error {
 			c.st, c.left = chData, size
 		}
 	case chTrailer:
-		if len(line) == 0 {
+		if text, _ := trimEOL(line); len(text) == 0 {
 			c.st = chDone
 		}
 	}
 	return nil
-}
-
-// parseChunkSize parses `1*HEXDIG [ BWS ";" chunk-ext ]`.
-func parseChunkSize(line []byte) (int64, error) {
-	digits := line
-	if i := bytes.IndexAny(line, "; \t"); i >= 0 {
-		digits = line[:i]
-	}
-	if len(digits) == 0 || len(digits) > maxChunkSizeHex {
-		return 0, fmt.Errorf("bad chunk size %q", clip(line))
-	}
-	var n int64
-	for _, d := range digits {
-		var v byte
-		switch {
-		case '0' <= d && d <= '9':
-			v = d - '0'
-		case 'a' <= d|0x20 && d|0x20 <= 'f':
-			v = d | 0x20 - 'a' + 10
-		default:
-			return 0, fmt.Errorf("bad chunk size %q", clip(line))
-		}
-		n = n<<4 | int64(v)
-	}
-	return n, nil
-}
-
-func clip(b []byte) []byte {
-	if len(b) > 40 {
-		return b[:40]
-	}
-	return b
 }

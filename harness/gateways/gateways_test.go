@@ -8,8 +8,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/origin"
-	"github.com/expectspec/expectspec/harness/origin/gateways"
 )
 
 var _ = Describe("Go's httputil.ReverseProxy", func() {

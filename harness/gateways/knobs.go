@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/h1"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // This file is the streaming reference gateway with knobs: each knob departs from it in one way,
@@ -123,7 +124,7 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 	if k.expectCaseSensitive {
 		expects = req.minor == 1 && req.hasContent() && hasExactMember(get(req.fields, "Expect"), "100-continue")
 	}
-	if k.reject100 && expects || k.refuseHTTP10Expect && req.minor == 0 && wire.ExpectsContinue(get(req.fields, "Expect")) {
+	if k.reject100 && expects || k.refuseHTTP10Expect && req.minor == 0 && h1.ExpectsContinue(get(req.fields, "Expect")) {
 		if write(c.nc, []byte(expectationFailed)) == nil {
 			closeStaged(c)
 		}
@@ -132,8 +133,8 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 	if k.holdHead || k.holdFor10 && g.isHTTP10(g.next(req)) && req.hasContent() {
 		return heldExchange(g, c, req)
 	}
-	keepAlive := k.keepHTTP10 && req.minor == 0 && !wire.HasMember(get(req.fields, "Connection"), "close") &&
-		wire.HasMember(get(req.fields, "Connection"), "keep-alive")
+	keepAlive := k.keepHTTP10 && req.minor == 0 && !h1.HasMember(get(req.fields, "Connection"), "close") &&
+		h1.HasMember(get(req.fields, "Connection"), "keep-alive")
 	if keepAlive {
 		req.closeAfter = false
 	}
@@ -152,7 +153,7 @@ func knobExchange(g *gateway, c *client, req *request, k knobs, p *pins) bool {
 	if k.expectCaseSensitive {
 		var kept []conv.Field
 		for _, f := range fields {
-			if strings.EqualFold(f.Name, "Expect") && wire.ExpectsContinue([]string{f.Value}) && !hasExactMember([]string{f.Value}, "100-continue") {
+			if strings.EqualFold(f.Name, "Expect") && h1.ExpectsContinue([]string{f.Value}) && !hasExactMember([]string{f.Value}, "100-continue") {
 				continue // `100-Continue` is not an expectation it knows
 			}
 			kept = append(kept, f)

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/h1"
 )
 
 // The upstream side of the knobbed gateway: the connection reuseAbandoned pins to a client and
@@ -70,7 +70,7 @@ func readFinalKnobbed(c *client, u *upstream, req *request, relay bool, k knobs,
 			return nil, errBadResponse
 		}
 		if k.frame1xxByLength {
-			if n, err := wire.ContentLength(get(resp.fields, "Content-Length")); err == nil && n > 0 {
+			if n, err := h1.ContentLength(get(resp.fields, "Content-Length"), h1.FramingLengths); err == nil && n > 0 {
 				if _, err := readContent(u.r, &request{length: n}, int(n)); err != nil {
 					return nil, err
 				}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/h1"
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // The reference gateways are strict on their client side, as a server must be where
@@ -122,23 +122,23 @@ func (r *request) framing() error {
 	case len(te) > 0 && len(cl) > 0:
 		return refuse(400, "both Content-Length and Transfer-Encoding")
 	case len(te) > 0:
-		if !wire.ChunkedLast(te) {
+		if !h1.ChunkedLast(te) {
 			return refuse(400, "the last transfer coding is not chunked")
 		}
-		if len(wire.Members(te)) != 1 {
+		if len(h1.Members(te)) != 1 {
 			return refuse(501, "transfer codings other than chunked are not implemented")
 		}
 		r.chunked = true
 	case len(cl) > 0:
-		n, err := wire.ContentLength(cl)
+		n, err := h1.ContentLength(cl, h1.FramingLengths)
 		if err != nil {
 			return refuse(400, "%v", err)
 		}
 		r.length = n
 	}
-	r.closeAfter = r.closeAfter || wire.HasMember(get(r.fields, "Connection"), "close")
+	r.closeAfter = r.closeAfter || h1.HasMember(get(r.fields, "Connection"), "close")
 	// An HTTP/1.0 request's expectation is ignored (RFC 9110 §10.1.1).
-	r.expectContinue = r.minor == 1 && r.hasContent() && wire.ExpectsContinue(get(r.fields, "Expect"))
+	r.expectContinue = r.minor == 1 && r.hasContent() && h1.ExpectsContinue(get(r.fields, "Expect"))
 	return nil
 }
 
@@ -149,7 +149,7 @@ var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Connection", "TE", "U
 // forwardable reports, for each field, whether it crosses the hop; drop names more fields to
 // remove.
 func forwardable(fields []conv.Field, drop ...string) []conv.Field {
-	named := wire.Members(get(fields, "Connection"))
+	named := h1.Members(get(fields, "Connection"))
 	var out []conv.Field
 	for _, f := range fields {
 		if !inFold(f.Name, hopByHop) && !inFold(f.Name, named) && !inFold(f.Name, drop) {
@@ -195,15 +195,12 @@ var errBadResponse = errors.New("malformed upstream response")
 // rather than reject, it repairs: whitespace before a colon is removed (§5.1, a MUST for a
 // proxy), an obs-fold becomes SP (§5.2), and NUL or CR in a value becomes SP (RFC 9110 §5.5).
 func parseResponse(h *wire.Head, method string) (*response, error) {
-	line := h.Lines[0]
-	if len(line) < 12 || !strings.HasPrefix(line, "HTTP/1.") || (line[7] != '0' && line[7] != '1') || line[8] != ' ' {
-		return nil, errBadResponse
+	st, err := h1.ParseStatusLine([]byte(h.Lines[0]), h1.UpstreamStatus)
+	if err != nil || st.Proto != "HTTP/1.0" && st.Proto != "HTTP/1.1" {
+		return nil, errBadResponse // the gateways speak HTTP/1.0 and HTTP/1.1 only
 	}
-	code, err := strconv.Atoi(line[9:12])
-	if err != nil || code < 100 || code > 599 || len(line) > 12 && line[12] != ' ' {
-		return nil, errBadResponse
-	}
-	r := &response{minor: int(line[7] - '0'), status: code, reason: strings.TrimPrefix(line[12:], " "), length: -1}
+	code := st.Status
+	r := &response{minor: int(st.Proto[7] - '0'), status: code, reason: st.Reason, length: -1}
 	for _, l := range h.Lines[1:] {
 		if l[0] == ' ' || l[0] == '\t' {
 			if len(r.fields) == 0 {
@@ -224,12 +221,12 @@ func parseResponse(h *wire.Head, method string) (*response, error) {
 	switch {
 	case r.interim() || code == 204 || code == 304 || method == "HEAD":
 		r.bodyless = true
-	case len(te) > 0 && wire.ChunkedLast(te) && r.minor == 1:
+	case len(te) > 0 && h1.ChunkedLast(te) && r.minor == 1:
 		r.chunked = true
 	case len(te) > 0:
 		r.closeDelimited = true
 	case len(cl) > 0:
-		n, err := wire.ContentLength(cl)
+		n, err := h1.ContentLength(cl, h1.FramingLengths)
 		if err != nil {
 			return nil, errBadResponse
 		}
@@ -238,8 +235,8 @@ func parseResponse(h *wire.Head, method string) (*response, error) {
 		r.closeDelimited = true
 	}
 	conn := get(r.fields, "Connection")
-	r.close = r.closeDelimited || wire.HasMember(conn, "close") ||
-		r.minor == 0 && !wire.HasMember(conn, "keep-alive")
+	r.close = r.closeDelimited || h1.HasMember(conn, "close") ||
+		r.minor == 0 && !h1.HasMember(conn, "keep-alive")
 	return r, nil
 }
 

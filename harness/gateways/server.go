@@ -4,7 +4,10 @@
 // (keeping Expect), relays every 1xx and streams the content; the buffering one answers 100
 // itself, reads the whole content, and sends the request upstream without Expect (cases/CATALOGUE.md,
 // interpretation gateway-own-100).
-// They are the witnesses of the intermediary cases.
+// They are the witnesses of the intermediary cases, and targets under test: the scripted origin
+// judges what they forward, so they live apart from it and never import harness/origin (nor
+// share its parsing by accident). They read HTTP/1 with the h1 grammar, under the rules they
+// name, and may import conv, h1, harness/internal and the standard library.
 package gateways
 
 import (
@@ -15,7 +18,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/expectspec/expectspec/harness/origin/internal/wire"
+	"github.com/expectspec/expectspec/harness/h1"
+	"github.com/expectspec/expectspec/harness/internal/wire"
 )
 
 // Timeouts and bounds of the reference gateways.
@@ -310,7 +314,7 @@ func copyN(w net.Conn, r *wire.Reader, n int64) error {
 // copyChunked relays a chunked body from r to w: as received, or decoded when dechunk (for an
 // HTTP/1.0 client, which must not get Transfer-Encoding: RFC 9112 §6.1).
 func copyChunked(w net.Conn, r *wire.Reader, dechunk bool) error {
-	var ch wire.Chunked
+	var ch h1.Chunked
 	for !ch.Done() {
 		s, err := r.Next(readSize)
 		if err != nil {

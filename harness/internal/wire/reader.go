@@ -1,6 +1,8 @@
-// Package wire holds the byte-level pieces shared by the scripted origin and the embedded
-// gateways: a connection reader that remembers when each read's octets arrived, head reading,
-// and a chunked-coding framer. It knows nothing about scripts or records.
+// Package wire is the connection reader that the scripted origin and the reference gateways
+// share: it remembers when each read's octets arrived and splits a head into lines. It holds no
+// grammar (chunk sizes, Content-Length, list fields and the chunked framer are h1's, read with
+// the rules each side names) and knows nothing about scripts or records. It imports only the
+// standard library.
 package wire
 
 import (
