@@ -22,7 +22,9 @@ import (
 //
 // Ginkgo installs its own handler for both signals in RunSpecs (internal/interrupt_handler): on
 // the first it cancels the running spec's context, skips the remaining specs and still runs
-// ReportAfterSuite, where the results are built. That handler cannot be turned off, so the
+// ReportAfterSuite, which only keeps Ginkgo's report; the results are built and written after
+// RunSpecs returns, so no Ginkgo interrupt can abandon them half-done. That handler cannot be
+// turned off, so the
 // results never depend on it: they are built from the scheduler's own state and the run's
 // selection, not from Ginkgo's spec states, and an entry returns as soon as the run's context
 // is cancelled, whether or not Ginkgo saw the signal first. Ginkgo's second and third levels are

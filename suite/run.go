@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -96,7 +97,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	})
 	defer func() {
 		if ctx.Err() != nil {
-			// the results are written (ReportAfterSuite waited for the cancelled cases): a case
+			// the results are written (Run waited for the cancelled cases first): a case
 			// that ignores its cancelled context must not hold the exit back
 			sched.waitAtMost(200 * time.Millisecond)
 		} else {
@@ -104,7 +105,6 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		}
 	}()
 
-	var file *results.File
 	for _, p := range ps {
 		Describe(p.t.Name, Label("target:"+labelSafe(p.t.Name), "role:"+string(p.t.Role)), func() {
 			DescribeTable("Expect handling", func(sctx SpecContext, k string) {
@@ -120,22 +120,18 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 			}, entries(p, cfg.Repeat))
 		})
 	}
+	// ReportAfterSuite only keeps Ginkgo's report: the files are written after RunSpecs returns.
+	// Ginkgo interrupts its own nodes when it sees the signal too, and a node that outlives the
+	// grace period is abandoned, so a file written inside one could be lost to a signal that
+	// lands while it is being written (seen in CI under load).
+	var (
+		reportMu     sync.Mutex
+		ginkgoReport *Report
+	)
 	ReportAfterSuite("expectspec results", func(r Report) {
-		if slices.Contains(r.SpecialSuiteFailureReasons, "Interrupted by User") {
-			// Ginkgo saw the signal; ours, sent the same signal, cancels ctx within moments:
-			// wait for it, so the file says not run whichever handler ran first
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
-		}
-		if ctx.Err() != nil {
-			sched.waitAtMost(300 * time.Millisecond) // the cases in flight were cancelled: moments
-		}
-		file = buildFile(ctx, cfg, sched, failed, selected, &r, started)
-		if err := writeOutputs(cfg, file); err != nil {
-			fmt.Fprintf(cfg.Stdout, "expectspec: %v\n", err)
-		}
+		reportMu.Lock()
+		defer reportMu.Unlock()
+		ginkgoReport = &r
 	})
 
 	sc, rc := GinkgoConfiguration()
@@ -149,14 +145,24 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	rc.SilenceSkips = true
 	rc.NoColor = !isTerminal(cfg.Stdout)
 	RunSpecs(&ginkgoT{}, suiteDescription, sc, rc)
-	if file == nil {
-		if i, ok := InterruptOf(ctx); ok {
-			// A second signal: Ginkgo aborts without its report, and RunSpecs can return before
-			// our handler's os.Exit runs. The status is the signal's either way, and nothing
-			// more is written.
-			return i.ExitCode(), nil
+	reportMu.Lock()
+	r := ginkgoReport
+	reportMu.Unlock()
+	if r == nil || slices.Contains(r.SpecialSuiteFailureReasons, "Interrupted by User") {
+		// Ginkgo saw a signal (or stopped before its report); ours, sent the same signal,
+		// cancels ctx within moments: wait for it, so the file says not run whichever
+		// handler ran first
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
 		}
-		return 2, fmt.Errorf("the run ended before any result was written")
+	}
+	if ctx.Err() != nil {
+		sched.waitAtMost(300 * time.Millisecond) // the cases in flight were cancelled: moments
+	}
+	file := buildFile(ctx, cfg, sched, failed, selected, r, started)
+	if err := writeOutputs(cfg, file); err != nil {
+		fmt.Fprintf(cfg.Stdout, "expectspec: %v\n", err)
 	}
 	printSummary(cfg, file, failed)
 	// The status follows the file: a signal that lands after the file was written as a whole

@@ -1,7 +1,7 @@
 // Package suite is the Ginkgo glue: one container per target, a table of entries generated from
-// the cases, labels for role, keyword, RFC section and case ID, per-entry timeouts, and a
-// ReportAfterSuite that hands the outcomes to the results package. Play runs any case against
-// any target.
+// the cases, labels for role, keyword, RFC section and case ID, per-entry timeouts; the
+// outcomes go to the results package once RunSpecs returns. Play runs any case against any
+// target.
 //
 // It is the one package that may import cases, harness and results together; nothing imports it.
 package suite
