@@ -36,6 +36,11 @@ type Options struct {
 	// MaxEvents bounds the events one conversation records, so a peer that trickles one octet
 	// per segment cannot grow the timeline without bound. Default 10000.
 	MaxEvents int
+	// Observe, when set, is called with every event as it is recorded, on the goroutine that
+	// plays the script, so a caller can act while the conversation goes on: the capacity
+	// measurement holds connections open, each until its head was sent, before it plays
+	// another conversation.
+	Observe func(conv.Event)
 }
 
 // The defaults of Options.
@@ -134,6 +139,8 @@ type runner struct {
 	// arrived; cut says that was done.
 	head headNote
 	cut  bool
+	// headed is 1 + the parser's Count when the message in progress got its EvHead.
+	headed int
 
 	// mu orders cancellation against setting deadlines: once cancelled is set (and every
 	// deadline moved to the past), no step may set a new deadline that would undo it.
@@ -188,6 +195,9 @@ func (r *runner) record(e conv.Event) {
 		e.Step = r.label
 	}
 	r.tl.Events = append(r.tl.Events, e)
+	if r.opt.Observe != nil {
+		r.opt.Observe(e)
+	}
 }
 
 // clip returns a bounded copy of b for an event's Data.
