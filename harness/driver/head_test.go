@@ -92,4 +92,3 @@ func TestObserveSeesTheSendBeforeRunEnds(t *testing.T) {
 		t.Fatal("Run did not end on cancellation")
 	}
 }
-
