@@ -89,6 +89,7 @@ func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Tim
 	defer c.Close()
 
 	r := &runner{c: c, tl: tl, opt: opt, p: h1.NewParser(opt.Limits), start: time.Now()}
+	r.ctxDeadline, _ = ctx.Deadline()
 	stop := r.watch(ctx)
 	defer stop()
 	r.record(conv.Event{At: 0, Kind: conv.EvConnect})
@@ -124,7 +125,9 @@ type runner struct {
 	p     *h1.Parser
 	start time.Time
 	label string // the step being played
-	buf   []byte // the read buffer, allocated by the first await
+	// ctxDeadline is the run's context's deadline (zero if none): no await reads past it.
+	ctxDeadline time.Time
+	buf         []byte // the read buffer, allocated by the first await
 
 	msgs, finals int            // messages and final responses parsed
 	switches     int            // 101 (Switching Protocols) responses parsed

@@ -92,3 +92,24 @@ func TestObserveSeesTheSendBeforeRunEnds(t *testing.T) {
 		t.Fatal("Run did not end on cancellation")
 	}
 }
+
+// An await ends at its context's deadline, as a cancellation, when that comes before its own:
+// the read deadline is the context's, so no octet that arrives after it is read.
+func TestAwaitEndsAtTheContextsDeadline(t *testing.T) {
+	addr := serve(t, func(c *net.TCPConn) {
+		if readHead(bufio.NewReader(c)) != nil {
+			return
+		}
+		io.WriteString(c, "HTTP/1.1 ")
+		time.Sleep(400 * time.Millisecond) // well after the context's deadline
+		io.WriteString(c, "200 OK\r\nContent-Length: 0\r\n\r\n")
+		io.Copy(io.Discard, c)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	tl, took := timed(ctx, addr, send("request", head+"hello"), await("answer", conv.UntilFinalHead, 1, 5*time.Second))
+	e, ok := tl.First(conv.EvDeadline)
+	if !ok || e.Error != "cancelled" || took > 350*time.Millisecond || len(tl.Messages()) > 0 {
+		t.Fatalf("took %s, want the context's 200 ms and a cancellation\n%s", took, tl.Transcript())
+	}
+}

@@ -90,6 +90,13 @@ func (r *runner) await(st conv.Step) bool {
 		r.buf = make([]byte, 64<<10)
 	}
 	deadline := time.Now().Add(within(st))
+	// A run whose context has a deadline ends at that instant, as a cancellation: the read
+	// deadline is set to it, rather than waiting for the cancellation to reach the connection,
+	// which on a busy machine lets in octets that arrived after it.
+	ctxEnds := !r.ctxDeadline.IsZero() && r.ctxDeadline.Before(deadline)
+	if ctxEnds {
+		deadline = r.ctxDeadline
+	}
 	start := r.msgs
 	defer r.headArrived(st)
 	for !r.met(st, start) {
@@ -106,7 +113,7 @@ func (r *runner) await(st conv.Step) bool {
 		switch {
 		case err == nil:
 		case isTimeout(err):
-			if r.isCancelled() {
+			if r.isCancelled() || ctxEnds {
 				return r.cancel(0)
 			}
 			r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline})
