@@ -6,14 +6,11 @@
 package target
 
 import (
-	"bufio"
+	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
-	"os"
 	"path"
 	"sort"
 	"strings"
@@ -118,54 +115,35 @@ func Probe(ctx context.Context, t Target, rounds int) (time.Duration, error) {
 }
 
 func probeOnce(ctx context.Context, t Target) (time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, checkDeadline) // connecting, sending and the answer
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", t.Address)
-	if err != nil {
-		return 0, fmt.Errorf("%s is unreachable: %v", describe(t), err)
-	}
-	defer conn.Close()
-	deadline, _ := ctx.Deadline()
-	_ = conn.SetDeadline(deadline)
-	defer context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })() // an interrupted run stops at once
-	start := time.Now()
 	req := "GET " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nConnection: close\r\n\r\n"
-	if _, err := conn.Write([]byte(req)); err != nil {
-		return 0, fmt.Errorf("%s: writing a probe request failed: %v", describe(t), err)
+	a := play(ctx, t, checkScript("probe", req, checkDeadline), checkOptions(checkDeadline))
+	switch {
+	case a.err != "":
+		return 0, fmt.Errorf("%s is unreachable: %s", describe(t), a.err)
+	case a.writeErr != "":
+		return 0, fmt.Errorf("%s: writing a probe request failed: %s", describe(t), a.writeErr)
+	case a.answered():
+		// the round trip is the time to the first octet of the answer on a fresh connection
+		// (the driver's offsets start once connected, before the request is written)
+		return a.first, nil
+	case a.n == 0 && a.end.Kind == conv.EvDeadline:
+		return 0, fmt.Errorf("%s accepted a connection but did not answer a plain GET within 5 s (%s)", describe(t), a.ending(checkDeadline))
+	case a.n == 0:
+		return 0, fmt.Errorf("%s accepted a connection but closed it without answering a plain GET (%s)", describe(t), a.ending(checkDeadline))
+	case a.parseErr != "":
+		return 0, fmt.Errorf("%s does not speak HTTP/1.x: it answered %q (%s)", describe(t), truncate(a.firstLine(), 40), a.parseErr)
+	case a.limit != "":
+		return 0, fmt.Errorf("%s answered a plain GET with %d octets (%q) and no end of a response head (%s)", describe(t), a.n, truncate(a.firstLine(), 40), a.limit)
 	}
-	line, err := readStatusLine(conn)
-	took := time.Since(start)
-	if err != nil && line == "" && !errors.Is(err, os.ErrDeadlineExceeded) {
-		return 0, fmt.Errorf("%s accepted a connection but closed it without answering a plain GET (%v)", describe(t), err)
+	// the start of a response, then nothing more before the deadline or the close: a trickle,
+	// not a server that speaks something else
+	part := "a status line"
+	if bytes.IndexByte(a.got, '\n') >= 0 {
+		part = "a response head"
 	}
-	if err != nil && line == "" {
-		return 0, fmt.Errorf("%s accepted a connection but did not answer a plain GET within 5 s (%v)", describe(t), err)
-	}
-	if err != nil && strings.HasPrefix("HTTP/1.", line[:min(len(line), 7)]) {
-		// the start of a status line, then nothing more before the deadline or the close: a
-		// trickle, not a server that speaks something else
-		return 0, fmt.Errorf("%s sent %d octets of a status line (%q) to a plain GET and no more within 5 s (%v)", describe(t), len(line), truncate(line, 40), err)
-	}
-	if !strings.HasPrefix(line, "HTTP/1.") {
-		return 0, fmt.Errorf("%s does not speak HTTP/1.x: it answered %q", describe(t), truncate(line, 40))
-	}
-	return took, nil
-}
-
-// maxStatusLine bounds what the checks before a run read of a status line. A status line is a
-// few dozen octets; a peer that never sends a LF must not make the suite hold all it sends until
-// the deadline (at loopback speed, gigabytes).
-const maxStatusLine = 4 << 10
-
-// readStatusLine reads the first line of a response, at most maxStatusLine octets. A line cut at
-// the bound comes back without its LF and with a nil error, like a complete one.
-func readStatusLine(c net.Conn) (string, error) {
-	line, err := bufio.NewReader(io.LimitReader(c, maxStatusLine)).ReadString('\n')
-	if err == io.EOF && len(line) == maxStatusLine {
-		err = nil
-	}
-	return line, err
+	return 0, fmt.Errorf("%s sent %d octets of %s (%q) to a plain GET and no more within 5 s (%s)", describe(t), a.n, part, truncate(a.firstLine(), 40), a.ending(checkDeadline))
 }
 
 func truncate(s string, n int) string {
