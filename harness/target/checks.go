@@ -136,3 +136,10 @@ func statusLine(m *conv.Response) string {
 	}
 	return fmt.Sprintf("%s %d %s", m.Proto, m.Status, m.Reason)
 }
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}

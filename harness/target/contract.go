@@ -20,7 +20,7 @@ import (
 // forwards elsewhere, keeps its path prefix or answers by itself would otherwise make every
 // intermediary case misjudge.
 func CheckContract(ctx context.Context, t Target) error {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, checkDeadline)
 	defer cancel()
 	// An intermediary started before the suite's origin listened may answer 502, 503 or 504
 	// until its next check of that origin: Squid 5 counts a peer down until a TCP probe to it
