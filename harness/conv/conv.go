@@ -55,6 +55,12 @@ const (
 	// several may precede a final response (a gateway's own 100, then the origin's), and after
 	// a 101 the octets are the new protocol's, so nothing more is parsed as HTTP/1.1 then.
 	UntilFinalOrSwitch
+	// UntilFinalHead: like UntilFinalOrSwitch, but the Count-th final response ends the wait as
+	// soon as its header section has arrived; its body is not awaited. When the body is still
+	// arriving then, an EvHead event records the head. The checks before a run use it: they
+	// judge a status, and a resource that answers with a long or endless body must not cost
+	// them their deadline.
+	UntilFinalHead
 )
 
 // Step is one action of a script. Label names it so a judge can find when it happened
@@ -96,6 +102,7 @@ const (
 	EvHalfClose  EventKind = "half-close"  // we sent FIN
 	EvLimit      EventKind = "limit"       // a safety bound was hit (bytes, messages); reading stops
 	EvSkipped    EventKind = "skipped"     // the rest of the script was not played (Error says why; see Step.IfReusable)
+	EvHead       EventKind = "head"        // a final's header section, its body still arriving, when an UntilFinalHead await ended on it
 )
 
 // Event is one thing that happened, at an offset from the start of the conversation.

@@ -58,6 +58,8 @@ func describe(e Event) string {
 		return fmt.Sprintf("⇠ %d octets: %s", e.N, escape(e.Data, e.N, 60))
 	case EvMessage:
 		return "← " + summary(e.Msg)
+	case EvHead:
+		return "← head of " + summary(e.Msg) + " (its body not awaited)"
 	case EvParseError:
 		return "parse error: " + e.Error
 	case EvFIN:

@@ -38,6 +38,11 @@ type Options struct {
 	// MaxEvents bounds the events one conversation records, so a peer that trickles one octet
 	// per segment cannot grow the timeline without bound. Default 10000.
 	MaxEvents int
+	// Observe, when set, is called with every event as it is recorded, on the goroutine that
+	// plays the script, so a caller can act while the conversation goes on: the capacity
+	// measurement holds connections open, each until its head was sent, before it plays
+	// another conversation.
+	Observe func(conv.Event)
 }
 
 // The defaults of Options.
@@ -86,6 +91,7 @@ func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Tim
 	defer c.Close()
 
 	r := &runner{c: c, tl: tl, opt: opt, p: h1.NewParser(opt.Limits), start: time.Now()}
+	r.ctxDeadline, _ = ctx.Deadline()
 	stop := r.watch(ctx)
 	defer stop()
 	r.record(conv.Event{At: 0, Kind: conv.EvConnect})
@@ -121,7 +127,9 @@ type runner struct {
 	p     *h1.Parser
 	start time.Time
 	label string // the step being played
-	buf   []byte // the read buffer, allocated by the first await
+	// ctxDeadline is the run's context's deadline (zero if none): no await reads past it.
+	ctxDeadline time.Time
+	buf         []byte // the read buffer, allocated by the first await
 
 	msgs, finals int            // messages and final responses parsed
 	switches     int            // 101 (Switching Protocols) responses parsed
@@ -136,6 +144,8 @@ type runner struct {
 	// arrived; cut says that was done.
 	head headNote
 	cut  bool
+	// headed is 1 + the parser's Count when the message in progress got its EvHead.
+	headed int
 
 	// mu orders cancellation against setting deadlines: once cancelled is set (and every
 	// deadline moved to the past), no step may set a new deadline that would undo it.
@@ -190,6 +200,9 @@ func (r *runner) record(e conv.Event) {
 		e.Step = r.label
 	}
 	r.tl.Events = append(r.tl.Events, e)
+	if r.opt.Observe != nil {
+		r.opt.Observe(e)
+	}
 }
 
 // clip returns a bounded copy of b for an event's Data.

@@ -90,7 +90,15 @@ func (r *runner) await(st conv.Step) bool {
 		r.buf = make([]byte, 64<<10)
 	}
 	deadline := time.Now().Add(within(st))
+	// A run whose context has a deadline ends at that instant, as a cancellation: the read
+	// deadline is set to it, rather than waiting for the cancellation to reach the connection,
+	// which on a busy machine lets in octets that arrived after it.
+	ctxEnds := !r.ctxDeadline.IsZero() && r.ctxDeadline.Before(deadline)
+	if ctxEnds {
+		deadline = r.ctxDeadline
+	}
 	start := r.msgs
+	defer r.headArrived(st)
 	for !r.met(st, start) {
 		if !r.setDeadline(r.c.SetReadDeadline, deadline) {
 			return r.cancel(0)
@@ -105,7 +113,7 @@ func (r *runner) await(st conv.Step) bool {
 		switch {
 		case err == nil:
 		case isTimeout(err):
-			if r.isCancelled() {
+			if r.isCancelled() || ctxEnds {
 				return r.cancel(0)
 			}
 			r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline})
@@ -130,8 +138,30 @@ func (r *runner) met(st conv.Step, start int) bool {
 		return r.finals >= st.Count
 	case conv.UntilFinalOrSwitch:
 		return r.finals+r.switches >= st.Count
+	case conv.UntilFinalHead:
+		return r.finals+r.switches+r.pendingHead() >= st.Count
 	}
 	return false // UntilClose ends only with the read side or the deadline
+}
+
+// pendingHead is 1 when the parser holds a message whose header section is complete and whose
+// body is still arriving (always a final: a 1xx or 101 is complete at its empty line), else 0.
+func (r *runner) pendingHead() int {
+	if !r.parseDead && r.head.ok && r.head.count == r.p.Count() {
+		return 1
+	}
+	return 0
+}
+
+// headArrived records, when an UntilFinalHead await ended on the head of a final whose body is
+// still arriving, that head as an EvHead, once per message, where its header section arrived.
+func (r *runner) headArrived(st conv.Step) {
+	if st.Until != conv.UntilFinalHead || r.finals+r.switches >= st.Count || r.pendingHead() == 0 || r.headed == r.p.Count()+1 {
+		return
+	}
+	r.headed = r.p.Count() + 1
+	m := *r.p.Pending() // a copy: the parser goes on filling its own if a later await reads on
+	r.record(conv.Event{At: r.head.at, Kind: conv.EvHead, Step: r.head.step, Msg: &m})
 }
 
 // received records octets read and parses them. Everything from one read carries the read's

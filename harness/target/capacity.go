@@ -3,9 +3,11 @@ package target
 import (
 	"context"
 	"fmt"
-	"net"
-	"strings"
+	"sync"
 	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/driver"
 )
 
 // aloneWait is how long the last round of Capacity waits for the answer to a plain GET with no
@@ -45,40 +47,88 @@ func Capacity(ctx context.Context, t Target, max int, wait time.Duration) (int, 
 func holdsUp(ctx context.Context, t Target, n int, wait time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, wait+3*time.Second)
 	defer cancel()
-	var d net.Dialer
-	head := "POST " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nContent-Length: 5\r\n\r\n"
-	var held []net.Conn
-	defer func() {
-		for _, c := range held {
-			c.Close()
-		}
-	}()
-	for i := 0; i < n; i++ {
-		c, err := d.DialContext(ctx, "tcp", t.Address)
-		if err != nil {
-			return fmt.Errorf("refused connection %d of %d held open (%v)", i+1, n, err)
-		}
-		held = append(held, c)
-		if _, err := c.Write([]byte(head)); err != nil {
-			return fmt.Errorf("did not take the head of held connection %d of %d (%v)", i+1, n, err)
-		}
+	held := holdAll(ctx, t, n, wait+3*time.Second)
+	defer held.release()
+	if held.err != nil {
+		return held.err
 	}
-	c, err := d.DialContext(ctx, "tcp", t.Address)
-	if err != nil {
-		return fmt.Errorf("refused the connection of a plain GET (%v)", err)
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(wait))
-	defer context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Now()) })() // an interrupted run stops at once
-	if _, err := c.Write([]byte("GET " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nConnection: close\r\n\r\n")); err != nil {
-		return fmt.Errorf("did not take a plain GET (%v)", err)
-	}
-	line, err := readStatusLine(c)
+	get := "GET " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nConnection: close\r\n\r\n"
+	a := play(ctx, t, checkScript("capacity", get, wait), checkOptions(wait+3*time.Second))
 	switch {
-	case strings.HasPrefix(line, "HTTP/1."):
+	case a.err != "":
+		return fmt.Errorf("refused the connection of a plain GET (%s)", a.err)
+	case a.writeErr != "":
+		return fmt.Errorf("did not take a plain GET (%s)", a.writeErr)
+	case a.answered():
 		return nil
-	case line == "":
-		return fmt.Errorf("did not answer a plain GET within %s (%v)", wait.Round(time.Millisecond), err)
+	case a.n == 0:
+		return fmt.Errorf("did not answer a plain GET within %s (%s)", wait.Round(time.Millisecond), a.ending(wait))
 	}
-	return fmt.Errorf("answered a plain GET with %q, not an HTTP/1.x status line", truncate(line, 40))
+	return fmt.Errorf("answered a plain GET with %q and no response head within %s (%s)", truncate(a.firstLine(), 40), wait.Round(time.Millisecond), a.ending(wait))
+}
+
+// heldConns are the conversations Capacity holds open while it sends its GET: each sent a
+// request head whose content it withholds, and waits until released.
+type heldConns struct {
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	err    error // why a connection could not be held (the ones before it are held)
+}
+
+// holdAll opens n connections one after the other, each once the head on the one before it was
+// sent, so that a server that serves connections in order has taken all of them before the GET.
+// Each is held for at most hold, or until release.
+func holdAll(ctx context.Context, t Target, n int, hold time.Duration) *heldConns {
+	ctx, cancel := context.WithCancel(ctx)
+	h := &heldConns{cancel: cancel}
+	head := "POST " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nContent-Length: 5\r\n\r\n"
+	script := conv.Script{Steps: []conv.Step{
+		{Kind: conv.Send, Label: "held head", Data: []byte(head), Within: hold},
+		{Kind: conv.Await, Label: "held", Until: conv.UntilClose, Within: hold},
+	}}
+	for i := 1; i <= n && h.err == nil; i++ {
+		sent := make(chan conv.Event, 1)
+		ended := make(chan *conv.Timeline, 1)
+		opt := checkOptions(hold)
+		opt.Observe = func(e conv.Event) {
+			if e.Kind == conv.EvSent || e.Kind == conv.EvWriteError {
+				sent <- e // the script has one send: this happens once
+			}
+		}
+		h.wg.Add(1)
+		go func() {
+			defer h.wg.Done()
+			ended <- driver.Run(ctx, t.Address, script, opt)
+		}()
+		select {
+		case e := <-sent:
+			if e.Kind == conv.EvWriteError {
+				h.err = fmt.Errorf("did not take the head of held connection %d of %d (%s)", i, n, e.Error)
+			}
+		case tl := <-ended:
+			h.err = heldEnded(tl, i, n)
+		}
+	}
+	return h
+}
+
+// heldEnded says why a held conversation ended before its head was seen sent: the connection
+// was refused, or the check was interrupted (or ran out of time) while connecting.
+func heldEnded(tl *conv.Timeline, i, n int) error {
+	if tl.Err != "" {
+		return fmt.Errorf("refused connection %d of %d held open (%s)", i, n, tl.Err)
+	}
+	if e, ok := tl.First(conv.EvWriteError); ok {
+		return fmt.Errorf("did not take the head of held connection %d of %d (%s)", i, n, e.Error)
+	}
+	if _, ok := tl.First(conv.EvSent); ok {
+		return nil // sent, and over already: the target closed it
+	}
+	return fmt.Errorf("held connection %d of %d was not sent before the measurement ended", i, n)
+}
+
+// release closes every held connection and waits for their conversations to end.
+func (h *heldConns) release() {
+	h.cancel()
+	h.wg.Wait()
 }

@@ -1,23 +1,18 @@
 // Package target resolves what the suite talks to: an external origin named by a URL, or the
-// embedded defaults started in-process. It measures the baseline round trip that the suite's
-// timing is derived from.
+// embedded defaults started in-process, and runs the checks a target meets before its cases
+// (Probe, which measures the baseline round trip the suite's timing is derived from,
+// CheckContract and Capacity). The checks are scripts played by the driver and decided from
+// their timelines, so the target's answers are read by the suite's one HTTP/1 parser.
 //
 // It may import other harness packages, never cases, suite or results.
 package target
 
 import (
-	"bufio"
-	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
-	"os"
 	"path"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/expectspec/expectspec/harness/origin"
 
@@ -100,77 +95,4 @@ func siblingPath(p string) string {
 		dir = ""
 	}
 	return dir + "/expectspec-no-such-resource"
-}
-
-// Probe checks that the target answers HTTP at all and measures the baseline round trip: the
-// median time to the first byte of a plain GET of the upload path on a fresh connection.
-func Probe(ctx context.Context, t Target, rounds int) (time.Duration, error) {
-	var times []time.Duration
-	for i := 0; i < rounds; i++ {
-		d, err := probeOnce(ctx, t)
-		if err != nil {
-			return 0, err
-		}
-		times = append(times, d)
-	}
-	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	return times[len(times)/2], nil
-}
-
-func probeOnce(ctx context.Context, t Target) (time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", t.Address)
-	if err != nil {
-		return 0, fmt.Errorf("%s is unreachable: %v", describe(t), err)
-	}
-	defer conn.Close()
-	deadline, _ := ctx.Deadline()
-	_ = conn.SetDeadline(deadline)
-	defer context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })() // an interrupted run stops at once
-	start := time.Now()
-	req := "GET " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nConnection: close\r\n\r\n"
-	if _, err := conn.Write([]byte(req)); err != nil {
-		return 0, fmt.Errorf("%s: writing a probe request failed: %v", describe(t), err)
-	}
-	line, err := readStatusLine(conn)
-	took := time.Since(start)
-	if err != nil && line == "" && !errors.Is(err, os.ErrDeadlineExceeded) {
-		return 0, fmt.Errorf("%s accepted a connection but closed it without answering a plain GET (%v)", describe(t), err)
-	}
-	if err != nil && line == "" {
-		return 0, fmt.Errorf("%s accepted a connection but did not answer a plain GET within 5 s (%v)", describe(t), err)
-	}
-	if err != nil && strings.HasPrefix("HTTP/1.", line[:min(len(line), 7)]) {
-		// the start of a status line, then nothing more before the deadline or the close: a
-		// trickle, not a server that speaks something else
-		return 0, fmt.Errorf("%s sent %d octets of a status line (%q) to a plain GET and no more within 5 s (%v)", describe(t), len(line), truncate(line, 40), err)
-	}
-	if !strings.HasPrefix(line, "HTTP/1.") {
-		return 0, fmt.Errorf("%s does not speak HTTP/1.x: it answered %q", describe(t), truncate(line, 40))
-	}
-	return took, nil
-}
-
-// maxStatusLine bounds what the checks before a run read of a status line. A status line is a
-// few dozen octets; a peer that never sends a LF must not make the suite hold all it sends until
-// the deadline (at loopback speed, gigabytes).
-const maxStatusLine = 4 << 10
-
-// readStatusLine reads the first line of a response, at most maxStatusLine octets. A line cut at
-// the bound comes back without its LF and with a nil error, like a complete one.
-func readStatusLine(c net.Conn) (string, error) {
-	line, err := bufio.NewReader(io.LimitReader(c, maxStatusLine)).ReadString('\n')
-	if err == io.EOF && len(line) == maxStatusLine {
-		err = nil
-	}
-	return line, err
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }
