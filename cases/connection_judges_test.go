@@ -45,7 +45,7 @@ func (b *tlb) resp(step string, r *conv.Response) *tlb {
 
 func (b *tlb) fin(step string) *tlb {
 	b.tl.State = conv.StateFIN
-	return b.ev(conv.EvFIN, step, conv.Event{})
+	return b.ev(conv.EvFIN, step, conv.Event{Cause: conv.CauseFIN})
 }
 
 // deadline records an await that ran out; the clock moves on by d (a step's Within).
@@ -53,7 +53,7 @@ func (b *tlb) deadline(step string, d ...time.Duration) *tlb {
 	for _, x := range d {
 		b.now += x
 	}
-	return b.ev(conv.EvDeadline, step, conv.Event{})
+	return b.ev(conv.EvDeadline, step, conv.Event{Cause: conv.CauseDeadline})
 }
 
 func (b *tlb) done() *conv.Timeline {
@@ -134,8 +134,8 @@ var _ = Describe("the connection judges", func() {
 
 	It("warn when a reset came before the response was read, even if it survived locally", func() {
 		tl := (&tlb{}).sent("head").
-			ev(conv.EvWriteError, "content", conv.Event{N: 1 << 20, Error: "connection reset by peer"}).
-			ev(conv.EvRST, "content", conv.Event{Error: "connection reset by peer"}).
+			ev(conv.EvWriteError, "content", conv.Event{N: 1 << 20, Cause: conv.CauseReset, Error: "connection reset by peer"}).
+			ev(conv.EvRST, "content", conv.Event{Cause: conv.CauseReset, Error: "connection reset by peer"}).
 			msg("final", 404, "Connection: close").done()
 		tl.State = conv.StateRST
 		o := judge("origin/early-final-survives-unread-content", tl)
@@ -145,7 +145,7 @@ var _ = Describe("the connection judges", func() {
 
 	It("pass a staged close whose late reset came after its FIN (broken pipe)", func() {
 		tl := (&tlb{}).sent("head").
-			ev(conv.EvWriteError, "content", conv.Event{N: 1 << 20, Error: "broken pipe"}).
+			ev(conv.EvWriteError, "content", conv.Event{N: 1 << 20, Cause: conv.CauseBrokenPipe, Error: "broken pipe"}).
 			msg("final", 404, "Connection: close").fin("final").done()
 		Expect(judge("origin/early-final-survives-unread-content", tl).Verdict).To(Equal(cases.Pass))
 	})
@@ -193,7 +193,7 @@ var _ = Describe("the connection judges", func() {
 
 	It("fail an HTTP/1.0 response that cannot be parsed because of its Transfer-Encoding", func() {
 		tl := (&tlb{}).sent("head").deadline("withheld").sent("body").ev(conv.EvRecv, "final", conv.Event{N: 80}).
-			ev(conv.EvParseError, "final", conv.Event{Error: `Transfer-Encoding "chunked" in an HTTP/1.0 response (faulty framing, RFC 9112 §6.1)`}).done()
+			ev(conv.EvParseError, "final", conv.Event{Cause: conv.CauseTransferEncoding, Error: `Transfer-Encoding "chunked" in an HTTP/1.0 response (faulty framing, RFC 9112 §6.1)`}).done()
 		o := judge("origin/http10-expect-ignored", tl)
 		Expect(o.Verdict).To(Equal(cases.Fail))
 		Expect(o.Requirements).To(ContainElement("H1-NO-TE-TO-HTTP10"))
@@ -295,7 +295,7 @@ var _ = Describe("the connection judges", func() {
 
 	It("say that the server closed, not that it kept the connection, when the stream broke on a FIN not yet read", func() {
 		tl := (&tlb{}).sent("head").
-			ev(conv.EvWriteError, "content", conv.Event{N: 1 << 20, Error: "write tcp 127.0.0.1:1->127.0.0.1:2: write: broken pipe"}).
+			ev(conv.EvWriteError, "content", conv.Event{N: 1 << 20, Cause: conv.CauseBrokenPipe, Error: "write tcp 127.0.0.1:1->127.0.0.1:2: write: broken pipe"}).
 			msg("final", 413, "Connection: close").done()
 		o := judge("origin/early-final-survives-unread-content", tl)
 		Expect(o.Verdict).To(Equal(cases.Pass), o.String())

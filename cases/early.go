@@ -3,7 +3,6 @@ package cases
 import (
 	"bytes"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
@@ -193,12 +192,12 @@ var earlyLingering = Case{
 
 var earlyCases = []Case{earlyReadOrClose, earlyAbandoned, earlyLingering}
 
-// brokenPipe returns the first write that failed because the peer had closed its side: "broken
-// pipe" (EPIPE), which Linux reports when the peer's FIN preceded its reset. A reset proper is
-// resetEvent's.
+// brokenPipe returns the first write that failed because the peer had closed its side (the
+// driver's CauseBrokenPipe: EPIPE, which Linux reports when the peer's FIN preceded its reset).
+// A reset proper is resetEvent's.
 func brokenPipe(tl *conv.Timeline) (conv.Event, bool) {
 	for _, e := range tl.Events {
-		if e.Kind == conv.EvWriteError && strings.Contains(strings.ToLower(e.Error), "broken pipe") {
+		if e.Kind == conv.EvWriteError && e.Cause == conv.CauseBrokenPipe {
 			return e, true
 		}
 	}

@@ -166,20 +166,15 @@ func finalsIn(msgs []conv.Timed) []conv.Timed {
 }
 
 // resetEvent returns the first sign that the peer reset the connection: an rst event, or a
-// write that failed because of a reset. The driver reads only during awaits, so a reset that
-// arrives while content is being written shows up as that write's error. A write that fails
-// with "broken pipe" after the peer's FIN is not a reset of a connection still in use: on Linux
-// a reset that arrives after the peer's FIN surfaces as EPIPE, one without a FIN as ECONNRESET.
+// write that failed because of a reset (CauseReset). The driver reads only during awaits, so a
+// reset that arrives while content is being written shows up as that write's error. A write
+// that fails with a broken pipe (CauseBrokenPipe) after the peer's FIN is not a reset of a
+// connection still in use: on Linux a reset that arrives after the peer's FIN surfaces as
+// EPIPE, one without a FIN as ECONNRESET.
 func resetEvent(tl *conv.Timeline) (conv.Event, bool) {
 	for _, e := range tl.Events {
-		if e.Kind == conv.EvRST {
+		if e.Kind == conv.EvRST || e.Kind == conv.EvWriteError && e.Cause == conv.CauseReset {
 			return e, true
-		}
-		if e.Kind == conv.EvWriteError {
-			msg := strings.ToLower(e.Error)
-			if strings.Contains(msg, "reset") || strings.Contains(msg, "forcibly closed") {
-				return e, true
-			}
 		}
 	}
 	return conv.Event{}, false

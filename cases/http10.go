@@ -255,7 +255,7 @@ func http10NoTransferEncoding(j *Judgement, tl *conv.Timeline) {
 			return
 		}
 	}
-	if e, ok := tl.First(conv.EvParseError); ok && strings.Contains(strings.ToLower(e.Error), "transfer-encoding") {
+	if e, ok := tl.First(conv.EvParseError); ok && e.Cause == conv.CauseTransferEncoding {
 		j.Fail("H1-NO-TE-TO-HTTP10", "the response to an HTTP/1.0 request used Transfer-Encoding (%s)", e.Error)
 		return
 	}

@@ -34,7 +34,7 @@ var _ = Describe("chain judges reviewed against real intermediaries", func() {
 
 	for _, id := range []string{"chain/http10-next-hop-head-forwarded", "chain/http10-next-hop-no-chunked"} {
 		It("report na for "+id+" when the priming answer announced close and the second request was not sent (nghttpx)", func() {
-			tl := prime("Connection: close").ev(conv.EvSkipped, "head", conv.Event{Error: "the final HTTP/1.1 200 announced that the connection closes"}).done()
+			tl := prime("Connection: close").ev(conv.EvSkipped, "head", conv.Event{Cause: conv.CauseAnnouncedClose, Error: "the final HTTP/1.1 200 announced that the connection closes"}).done()
 			o := chainJudge(id, false, tl, onlyPrimed)
 			Expect(o.Verdict).To(Equal(cases.NA), o.String())
 			Expect(o.Reason).To(ContainSubstring("could not test: the intermediary closed the priming connection (allowed"))

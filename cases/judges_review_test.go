@@ -15,7 +15,7 @@ var _ = Describe("judges reviewed against real servers", func() {
 	It("fail Content-Length + chunked when octets that are no response follow the response (python http.server answers the chunked remains as HTTP/0.9)", func() {
 		tl := (&tlb{}).sent("head").msg("first", 100).sent("body").msg("final", 200).
 			ev(conv.EvRecv, "final", conv.Event{N: 120}).
-			ev(conv.EvParseError, "final", conv.Event{Error: `not a status line: "<!DOCTYPE HTML>"`}).
+			ev(conv.EvParseError, "final", conv.Event{Cause: conv.CauseStatusLine, Error: `status line: expected 'HTTP/1.x NNN ', got "<!DOCTYPE HTML>"`}).
 			fin("after").done()
 		o := judge("origin/content-length-and-chunked", tl)
 		Expect(o.Verdict).To(Equal(cases.Fail))

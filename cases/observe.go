@@ -104,11 +104,11 @@ func interimHygiene(j *Judgement, tl *conv.Timeline) {
 // notAStatusLine reports whether a parse error is about the octets where a status line had to
 // begin. Other parse errors come from inside a message whose status line was fine (a malformed
 // field, faulty framing) or say the peer closed mid-message (a truncation): after a 1xx they
-// belong to the next message, not to the 1xx. The parser words every status-line error so.
-func notAStatusLine(e conv.Event) bool { return strings.HasPrefix(e.Error, "status line:") }
+// belong to the next message, not to the 1xx.
+func notAStatusLine(e conv.Event) bool { return e.Cause == conv.CauseStatusLine }
 
 // truncated reports whether a parse error says the peer closed in the middle of a message.
-func truncated(e conv.Event) bool { return strings.HasPrefix(e.Error, "truncated message:") }
+func truncated(e conv.Event) bool { return e.Cause == conv.CauseTruncated }
 
 // interimsAfterFinal fails any 1xx read after a final response and before the step next was sent
 // (IR-SEQUENCE-ONE-FINAL): no request was outstanding, so the 1xx belongs to no request and a

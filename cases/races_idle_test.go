@@ -31,7 +31,7 @@ func muteWith(c cases.Case, env cases.Env, closeAt time.Duration, timeout408 boo
 	closed := false
 	for _, st := range c.Client(env).Steps {
 		if st.IfReusable && closed {
-			tl.Events = append(tl.Events, conv.Event{At: now, Kind: conv.EvSkipped, Step: st.Label, Error: "closed"})
+			tl.Events = append(tl.Events, conv.Event{At: now, Kind: conv.EvSkipped, Step: st.Label, Cause: conv.CausePeerClosed, Error: "closed"})
 			break
 		}
 		switch st.Kind {

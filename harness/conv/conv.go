@@ -107,12 +107,15 @@ const (
 
 // Event is one thing that happened, at an offset from the start of the conversation.
 type Event struct {
-	At    time.Duration
-	Kind  EventKind
-	Step  string // the label of the step during which it happened
-	Data  []byte // bounded copy of the octets sent or received
-	N     int64  // octets written or read (may exceed len(Data))
-	Msg   *Response
+	At   time.Duration
+	Kind EventKind
+	Step string // the label of the step during which it happened
+	Data []byte // bounded copy of the octets sent or received
+	N    int64  // octets written or read (may exceed len(Data))
+	Msg  *Response
+	// Cause says why, as a fact a judge may test (see Cause); Error is the same in words, for
+	// reasons and traces only.
+	Cause Cause
 	Error string
 }
 

@@ -98,7 +98,7 @@ func TestIfReusableSkipsAfterAnnouncedClose(t *testing.T) {
 				t.Fatalf("events: %s\n%s", k, tl.Transcript())
 			}
 			e, _ := tl.First(conv.EvSkipped)
-			if e.Step != "head" || !strings.Contains(e.Error, "announced") {
+			if e.Step != "head" || e.Cause != conv.CauseAnnouncedClose || !strings.Contains(e.Error, "announced") {
 				t.Fatalf("skipped event: %+v", e)
 			}
 			if rest := <-got; rest != "" {

@@ -98,8 +98,8 @@ func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Tim
 	for _, st := range s.Steps {
 		r.label = st.Label
 		if st.IfReusable {
-			if why, ok := r.reusable(); !ok {
-				r.record(conv.Event{At: r.at(), Kind: conv.EvSkipped, Error: why})
+			if cause, why, ok := r.reusable(); !ok {
+				r.record(conv.Event{At: r.at(), Kind: conv.EvSkipped, Cause: cause, Error: why})
 				break
 			}
 		}
@@ -243,7 +243,7 @@ func (r *runner) run(st conv.Step) bool {
 // cancel records that ctx ended the run during the current step; n is what the step had
 // written. It returns false so the caller stops the script.
 func (r *runner) cancel(n int64) bool {
-	r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, N: n, Error: "cancelled"})
+	r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, N: n, Cause: conv.CauseCancelled, Error: "cancelled"})
 	return false
 }
 

@@ -150,7 +150,7 @@ func TestResetMidResponse(t *testing.T) {
 	if tl.State != conv.StateRST || len(msgs) != 1 || !msgs[0].Msg.Truncated || string(msgs[0].Msg.Body) != "abc" {
 		t.Fatalf("state %q, events: %s\n%s", tl.State, kinds(tl), tl.Transcript())
 	}
-	if e, _ := tl.Closed(); e.Kind != conv.EvRST || e.Error != "connection reset by peer" {
+	if e, _ := tl.Closed(); e.Kind != conv.EvRST || e.Cause != conv.CauseReset || e.Error != "connection reset by peer" {
 		t.Fatalf("closed by %+v", e)
 	}
 }
@@ -163,7 +163,7 @@ func TestSilentServer(t *testing.T) {
 	if got := kinds(tl); got != "connect sent deadline deadline" {
 		t.Fatalf("events: %s", got)
 	}
-	if e := tl.Events[2]; e.Step != "first" || e.Error != "" || e.At < 150*time.Millisecond {
+	if e := tl.Events[2]; e.Step != "first" || e.Cause != conv.CauseDeadline || e.Error != "" || e.At < 150*time.Millisecond {
 		t.Fatalf("deadline event %+v", e)
 	}
 	if tl.State != conv.StateOpen || took > time.Second {
@@ -191,7 +191,7 @@ func TestGarbageStatusLine(t *testing.T) {
 		t.Fatalf("events: %s (%d octets)\n%s", got, total, tl.Transcript())
 	}
 	e, _ := tl.First(conv.EvParseError)
-	if !strings.Contains(e.Error, `status line: expected 'HTTP/1.x NNN ', got "SSH-2.0`) || e.At > 200*time.Millisecond {
+	if e.Cause != conv.CauseStatusLine || !strings.Contains(e.Error, `status line: expected 'HTTP/1.x NNN ', got "SSH-2.0`) || e.At > 200*time.Millisecond {
 		t.Fatalf("parse error %+v", e)
 	}
 }
@@ -207,7 +207,7 @@ func TestInterimForever(t *testing.T) {
 	})
 	tl, took := timed(context.Background(), addr, send("head", head), await("final", conv.UntilFinals, 1, 5*time.Second))
 	last := tl.Events[len(tl.Events)-1]
-	if n := len(tl.Messages()); n != 1000 || last.Kind != conv.EvLimit || !strings.Contains(last.Error, "more than 1000 messages") {
+	if n := len(tl.Messages()); n != 1000 || last.Kind != conv.EvLimit || last.Cause != conv.CauseLimitMessages || !strings.Contains(last.Error, "more than 1000 messages") {
 		t.Fatalf("%d messages, last event %+v", n, last)
 	}
 	if took > 2*time.Second {
@@ -241,7 +241,7 @@ func TestFlood(t *testing.T) {
 				}
 			}
 		}
-		if last := tl.Events[len(tl.Events)-1]; total != DefaultMaxRecv || last.Kind != conv.EvLimit || took > 3*time.Second {
+		if last := tl.Events[len(tl.Events)-1]; total != DefaultMaxRecv || last.Kind != conv.EvLimit || last.Cause != conv.CauseLimitOctets || took > 3*time.Second {
 			t.Fatalf("read %d octets in %v, last event %+v", total, took, last)
 		}
 	})

@@ -67,7 +67,7 @@ func TestStreamToServerThatNeverReads(t *testing.T) {
 	stream := conv.Step{Kind: conv.SendStream, Label: "stream", Size: 1 << 30, Within: 200 * time.Millisecond}
 	tl, took := timed(context.Background(), addr, send("head", head), stream, await("final", conv.UntilFinals, 1, 100*time.Millisecond))
 	e, ok := tl.First(conv.EvWriteError)
-	if !ok || e.Step != "stream" || e.N <= 0 || e.N >= 1<<30 || e.Error != "deadline passed" || !tl.WriteFailed("stream") {
+	if !ok || e.Step != "stream" || e.N <= 0 || e.N >= 1<<30 || e.Cause != conv.CauseDeadline || e.Error != "deadline passed" || !tl.WriteFailed("stream") {
 		t.Fatalf("events: %s\n%s", kinds(tl), tl.Transcript())
 	}
 	if took > time.Second {
@@ -119,7 +119,7 @@ func TestTruncatedByClose(t *testing.T) {
 	})
 	tl, _ := timed(context.Background(), addr, send("head", head), await("final", conv.UntilFinals, 1, 2*time.Second))
 	e, ok := tl.First(conv.EvParseError)
-	if !ok || !strings.Contains(e.Error, "after 5 of 10 content octets") || tl.State != conv.StateFIN {
+	if !ok || e.Cause != conv.CauseTruncated || !strings.Contains(e.Error, "after 5 of 10 content octets") || tl.State != conv.StateFIN {
 		t.Fatalf("events: %s\n%s", kinds(tl), tl.Transcript())
 	}
 }
@@ -170,7 +170,7 @@ func TestResetWhileStreaming(t *testing.T) {
 	stream := conv.Step{Kind: conv.SendStream, Label: "stream", Size: 1 << 30, Within: 2 * time.Second}
 	tl, _ := timed(context.Background(), addr, send("head", head), stream, await("final", conv.UntilFinals, 1, time.Second))
 	e, ok := tl.Closed()
-	if !ok || e.Kind != conv.EvRST || e.Step != "stream" || !tl.WriteFailed("stream") || tl.State != conv.StateRST {
+	if w, _ := tl.WriteError("stream"); !ok || e.Kind != conv.EvRST || e.Cause != conv.CauseReset || w.Cause != conv.CauseReset || e.Step != "stream" || tl.State != conv.StateRST {
 		t.Fatalf("events: %s\n%s", kinds(tl), tl.Transcript())
 	}
 	if _, fin := tl.First(conv.EvFIN); fin {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
 )
 
 // describe renders an I/O error the way a verdict wants it: the cause ("connection reset by
@@ -31,6 +33,20 @@ func isTimeout(err error) bool { return errors.Is(err, os.ErrDeadlineExceeded) }
 // isReset reports whether err means the peer reset the connection.
 func isReset(err error) bool {
 	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED)
+}
+
+// ioCause is the typed fact behind an I/O error, so judges can tell a reset from a write after
+// the peer's FIN without reading the OS's words for them (which differ between systems).
+func ioCause(err error) conv.Cause {
+	switch {
+	case isTimeout(err):
+		return conv.CauseDeadline
+	case isReset(err):
+		return conv.CauseReset
+	case errors.Is(err, syscall.EPIPE):
+		return conv.CauseBrokenPipe
+	}
+	return conv.CauseIO
 }
 
 // dialError renders a failed connect: "connect to 127.0.0.1:9: connection refused".

@@ -62,9 +62,9 @@ func (r *runner) writeFailed(written []byte, n int64, err error) bool {
 		return r.cancel(n)
 	}
 	at := r.at()
-	r.record(conv.Event{At: at, Kind: conv.EvWriteError, Data: r.clip(written), N: n, Error: describe(err)})
+	r.record(conv.Event{At: at, Kind: conv.EvWriteError, Data: r.clip(written), N: n, Cause: ioCause(err), Error: describe(err)})
 	if isReset(err) && r.tl.State == "" {
-		r.record(conv.Event{At: at, Kind: conv.EvRST, Error: describe(err)})
+		r.record(conv.Event{At: at, Kind: conv.EvRST, Cause: conv.CauseReset, Error: describe(err)})
 		r.tl.State = conv.StateRST
 	}
 	return true
@@ -74,7 +74,7 @@ func (r *runner) writeFailed(written []byte, n int64, err error) bool {
 func (r *runner) halfClose() bool {
 	e := conv.Event{At: r.at(), Kind: conv.EvHalfClose}
 	if err := r.c.CloseWrite(); err != nil {
-		e.Error = describe(err)
+		e.Cause, e.Error = ioCause(err), describe(err)
 	}
 	r.record(e)
 	return true
@@ -116,7 +116,7 @@ func (r *runner) await(st conv.Step) bool {
 			if r.isCancelled() || ctxEnds {
 				return r.cancel(0)
 			}
-			r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline})
+			r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, Cause: conv.CauseDeadline})
 			return true
 		case errors.Is(err, io.EOF):
 			r.eof()
@@ -169,7 +169,7 @@ func (r *runner) headArrived(st conv.Step) {
 func (r *runner) received(b []byte) {
 	at := r.at()
 	if len(r.tl.Events) >= r.opt.MaxEvents {
-		r.limit(at, fmt.Sprintf("more than %d events on one conversation; reading stopped", r.opt.MaxEvents))
+		r.limit(at, conv.CauseLimitEvents, fmt.Sprintf("more than %d events on one conversation; reading stopped", r.opt.MaxEvents))
 		return
 	}
 	b = b[:min(int64(len(b)), r.opt.MaxRecv-r.recv)]
@@ -185,7 +185,7 @@ func (r *runner) received(b []byte) {
 		}
 	}
 	if r.recv >= r.opt.MaxRecv && !r.readDone {
-		r.limit(at, fmt.Sprintf("read %d octets, the most one conversation may carry; reading stopped", r.opt.MaxRecv))
+		r.limit(at, conv.CauseLimitOctets, fmt.Sprintf("read %d octets, the most one conversation may carry; reading stopped", r.opt.MaxRecv))
 	}
 }
 
@@ -211,19 +211,19 @@ func (r *runner) count(m *conv.Response) {
 
 // reusable reports whether the connection can still carry a request (Step.IfReusable), and if
 // not, why.
-func (r *runner) reusable() (string, bool) {
+func (r *runner) reusable() (conv.Cause, string, bool) {
 	switch {
 	case r.tl.State == conv.StateFIN || r.tl.State == conv.StateRST:
-		return fmt.Sprintf("the peer had closed the connection (%s); a further request cannot be sent on it", r.tl.State), false
+		return conv.CausePeerClosed, fmt.Sprintf("the peer had closed the connection (%s); a further request cannot be sent on it", r.tl.State), false
 	case r.readDone:
-		return "reading had stopped on this connection; a further request would not be read", false
+		return conv.CauseReadStopped, "reading had stopped on this connection; a further request would not be read", false
 	case r.switches > 0:
-		return "the connection switched protocols (101); a further HTTP/1.1 request cannot be sent on it", false
+		return conv.CauseSwitched, "the connection switched protocols (101); a further HTTP/1.1 request cannot be sent on it", false
 	case r.lastFinal != nil && r.lastFinal.AnnouncesClose():
-		return fmt.Sprintf("the final %s %d announced that the connection closes (%s); a client must not send a further request on it (RFC 9112 §9.6)",
+		return conv.CauseAnnouncedClose, fmt.Sprintf("the final %s %d announced that the connection closes (%s); a client must not send a further request on it (RFC 9112 §9.6)",
 			r.lastFinal.Proto, r.lastFinal.Status, closeAnnouncement(r.lastFinal)), false
 	}
-	return "", true
+	return "", "", true
 }
 
 // closeAnnouncement says how a response announced the connection's closing.
@@ -240,15 +240,15 @@ func closeAnnouncement(m *conv.Response) string {
 func (r *runner) parseFailed(at time.Duration, err error) {
 	r.parseDead = true
 	if errors.Is(err, h1.ErrLimit) {
-		r.limit(at, err.Error())
+		r.limit(at, h1.CauseOf(err), err.Error())
 		return
 	}
-	r.record(conv.Event{At: at, Kind: conv.EvParseError, Error: err.Error()})
+	r.record(conv.Event{At: at, Kind: conv.EvParseError, Cause: h1.CauseOf(err), Error: err.Error()})
 }
 
 // limit records that a safety bound was hit and stops reading for the rest of the script.
-func (r *runner) limit(at time.Duration, why string) {
-	r.record(conv.Event{At: at, Kind: conv.EvLimit, Error: why})
+func (r *runner) limit(at time.Duration, cause conv.Cause, why string) {
+	r.record(conv.Event{At: at, Kind: conv.EvLimit, Cause: cause, Error: why})
 	r.readDone = true
 }
 
@@ -276,7 +276,7 @@ func (r *runner) eof() {
 			r.parseFailed(at, err)
 		}
 	}
-	r.record(conv.Event{At: at, Kind: conv.EvFIN})
+	r.record(conv.Event{At: at, Kind: conv.EvFIN, Cause: conv.CauseFIN})
 	r.tl.State = conv.StateFIN
 }
 
@@ -289,7 +289,7 @@ func (r *runner) reset(err error) {
 	if r.tl.State != "" {
 		return
 	}
-	r.record(conv.Event{At: r.at(), Kind: conv.EvRST, Error: describe(err)})
+	r.record(conv.Event{At: r.at(), Kind: conv.EvRST, Cause: ioCause(err), Error: describe(err)})
 	r.tl.State = conv.StateRST
 }
 

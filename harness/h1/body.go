@@ -98,7 +98,7 @@ func (p *Parser) trailer(b []byte) (int, *conv.Response, error) {
 		return n, p.done(), nil
 	}
 	if p.fields >= p.lim.MaxFields {
-		return n, nil, limitf("more than %d trailer fields", p.lim.MaxFields)
+		return n, nil, limitf(conv.CauseLimitFields, "more than %d trailer fields", p.lim.MaxFields)
 	}
 	p.fields++
 	if _, err := parseField(line, "trailer field"); err != nil {

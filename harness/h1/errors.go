@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/expectspec/expectspec/harness/conv"
 )
 
 // The kinds of error the parser reports. Every error it returns is an *Error whose Unwrap gives
@@ -20,25 +22,44 @@ var (
 var errAfterEOF = errors.New("h1: the connection already ended (EOF was called)")
 
 // Error is a parse failure. Its text says what was expected and quotes what arrived, so it can
-// go into a verdict unchanged.
+// go into a verdict unchanged; its Cause says which part of the message failed, so a judge can
+// tell a bad status line from a truncation without reading the text.
 type Error struct {
-	Kind error // ErrSyntax, ErrTruncated or ErrLimit
-	Text string
+	Kind  error      // ErrSyntax, ErrTruncated or ErrLimit
+	Cause conv.Cause // a parse-error or limit Cause of conv (CauseStatusLine, CauseLimitFields, ...)
+	Text  string
 }
 
 func (e *Error) Error() string { return e.Text }
 func (e *Error) Unwrap() error { return e.Kind }
 
+// CauseOf returns the Cause of a parser error: the one it was made with, or CauseMalformed for
+// an error that is not the parser's.
+func CauseOf(err error) conv.Cause {
+	var e *Error
+	if errors.As(err, &e) && e.Cause != "" {
+		return e.Cause
+	}
+	return conv.CauseMalformed
+}
+
+// syntaxf is a malformation that has no Cause of its own (CauseMalformed).
 func syntaxf(format string, args ...any) error {
-	return &Error{Kind: ErrSyntax, Text: fmt.Sprintf(format, args...)}
+	return malformedf(conv.CauseMalformed, format, args...)
+}
+
+// malformedf is a malformation of the part of the message that cause names.
+func malformedf(cause conv.Cause, format string, args ...any) error {
+	return &Error{Kind: ErrSyntax, Cause: cause, Text: fmt.Sprintf(format, args...)}
 }
 
 func truncatedf(format string, args ...any) error {
-	return &Error{Kind: ErrTruncated, Text: "truncated message: the connection closed " + fmt.Sprintf(format, args...)}
+	return &Error{Kind: ErrTruncated, Cause: conv.CauseTruncated, Text: "truncated message: the connection closed " + fmt.Sprintf(format, args...)}
 }
 
-func limitf(format string, args ...any) error {
-	return &Error{Kind: ErrLimit, Text: fmt.Sprintf(format, args...)}
+// limitf is a safety bound hit; cause names the bound.
+func limitf(cause conv.Cause, format string, args ...any) error {
+	return &Error{Kind: ErrLimit, Cause: cause, Text: fmt.Sprintf(format, args...)}
 }
 
 // quoteMax is how much of the offending octets an error quotes.

@@ -114,10 +114,11 @@ func checkMessage(t *testing.T, m *conv.Response) {
 	}
 }
 
+// kind is an error's kind and Cause: both must not depend on how the octets were split.
 func kind(err error) string {
 	for _, k := range []error{ErrSyntax, ErrTruncated, ErrLimit} {
 		if errors.Is(err, k) {
-			return k.Error()
+			return k.Error() + " / " + string(CauseOf(err))
 		}
 	}
 	return fmt.Sprint(err)

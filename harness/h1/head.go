@@ -12,7 +12,7 @@ import (
 func (p *Parser) head(b []byte) (int, *conv.Response, error) {
 	if len(p.buf) == 0 {
 		if p.count >= p.lim.MaxMessages {
-			return 0, nil, limitf("more than %d messages on one connection", p.lim.MaxMessages)
+			return 0, nil, limitf(conv.CauseLimitMessages, "more than %d messages on one connection", p.lim.MaxMessages)
 		}
 		p.cur = &conv.Response{}
 	}
@@ -63,11 +63,11 @@ func checkStatusPrefix(have, more []byte) error {
 		if want == 'D' {
 			ok = isDigit(c)
 			if i == 9 && ok && (c < '1' || c > '5') {
-				return syntaxf("status line: status code must be 100..599, got %s", quoteLine(have, more))
+				return malformedf(conv.CauseStatusLine, "status line: status code must be 100..599, got %s", quoteLine(have, more))
 			}
 		}
 		if !ok {
-			return syntaxf("status line: expected 'HTTP/1.x NNN ', got %s", quoteLine(have, more))
+			return malformedf(conv.CauseStatusLine, "status line: expected 'HTTP/1.x NNN ', got %s", quoteLine(have, more))
 		}
 	}
 	return nil
@@ -84,7 +84,7 @@ func quoteLine(have, more []byte) string {
 // parseStatusLine parses a complete status line (without its terminator) into r.
 func parseStatusLine(r *conv.Response, line []byte) error {
 	if len(line) < len(statusPattern) {
-		return syntaxf("status line: expected 'HTTP/1.x NNN ', got %s", quote(line))
+		return malformedf(conv.CauseStatusLine, "status line: expected 'HTTP/1.x NNN ', got %s", quote(line))
 	}
 	if err := checkStatusPrefix(line, nil); err != nil {
 		return err
@@ -93,7 +93,7 @@ func parseStatusLine(r *conv.Response, line []byte) error {
 	// reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )
 	for _, c := range reason {
 		if !isFieldOctet(c) {
-			return syntaxf("status line: invalid octet %s in the reason phrase of %s", quote([]byte{c}), quote(line))
+			return malformedf(conv.CauseStatusLine, "status line: invalid octet %s in the reason phrase of %s", quote([]byte{c}), quote(line))
 		}
 	}
 	r.Proto = string(line[:8])
@@ -105,7 +105,7 @@ func parseStatusLine(r *conv.Response, line []byte) error {
 // addField parses a header field line and appends it to the current message.
 func (p *Parser) addField(line []byte) error {
 	if len(p.cur.Header) >= p.lim.MaxFields {
-		return limitf("more than %d header fields", p.lim.MaxFields)
+		return limitf(conv.CauseLimitFields, "more than %d header fields", p.lim.MaxFields)
 	}
 	f, err := parseField(line, "header field")
 	if err != nil {
@@ -122,28 +122,28 @@ func (p *Parser) addField(line []byte) error {
 // control octet, in particular no NUL and no bare CR (RFC 9110 §5.5).
 func parseField(line []byte, what string) (conv.Field, error) {
 	if line[0] == ' ' || line[0] == '\t' {
-		return conv.Field{}, syntaxf("%s: line starts with whitespace (obs-fold), got %s", what, quote(line))
+		return conv.Field{}, malformedf(conv.CauseFieldLine, "%s: line starts with whitespace (obs-fold), got %s", what, quote(line))
 	}
 	colon := bytes.IndexByte(line, ':')
 	if colon < 0 {
-		return conv.Field{}, syntaxf("%s: no colon in %s", what, quote(line))
+		return conv.Field{}, malformedf(conv.CauseFieldLine, "%s: no colon in %s", what, quote(line))
 	}
 	name := line[:colon]
 	if colon == 0 {
-		return conv.Field{}, syntaxf("%s: empty field name in %s", what, quote(line))
+		return conv.Field{}, malformedf(conv.CauseFieldLine, "%s: empty field name in %s", what, quote(line))
 	}
 	if c := name[len(name)-1]; c == ' ' || c == '\t' {
-		return conv.Field{}, syntaxf("%s: whitespace between the field name and the colon in %s", what, quote(line))
+		return conv.Field{}, malformedf(conv.CauseFieldLine, "%s: whitespace between the field name and the colon in %s", what, quote(line))
 	}
 	for _, c := range name {
 		if !isTchar(c) {
-			return conv.Field{}, syntaxf("%s: invalid octet %s in the field name of %s", what, quote([]byte{c}), quote(line))
+			return conv.Field{}, malformedf(conv.CauseFieldLine, "%s: invalid octet %s in the field name of %s", what, quote([]byte{c}), quote(line))
 		}
 	}
 	value := bytes.Trim(line[colon+1:], " \t")
 	for _, c := range value {
 		if !isFieldOctet(c) {
-			return conv.Field{}, syntaxf("%s: invalid octet %s in the value of %s", what, quote([]byte{c}), quote(line))
+			return conv.Field{}, malformedf(conv.CauseFieldLine, "%s: invalid octet %s in the value of %s", what, quote([]byte{c}), quote(line))
 		}
 	}
 	return conv.Field{Name: string(name), Value: string(value)}, nil
@@ -183,7 +183,7 @@ func framingOf(r *conv.Response) (framing string, length int64, err error) {
 	if te := r.Get("Transfer-Encoding"); len(te) > 0 {
 		if r.Proto == "HTTP/1.0" {
 			// §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
-			return "", 0, syntaxf("Transfer-Encoding %s in an HTTP/1.0 response (faulty framing, RFC 9112 §6.1)", quote([]byte(strings.Join(te, ", "))))
+			return "", 0, malformedf(conv.CauseTransferEncoding, "Transfer-Encoding %s in an HTTP/1.0 response (faulty framing, RFC 9112 §6.1)", quote([]byte(strings.Join(te, ", "))))
 		}
 		chunked, err := chunkedLast(te)
 		if err != nil {
@@ -206,7 +206,7 @@ func framingOf(r *conv.Response) (framing string, length int64, err error) {
 func chunkedLast(values []string) (bool, error) {
 	codings := Members(values)
 	if len(codings) == 0 {
-		return false, syntaxf("Transfer-Encoding without a transfer coding")
+		return false, malformedf(conv.CauseTransferEncoding, "Transfer-Encoding without a transfer coding")
 	}
 	n := 0
 	for _, c := range codings {
@@ -215,7 +215,7 @@ func chunkedLast(values []string) (bool, error) {
 		}
 	}
 	if n > 1 {
-		return false, syntaxf("Transfer-Encoding applies chunked more than once: %s", quote([]byte(strings.Join(values, ", "))))
+		return false, malformedf(conv.CauseTransferEncoding, "Transfer-Encoding applies chunked more than once: %s", quote([]byte(strings.Join(values, ", "))))
 	}
 	return strings.EqualFold(codings[len(codings)-1], "chunked"), nil
 }

@@ -278,7 +278,7 @@ func (p *Parser) takeLine(b []byte, max int, what string) (n int, line []byte, d
 		n = i + 1
 	}
 	if len(p.buf)+n > max {
-		return 0, nil, false, limitf("%s exceeds %d octets", what, max)
+		return 0, nil, false, limitf(conv.CauseLimitLength, "%s exceeds %d octets", what, max)
 	}
 	p.buf = appendBounded(p.buf, b[:n], max)
 	if i < 0 {
