@@ -93,7 +93,7 @@ func ParseStatusLine(line []byte, r StatusRules) (conv.Response, error) {
 		return resp, err
 	}
 	if len(line) < len(statusPattern) {
-		return resp, syntaxf("status line: expected 'HTTP/1.x NNN ', got %s", quote(line))
+		return resp, malformedf(conv.CauseStatusLine, "status line: expected 'HTTP/1.x NNN ', got %s", quote(line))
 	}
 	if err := checkStatusPrefix(line, nil); err != nil {
 		return resp, err

@@ -90,6 +90,11 @@ func readAnswer(tl *conv.Timeline) answer {
 		case conv.EvWriteError:
 			a.writeErr = e.Error
 		case conv.EvParseError:
+			if e.Cause == conv.CauseTruncated {
+				// not a complaint about the octets: the connection ended inside a message,
+				// which the end event says
+				continue
+			}
 			a.parseErr = e.Error
 		case conv.EvLimit:
 			a.limit = e.Error

@@ -54,5 +54,9 @@ func probeOnce(ctx context.Context, t Target) (time.Duration, error) {
 	if bytes.IndexByte(a.got, '\n') >= 0 {
 		part = "a response head"
 	}
-	return 0, fmt.Errorf("%s sent %d octets of %s (%q) to a plain GET and no more within 5 s (%s)", describe(t), a.n, part, truncate(a.firstLine(), 40), a.ending(checkDeadline))
+	then := fmt.Sprintf("no more within 5 s (%s)", a.ending(checkDeadline))
+	if a.end.Kind == conv.EvFIN || a.end.Kind == conv.EvRST {
+		then = "then " + a.ending(checkDeadline)
+	}
+	return 0, fmt.Errorf("%s sent %d octets of %s (%q) to a plain GET and %s", describe(t), a.n, part, truncate(a.firstLine(), 40), then)
 }
