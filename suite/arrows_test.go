@@ -12,8 +12,9 @@ import (
 
 // The arrows of the layout point one way: suite → cases, harness, results; cases → the
 // conversation vocabulary (harness/conv) only; harness → nothing of cases, suite or results;
-// results → nothing of the module; the gateways (targets under test) → nothing of the scripted
-// origin that judges them. Each package's doc comment says the same; this test keeps it
+// results → nothing of the module; the gateways and the reference origins (targets under test)
+// and the scripted origin that judges them share nothing; h1 → conv only; harness/internal →
+// nothing of the module. Each package's doc comment says the same; this test keeps it
 // true for every non-test file.
 func TestImportArrows(t *testing.T) {
 	const module = "github.com/expectspec/expectspec/"
@@ -27,6 +28,14 @@ func TestImportArrows(t *testing.T) {
 			return false
 		case strings.HasPrefix(from, "harness/gateways") && strings.HasPrefix(to, "harness/origin"):
 			return false // targets under test never share the scripted origin's code
+		case strings.HasPrefix(from, "harness/origin") && strings.HasPrefix(to, "harness/gateways"):
+			return false // nor does the origin share theirs
+		case from == "harness/reference" && (strings.HasPrefix(to, "harness/origin") || strings.HasPrefix(to, "harness/gateways")):
+			return false // the reference origins are targets under test too
+		case from == "harness/h1":
+			return to == "harness/conv" // the grammar stands alone
+		case strings.HasPrefix(from, "harness/internal"):
+			return false // plumbing: the standard library only
 		case strings.HasPrefix(from, "harness"):
 			return strings.HasPrefix(to, "harness")
 		}

@@ -13,6 +13,9 @@
 // /__expectspec/<token>/... (conv.OriginPath), or failing that by an X-Expectspec-Case field.
 // Requests with an unknown token (a proxy's own health checks) get a plain 200 and are recorded
 // under the token "".
+//
+// It may import conv, h1 and harness/internal (listener, wire) and the standard library; never
+// the gateways it judges, nor cases, suite or results.
 package origin
 
 import (

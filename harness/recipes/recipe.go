@@ -4,6 +4,9 @@
 //
 // A recipe changes an implementation's defaults only where a case needs it, and says why in
 // Notes: a published table is only as fair as its configs.
+//
+// It may import harness/conv (for the role a recipe plays) and the standard library; never
+// cases, suite or results.
 package recipes
 
 import (

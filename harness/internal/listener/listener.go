@@ -2,6 +2,8 @@
 // (the scripted origin and the reference servers): accept with a back-off on temporary errors,
 // one goroutine per connection, and a Close that stops accepting, closes every live connection,
 // whatever it is waiting for, and returns once every goroutine has ended, so no test leaks one.
+//
+// It imports only the standard library.
 package listener
 
 import (

@@ -9,6 +9,10 @@
 //	expectspec diff OLD NEW                             list changed cells; exit 1 on a regression
 //	expectspec matrix [--only a,b] [--out DIR]          run the real-server recipes, merge the table
 //	expectspec serve SERVER [--listen ADDR]             run one of the suite's Go servers
+//
+// It is the command-line face of package suite: flags, usage and one-line errors; the work is
+// done in suite, and what it imports beside suite is for listing and serving (recipes,
+// gateways, target) and reading results files.
 package main
 
 import (
