@@ -40,6 +40,7 @@ var earlyCloseRelayed = Case{
 	Scenario:     "T31b",
 	Title:        "When the origin answers the header section with a final status and closes, the intermediary relays that final response, not an error of its own",
 	Requirements: []string{"CLI-STOP-ON-CLOSE", "GW-UA-RULES-INBOUND", "SRV-RESPOND-ANYTIME"},
+	Witnesses:    []Witness{passes("ref-gateway-streaming"), passes("ref-gateway-buffering"), passes("ref-proxy-streaming"), warns("mut-gw-502-on-early-close", "CLI-STOP-ON-CLOSE"), warns("mut-gw-502-on-early-close", "CLI-STOP-ON-CLOSE").as(Proxy)},
 	Roles:        []Role{Gateway, Proxy},
 	Script:       earlyScript,
 	Chain: &Chain{
@@ -87,6 +88,7 @@ var earlyFinalPrompt = Case{
 	Scenario:     "T31c",
 	Title:        "A final response the origin sends on the header section reaches the client at once, while it still withholds the content",
 	Requirements: []string{"EXP-ORIGIN-IMMEDIATE", "GW-ORIGIN-RULES-OUTBOUND", "EXP-PROXY-IMMEDIATE", "SRV-RESPOND-ANYTIME"},
+	Witnesses:    []Witness{passes("ref-gateway-streaming"), informs("ref-gateway-buffering"), passes("ref-proxy-streaming"), fails("mut-gw-hold-early-final", "EXP-ORIGIN-IMMEDIATE"), warns("mut-gw-hold-early-final", "EXP-PROXY-IMMEDIATE").as(Proxy)},
 	Roles:        []Role{Gateway, Proxy},
 	Script:       earlyScript,
 	Chain: &Chain{

@@ -140,6 +140,9 @@ type Case struct {
 	// with a next hop known to speak HTTP/1.0, or a backend that holds the header section); nil
 	// for none. Decide warns on every other such 417.
 	Tolerates417 func(conv.OriginRecord) bool
+	// Witnesses are the servers the case is proven against: references it passes, mutants it
+	// fails or warns (witness.go). Literals list them right after Requirements.
+	Witnesses []Witness
 }
 
 // Chain is what an intermediary case adds to a case: what the suite's origin does with the
