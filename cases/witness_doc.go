@@ -9,8 +9,8 @@ import (
 const witnessesIntro = "Each case lists its witnesses, the servers the project's own tests play it against: conforming\n" +
 	"reference servers it passes (or reports as info, where the reference makes a choice the RFC leaves\n" +
 	"open), and mutants, each a reference with one knob broken, that it must fail or warn, naming the\n" +
-	"requirement given. Intermediary witnesses run in front of the suite's origin, as a gateway unless\n" +
-	"the row says \"as proxy\".\n\n"
+	"requirement given. Intermediary witnesses run in front of the suite's origin: as a gateway when\n" +
+	"the case applies to gateways, else as a forward proxy, unless the row says \"as proxy\".\n\n"
 
 // writeWitnesses writes a case's witnesses as a list: the references by verdict, then each
 // mutant (once per role and verdict) with the requirements its verdict names.
