@@ -16,6 +16,20 @@ var immediateHundred = Case{
 	Title:    "With the content withheld, the server answers 100 (Continue) or a final status at once, and a final status after the content",
 	Requirements: []string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-FINAL-AFTER-100",
 		"IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-NO-CONTENT", "IR-SEQUENCE-ONE-FINAL", "GW-ORIGIN-RULES-OUTBOUND"},
+	Witnesses: []Witness{
+		passes("ref-continue"), passes("ref-gateway-streaming"),
+		fails("mut-no-continue", "EXP-ORIGIN-IMMEDIATE"),
+		fails("mut-no-continue", "EXP-ORIGIN-NO-WAIT"),
+		warns("mut-slow-continue", "EXP-ORIGIN-IMMEDIATE"),
+		warns("mut-417-continue", "EXP-NO-417-FOR-100-CONTINUE"),
+		fails("mut-no-final-after-continue", "EXP-FINAL-AFTER-100"),
+		fails("mut-continue-content-length", "IR-NO-CONTENT-LENGTH"),
+		fails("mut-continue-transfer-encoding", "IR-NO-TRANSFER-ENCODING"),
+		fails("mut-continue-with-content", "IR-NO-CONTENT"),
+		fails("mut-continue-after-final", "IR-SEQUENCE-ONE-FINAL"),
+		fails("mut-silent-idle-close", "EXP-ORIGIN-IMMEDIATE"),
+		fails("mut-silent-idle-close", "EXP-ORIGIN-NO-WAIT"),
+	},
 	Roles: []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Content-Type: text/plain", "Expect: 100-continue"))
@@ -76,6 +90,7 @@ var headBeforeBlankLine = Case{
 	Scenario:     "T01b",
 	Title:        "The 100 (Continue) is decided on the complete header section, not before its empty line",
 	Requirements: []string{"SRV-WHOLE-HEADER-SECTION", "EXP-ORIGIN-IMMEDIATE"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), warns("mut-continue-before-head-end", "SRV-WHOLE-HEADER-SECTION")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		full := string(post(env, env.Path, len(body), "Expect: 100-continue"))

@@ -155,6 +155,7 @@ func writeCases(p printer) {
 	p("the request-target names the suite's origin (`origin.test:8080`) and the case's token. Octets\n")
 	p("are shown as Go escapes, one line per CRLF. Waits are named by their bound: the immediate bound\n")
 	p("(RTT0 + 1 s), the long wait (10 s), the response wait (5 s) and the quiet wait (300 ms + 4 RTT0).\n\n")
+	p(witnessesIntro)
 	for _, s := range scenarioOrder() {
 		p("### %s — %s\n\n", s, scenarioTitles[s])
 		for _, c := range all {
@@ -181,6 +182,7 @@ func writeCase(p printer, c Case) {
 	if c.Origin != nil {
 		p("The suite's origin: %s\n\n", describeOrigin(c.Origin(env)))
 	}
+	writeWitnesses(p, c)
 }
 
 // linkInterpretations turns each "interpretation <name>" of a text into a link to its section.

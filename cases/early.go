@@ -22,6 +22,13 @@ var earlyReadOrClose = Case{
 	Title:    "After a final response decided from the header section, the server reads the declared content or closes the connection; it never answers the content as a request",
 	Requirements: []string{"H1-READ-OR-CLOSE", "H1-CLOSE-THEN-NO-MORE", "EXP-INDICATE-CLOSE", "H1-SEND-CLOSE-OPTION",
 		"EXP-ORIGIN-IMMEDIATE", "SRV-RESPOND-ANYTIME", "H1-MAY-CLOSE-ANYTIME"},
+	Witnesses: []Witness{
+		passes("ref-continue"), passes("ref-close-early"), passes("ref-gateway-streaming"),
+		fails("mut-early-no-discard", "H1-READ-OR-CLOSE"),
+		fails("mut-close-but-continue", "H1-CLOSE-THEN-NO-MORE"),
+		warns("mut-early-close-silently", "EXP-INDICATE-CLOSE"),
+		warns("mut-early-close-silently", "H1-SEND-CLOSE-OPTION"),
+	},
 	Roles: []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		content := smuggled(env)
@@ -61,6 +68,7 @@ var earlyAbandoned = Case{
 	Scenario:     "T10b",
 	Title:        "After a final response decided from the header section, octets inside the declared content are never answered as a request, even when they form one",
 	Requirements: []string{"H1-READ-OR-CLOSE", "H1-CLOSE-THEN-NO-MORE", "H1-INCOMPLETE-MAY-ERROR", "EXP-ORIGIN-IMMEDIATE"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-close-early"), passes("ref-gateway-streaming"), fails("mut-early-no-discard", "H1-READ-OR-CLOSE")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		short := abandonedShort(env)
@@ -132,6 +140,7 @@ var earlyLingering = Case{
 	Scenario:     "T10c",
 	Title:        "An early final response sent while the client is still sending content is not lost to a connection reset: the server reads the content or closes in stages",
 	Requirements: []string{"H1-RST-RISK", "H1-STAGED-CLOSE"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), warns("mut-abrupt-close", "H1-RST-RISK")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		head := post(env, env.EarlyPath, lingerContent, "Expect: 100-continue")

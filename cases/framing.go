@@ -13,6 +13,7 @@ var expectOnGet = Case{
 	Scenario:     "T06",
 	Title:        "A GET with Expect: 100-continue and no content is answered at once, and the next request on the connection is answered too",
 	Requirements: []string{"EXP-MAY-OMIT-100", "CLI-NO-EXPECT-WITHOUT-CONTENT", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100", "H1-NO-FRAMING-NO-CONTENT"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-omit-continue"), passes("ref-gateway-streaming"), fails("mut-wait-without-framing", "EXP-ORIGIN-IMMEDIATE").because("waiting for content that no framing announces leaves a request with Expect: 100-continue unanswered, so the immediate duty is broken with it"), fails("mut-wait-without-framing", "H1-NO-FRAMING-NO-CONTENT")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return noContentThenFollowUp(env, lines("GET "+env.Path+" HTTP/1.1", "Host: "+env.Host, "Expect: 100-continue"))
@@ -28,6 +29,7 @@ var expectWithZeroLength = Case{
 	Scenario:     "T06",
 	Title:        "A POST with Content-Length: 0 and Expect: 100-continue is answered at once, and the next request on the connection is answered too",
 	Requirements: []string{"EXP-MAY-OMIT-100", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100", "H1-NO-FRAMING-NO-CONTENT"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-omit-continue"), passes("ref-gateway-streaming"), fails("mut-zero-length-wait", "H1-NO-FRAMING-NO-CONTENT")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return noContentThenFollowUp(env, post(env, env.Path, 0, "Expect: 100-continue"))
@@ -107,6 +109,11 @@ var chunkedImmediate = Case{
 	Title:    "With chunked content withheld, the server answers 100 (Continue) or a final status at once, and a final status after the content",
 	Requirements: []string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "SRV-411", "EXP-FINAL-AFTER-100",
 		"IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-NO-CONTENT", "IR-SEQUENCE-ONE-FINAL"},
+	Witnesses: []Witness{
+		passes("ref-continue"), passes("ref-gateway-streaming"),
+		fails("mut-chunked-no-continue", "EXP-ORIGIN-IMMEDIATE"),
+		fails("mut-silent-idle-close", "EXP-ORIGIN-IMMEDIATE"),
+	},
 	Roles: []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -138,6 +145,7 @@ var chunkedEarlyFinal = Case{
 	Scenario:     "T07b",
 	Title:        "After an early final response to a chunked request, the server reads the chunked content or closes; it never parses the last chunk as a request",
 	Requirements: []string{"H1-READ-OR-CLOSE", "H1-CLOSE-THEN-NO-MORE", "EXP-INDICATE-CLOSE", "H1-SEND-CLOSE-OPTION", "EXP-ORIGIN-IMMEDIATE"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-close-early"), passes("ref-gateway-streaming"), fails("mut-early-no-discard", "H1-READ-OR-CLOSE"), fails("mut-close-but-continue", "H1-CLOSE-THEN-NO-MORE"), warns("mut-early-close-silently", "EXP-INDICATE-CLOSE")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -168,6 +176,7 @@ var contentWithHead = Case{
 	Scenario:     "T08",
 	Title:        "Content sent in the same write as the header section is read as content: the request gets exactly one final response",
 	Requirements: []string{"EXP-MAY-OMIT-100", "CLI-MAY-SEND-WITHOUT-100", "H1-READ-OR-CLOSE", "EXP-FINAL-AFTER-100", "IR-SEQUENCE-ONE-FINAL"},
+	Witnesses:    []Witness{informs("ref-continue"), passes("ref-omit-continue"), informs("ref-close-early"), informs("ref-gateway-streaming"), fails("mut-skip-unread-content", "H1-READ-OR-CLOSE"), fails("mut-no-final-after-continue", "EXP-FINAL-AFTER-100")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		content := smuggled(env)
@@ -189,6 +198,7 @@ var contentAfterHead = Case{
 	Scenario:     "T08",
 	Title:        "Content sent right after the header section, without waiting for a 100, is read as content: the request gets exactly one final response",
 	Requirements: []string{"EXP-MAY-OMIT-100", "CLI-MAY-SEND-WITHOUT-100", "H1-READ-OR-CLOSE", "EXP-FINAL-AFTER-100", "IR-SEQUENCE-ONE-FINAL"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-omit-continue"), passes("ref-close-early"), passes("ref-gateway-streaming"), fails("mut-no-final-after-continue", "EXP-FINAL-AFTER-100")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		content := smuggled(env)

@@ -27,6 +27,20 @@ var (
 	backendRejects   = backendMode{id: "gateway/immediate-100-backend-rejects", title: "answers 401 on the header section", origin: conv.ScriptEarly(conv.Unauthorized401, conv.EarlyKeepReading)}
 )
 
+// t30Witnesses are T30's other rows, by case ID. The streaming gateway relays what the backend
+// does, so a backend that holds the header section leaves it nothing to relay: info, not pass.
+var t30Witnesses = map[string][]Witness{
+	backendContinues.id: {passes("ref-gateway-streaming"),
+		fails("mut-gw-wait-for-content", "EXP-ORIGIN-NO-WAIT"), fails("mut-gw-wait-for-content", "EXP-ORIGIN-IMMEDIATE"),
+		warns("mut-gw-reject-continue", "EXP-NO-417-FOR-100-CONTINUE"), fails("mut-gw-swallow-1xx-silent", "EXP-ORIGIN-IMMEDIATE")},
+	backendWaits.id: {informs("ref-gateway-streaming"), fails("mut-gw-wait-for-content", "EXP-ORIGIN-NO-WAIT")},
+	backendRejects.id: {passes("ref-gateway-streaming"),
+		fails("mut-gw-wait-for-content", "EXP-ORIGIN-NO-WAIT"), fails("mut-gw-hold-early-final", "EXP-ORIGIN-IMMEDIATE")},
+	"gateway/immediate-100-mixed-case-value": {passes("ref-gateway-streaming"),
+		fails("mut-gw-expect-case-sensitive", "EXP-VALUE-CASE"), fails("mut-gw-expect-case-sensitive", "EXP-ORIGIN-IMMEDIATE"),
+		warns("mut-gw-reject-continue", "EXP-VALUE-CASE").because("this case reports a 417 to `100-Continue` under the value's case: one conversation cannot tell a refusal of every 100-continue from a misread spelling")},
+}
+
 // immediateThroughGateway is T30 for one backend mode: with the content withheld, the client
 // sees a 100 or a final status at once, relayed or the gateway's own.
 func immediateThroughGateway(m backendMode) Case {
@@ -48,6 +62,9 @@ func immediateThroughGatewaySpelled(m backendMode, id, scenario, value string, e
 		Title:    title,
 		Requirements: append([]string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "GW-ORIGIN-RULES-OUTBOUND", "ROLE-PROXY-VS-GATEWAY",
 			"EXP-FINAL-AFTER-100", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-SEQUENCE-ONE-FINAL"}, extra...),
+		Witnesses: append([]Witness{
+			passes("ref-gateway-buffering"), // answers 100 itself, whatever the backend does
+		}, t30Witnesses[id]...),
 		Roles: []Role{Gateway},
 		Client: func(env Env) conv.Script {
 			return script(
@@ -195,6 +212,13 @@ var earlyFinalUpstream = Case{
 	Title:    "After the origin answers before the content, the gateway relays the rest of the content upstream or closes that connection, and never reads the content as a request",
 	Requirements: []string{"INT-NO-FORWARD-WRONG-CL", "H1-READ-OR-CLOSE", "GW-UA-RULES-INBOUND", "CLI-CONTINUE-ON-EARLY-RESPONSE",
 		"H1-CLOSE-THEN-NO-MORE"},
+	Witnesses: []Witness{
+		passes("ref-gateway-streaming"), passes("ref-gateway-buffering"), passes("ref-proxy-streaming"),
+		fails("mut-gw-reuse-abandoned-upstream", "INT-NO-FORWARD-WRONG-CL"),
+		fails("mut-gw-early-no-discard", "H1-READ-OR-CLOSE"),
+		fails("mut-gw-reuse-abandoned-upstream", "INT-NO-FORWARD-WRONG-CL").as(Proxy),
+		fails("mut-gw-close-then-serve", "H1-CLOSE-THEN-NO-MORE"),
+	},
 	Roles: []Role{Gateway, Proxy},
 	Client: func(env Env) conv.Script {
 		marker := smuggled(env)

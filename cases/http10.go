@@ -18,6 +18,7 @@ var http10Ignore = Case{
 	Scenario:     "T09",
 	Title:        "An HTTP/1.0 request with Expect: 100-continue gets no 1xx and no 417: the expectation is ignored and the content read by its Content-Length",
 	Requirements: []string{"EXP-HTTP10-IGNORE", "IR-NOT-TO-HTTP10", "H1-NO-TE-TO-HTTP10"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), fails("mut-http10-continue", "IR-NOT-TO-HTTP10"), fails("mut-http10-continue", "EXP-HTTP10-IGNORE"), fails("mut-http10-reject-417", "EXP-HTTP10-IGNORE"), fails("mut-http10-chunked", "H1-NO-TE-TO-HTTP10")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -64,6 +65,7 @@ var http10UnknownExpectation = Case{
 	Scenario:     "T09b",
 	Title:        "An HTTP/1.0 request with an unknown expectation gets a 417 or ordinary processing, and no 1xx",
 	Requirements: []string{"EXP-UNKNOWN-417-MAY", "IR-NOT-TO-HTTP10", "H1-NO-TE-TO-HTTP10"},
+	Witnesses:    []Witness{informs("ref-continue"), informs("ref-417-unknown"), informs("ref-gateway-streaming"), fails("mut-http10-chunked", "H1-NO-TE-TO-HTTP10")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		request := append(http10Head(env, "Content-Length: 5", "Expect: foo"), body...)
@@ -97,6 +99,7 @@ var http10Chunked = Case{
 	Scenario:     "T09c",
 	Title:        "An HTTP/1.0 request with Transfer-Encoding and Expect gets no 1xx, and the connection closes after it: a request pipelined behind it is not answered",
 	Requirements: []string{"H1-HTTP10-TE-FAULTY", "IR-NOT-TO-HTTP10", "EXP-HTTP10-IGNORE", "H1-NO-TE-TO-HTTP10"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), fails("mut-http10-te-keep-open", "H1-HTTP10-TE-FAULTY"), fails("mut-http10-continue", "IR-NOT-TO-HTTP10")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		pipelined := "GET " + env.Path + " HTTP/1.0\r\nHost: " + env.Host + "\r\n\r\n"

@@ -35,6 +35,12 @@ var oneTebibyte = Case{
 	Title:    "A declared 1 TiB upload gets an immediate final status (413) or a 100 (Continue), and octets sent next are taken as its content, never as a request",
 	Requirements: []string{"SRV-413", "EXP-ORIGIN-IMMEDIATE", "H1-READ-OR-CLOSE", "H1-CLOSE-THEN-NO-MORE",
 		"EXP-INDICATE-CLOSE", "IR-SEQUENCE-ONE-FINAL"},
+	Witnesses: []Witness{
+		informs("ref-continue"), informs("ref-close-early"), informs("ref-gateway-streaming"),
+		fails("mut-close-but-continue", "H1-READ-OR-CLOSE").because("after announcing the close it reads on, and the follow-up inside the declared 1 TiB is answered as a request: the content was neither read as content nor ended by a close"),
+		fails("mut-close-but-continue", "H1-CLOSE-THEN-NO-MORE"),
+		warns("mut-early-close-silently", "EXP-INDICATE-CLOSE"),
+	},
 	Roles: []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -104,6 +110,7 @@ var wrappedLength = Case{
 	Scenario:     "T11b",
 	Title:        "A Content-Length of 2^64+1 is refused (400 or 413), never wrapped: one octet of content does not complete the request",
 	Requirements: []string{"SRV-CL-LARGE-NUMBERS", "EXP-ORIGIN-IMMEDIATE", "H1-INVALID-CL-400"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), fails("mut-cl-wrap", "SRV-CL-LARGE-NUMBERS")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -160,6 +167,7 @@ var lengthList = Case{
 	Scenario:     "T11c",
 	Title:        "`Content-Length: 5, 6` is invalid: the server answers 400 (Bad Request) and closes the connection, and sends no 100 (Continue)",
 	Requirements: []string{"H1-INVALID-CL-400"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), fails("mut-cl-list-first", "H1-INVALID-CL-400")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -227,6 +235,7 @@ var lengthAndChunked = Case{
 	Scenario:     "T11d",
 	Title:        "With both Content-Length and Transfer-Encoding: chunked, the server rejects or uses the chunked framing, then closes: a pipelined request is not answered",
 	Requirements: []string{"H1-CL-AND-TE-CLOSE", "H1-CLOSE-THEN-NO-MORE"},
+	Witnesses:    []Witness{informs("ref-continue"), informs("ref-gateway-streaming"), fails("mut-cl-te-keep-open", "H1-CL-AND-TE-CLOSE")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		pipelined := "GET " + env.Path + " HTTP/1.1\r\nHost: " + env.Host + "\r\nConnection: close\r\n\r\n"

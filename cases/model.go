@@ -150,6 +150,9 @@ type Case struct {
 	// with a next hop known to speak HTTP/1.0, or a backend that holds the header section); nil
 	// for none. Decide warns on every other such 417.
 	Tolerates417 func(conv.OriginRecord) bool
+	// Witnesses are the servers the case is proven against: references it passes, mutants it
+	// fails or warns (witness.go). Literals list them right after Requirements.
+	Witnesses []Witness
 }
 
 // Budget is the longest the case can take against any target: the sum of its steps' deadlines.

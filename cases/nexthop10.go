@@ -24,6 +24,11 @@ var http10NextHop = Case{
 	Title:    "After the origin has answered in HTTP/1.0, the intermediary still forwards the header section of a request expecting 100-continue at once, or answers itself (its own 100, a 417 or another final status)",
 	Requirements: []string{"EXP-PROXY-IMMEDIATE", "EXP-PROXY-HTTP10-NEXTHOP-100", "S417-CHAIN-SIGNAL", "EXP-ORIGIN-NO-WAIT",
 		"ROLE-PROXY-VS-GATEWAY"},
+	Witnesses: []Witness{
+		informs("ref-gateway-streaming"), informs("ref-gateway-buffering"), passes("ref-proxy-streaming"),
+		fails("mut-gw-hold-for-http10", "EXP-ORIGIN-NO-WAIT"),
+		fails("mut-gw-hold-for-http10", "EXP-PROXY-IMMEDIATE").as(Proxy),
+	},
 	Roles: []Role{Proxy, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(

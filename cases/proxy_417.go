@@ -14,6 +14,7 @@ var upstream417 = Case{
 	Scenario:     "T25",
 	Title:        "A 417 (Expectation Failed) from the origin reaches the client as a 417, not as a 5xx, and a forward proxy does not silently re-send the POST",
 	Requirements: []string{"S417-MEANING", "PRX-NO-AUTO-RETRY", "CLI-417-RETRY-WITHOUT"},
+	Witnesses:    []Witness{passes("ref-gateway-streaming"), informs("ref-gateway-buffering"), passes("ref-proxy-streaming"), warns("mut-gw-417-to-502", "S417-MEANING"), warns("mut-gw-retry-after-417", "PRX-NO-AUTO-RETRY").as(Proxy)},
 	Roles:        []Role{Proxy, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(

@@ -20,6 +20,7 @@ var addedExpect = Case{
 	Scenario:     "T22",
 	Title:        "An intermediary that adds Expect: 100-continue upstream does not hold the content indefinitely when the origin sends no 100",
 	Requirements: []string{"IR-PROXY-OWN-EXPECT", "CLI-NO-INDEFINITE-WAIT", "GW-UA-RULES-INBOUND"},
+	Witnesses:    []Witness{passes("ref-gateway-streaming"), passes("ref-gateway-buffering"), passes("ref-proxy-streaming"), warns("mut-gw-add-expect-wait", "CLI-NO-INDEFINITE-WAIT")},
 	Roles:        []Role{Proxy, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -59,6 +60,7 @@ var connectionExpect = Case{
 	Scenario:     "T26",
 	Title:        "With `Connection: Expect`, the intermediary forwards neither Expect nor a Connection field naming it",
 	Requirements: []string{"INT-CONNECTION-HOP-BY-HOP"},
+	Witnesses:    []Witness{passes("ref-gateway-streaming"), informs("ref-gateway-buffering"), passes("ref-proxy-streaming"), fails("mut-gw-keep-connection-expect", "INT-CONNECTION-HOP-BY-HOP")},
 	Roles:        []Role{Proxy, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -107,6 +109,14 @@ var connectionExpect = Case{
 		}),
 }
 
+// malformedWitnesses are T27's: the reference intermediaries reject or repair the malformed line,
+// and the mutant that forwards it as received breaks the rule.
+func malformedWitnesses(rule string) []Witness {
+	mutant := map[string]string{"H1-WS-BEFORE-COLON": "mut-gw-forward-ws-colon", "H1-OBS-FOLD": "mut-gw-forward-obs-fold",
+		"FLD-CR-LF-NUL": "mut-gw-forward-nul"}[rule]
+	return []Witness{passes("ref-gateway-streaming"), passes("ref-gateway-buffering"), passes("ref-proxy-streaming"), fails(mutant, rule)}
+}
+
 // malformedForwarded is T27 for one malformed Expect line: what reached the origin must not be
 // the malformed line as received. rule is the requirement; verbatim tells whether a request the
 // origin received carries the malformation; rejectOnly says that the rule allows only a 400
@@ -117,6 +127,7 @@ func malformedForwarded(id, scenario, title, rule, line string, fields []string,
 		Scenario:     scenario,
 		Title:        title,
 		Requirements: []string{rule},
+		Witnesses:    malformedWitnesses(rule),
 		Roles:        []Role{Proxy, Gateway},
 		Client: func(env Env) conv.Script {
 			return script(

@@ -22,6 +22,7 @@ var headForwarded = Case{
 	Scenario:     "T20",
 	Title:        "A forward proxy forwards the header section of a request expecting 100-continue at once, without waiting for the content, or answers a final status itself",
 	Requirements: []string{"EXP-PROXY-IMMEDIATE", "EXP-PROXY-HTTP10-NEXTHOP-100", "IR-PROXY-FORWARD-1XX", "INT-OWN-HTTP-VERSION"},
+	Witnesses:    []Witness{passes("ref-proxy-streaming"), warns("mut-gw-reject-continue", "EXP-NO-417-FOR-100-CONTINUE").as(Proxy), fails("mut-gw-wait-for-content", "EXP-PROXY-IMMEDIATE"), fails("mut-gw-swallow-1xx-silent", "IR-PROXY-FORWARD-1XX"), warns("mut-gw-downgrade-upstream", "INT-OWN-HTTP-VERSION")},
 	Roles:        []Role{Proxy},
 	Client: func(env Env) conv.Script {
 		return script(

@@ -18,6 +18,7 @@ var http10Client = Case{
 	Scenario:     "T23",
 	Title:        "An HTTP/1.0 client gets no 1xx through an intermediary, whatever the origin sends, and a forward proxy does not keep its connection",
 	Requirements: []string{"IR-NOT-TO-HTTP10", "EXP-HTTP10-IGNORE", "PRX-NO-PERSIST-HTTP10-CLIENT", "INT-OWN-HTTP-VERSION"},
+	Witnesses:    []Witness{passes("ref-gateway-streaming"), passes("ref-gateway-buffering"), passes("ref-proxy-streaming"), fails("mut-gw-1xx-to-http10", "IR-NOT-TO-HTTP10"), fails("mut-gw-1xx-to-http10", "IR-NOT-TO-HTTP10").as(Proxy), fails("mut-gw-keep-http10-client", "PRX-NO-PERSIST-HTTP10-CLIENT").as(Proxy), fails("mut-gw-417-to-http10-expect", "EXP-HTTP10-IGNORE"), warns("mut-gw-copy-client-version", "INT-OWN-HTTP-VERSION")},
 	Roles:        []Role{Proxy, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -143,6 +144,7 @@ var http10NextHopChunked = Case{
 	Scenario:     "T24",
 	Title:        "After the origin has answered in HTTP/1.0, the intermediary does not send it chunked content",
 	Requirements: []string{"CLI-NO-CHUNKED-TO-HTTP10", "EXP-PROXY-HTTP10-NEXTHOP-100", "S417-CHAIN-SIGNAL"},
+	Witnesses:    []Witness{passes("ref-gateway-streaming"), passes("ref-gateway-buffering"), passes("ref-proxy-streaming"), fails("mut-gw-chunked-to-http10", "CLI-NO-CHUNKED-TO-HTTP10")},
 	Roles:        []Role{Proxy, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(

@@ -19,6 +19,7 @@ var relayInterims = Case{
 	Scenario:     "T21",
 	Title:        "Every 1xx of the origin (100, 102, two 103, an unknown 199) reaches the client in order through a forward proxy, and the final response follows through any intermediary",
 	Requirements: []string{"IR-PROXY-FORWARD-1XX", "CLI-PARSE-1XX", "EH-MULTIPLE", "ROLE-PROXY-VS-GATEWAY", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING"},
+	Witnesses:    []Witness{passes("ref-gateway-streaming"), informs("ref-gateway-buffering"), passes("ref-proxy-streaming"), fails("mut-gw-unknown-1xx-502", "CLI-PARSE-1XX"), fails("mut-gw-swallow-1xx", "IR-PROXY-FORWARD-1XX").as(Proxy)},
 	Roles:        []Role{Proxy, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -96,6 +97,7 @@ var interimWithLength = Case{
 	Scenario:     "T21b",
 	Title:        "A 100 (Continue) from the origin that carries Content-Length ends at its empty line: the final response after it arrives intact",
 	Requirements: []string{"IR-FRAMING-ENDS-AT-HEADERS", "IR-NO-CONTENT-LENGTH"},
+	Witnesses:    []Witness{passes("ref-gateway-streaming"), passes("ref-gateway-buffering"), passes("ref-proxy-streaming"), fails("mut-gw-1xx-by-content-length", "IR-FRAMING-ENDS-AT-HEADERS"), warns("mut-gw-relay-1xx-verbatim", "IR-NO-CONTENT-LENGTH")},
 	Roles:        []Role{Proxy, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -148,6 +150,7 @@ var interimWSColon = Case{
 	Scenario:     "T21c",
 	Title:        "A relayed 1xx loses the whitespace between a field name and its colon (`X-A : b` arrives as `X-A: b`)",
 	Requirements: []string{"PRX-STRIP-WS-COLON-RESPONSE", "ROLE-PROXY-VS-GATEWAY"},
+	Witnesses:    []Witness{passes("ref-gateway-streaming"), informs("ref-gateway-buffering"), passes("ref-proxy-streaming"), warns("mut-gw-relay-1xx-verbatim", "PRX-STRIP-WS-COLON-RESPONSE"), fails("mut-gw-relay-1xx-verbatim", "PRX-STRIP-WS-COLON-RESPONSE").as(Proxy)},
 	Roles:        []Role{Proxy, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(

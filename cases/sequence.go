@@ -18,6 +18,7 @@ var noInterimAfterFinal = Case{
 	Scenario:     "T12",
 	Title:        "After a final response decided from the header section, no 100 (Continue) or other 1xx follows it, not even while the content is read and discarded",
 	Requirements: []string{"IR-SEQUENCE-ONE-FINAL", "IR-100-MEANING", "EXP-ORIGIN-IMMEDIATE"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), fails("mut-late-continue", "IR-SEQUENCE-ONE-FINAL")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -62,6 +63,7 @@ var oneFinalAfterContinue = Case{
 	Scenario:     "T12b",
 	Title:        "After 100 (Continue), the content and the final response, nothing more arrives for the request: no second final response, no 1xx, no stray octets",
 	Requirements: []string{"IR-SEQUENCE-ONE-FINAL", "EXP-FINAL-AFTER-100", "EXP-ORIGIN-IMMEDIATE"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), fails("mut-continue-after-final", "IR-SEQUENCE-ONE-FINAL"), fails("mut-no-final-after-continue", "EXP-FINAL-AFTER-100")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(
@@ -117,6 +119,10 @@ var continueBeforeSwitching = Case{
 	Title:    "A request with Upgrade and Expect: 100-continue gets its 100 (Continue) before any 101 (Switching Protocols)",
 	Requirements: []string{"IR-100-BEFORE-101", "EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-FINAL-AFTER-100",
 		"IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-NO-CONTENT"},
+	Witnesses: []Witness{
+		passes("ref-continue"),
+		fails("mut-upgrade-before-continue", "IR-100-BEFORE-101"),
+	},
 	Roles: []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(

@@ -27,6 +27,8 @@ type spelling struct {
 	// both: the name and the value are both non-canonical (T02's combined spellings); a failure
 	// cannot be put on either part, only on the immediate duty.
 	both bool
+	// witnesses are the mutants the case must fail or warn; spellingCase adds the references.
+	witnesses []Witness
 }
 
 // spellingCase turns a spelling into a case: T01's conversation and judge, plus the rule findings.
@@ -36,6 +38,7 @@ func spellingCase(s spelling) Case {
 		Scenario:     s.scenario,
 		Title:        s.title,
 		Requirements: uniq("EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-FINAL-AFTER-100", s.rules, s.rule417),
+		Witnesses:    spellingWitnesses(s),
 		Roles:        []Role{Origin, Gateway},
 		Client: func(env Env) conv.Script {
 			return withheldThenContent(env, post(env, env.Path, len(body), s.fields...))
@@ -143,10 +146,20 @@ func caseSpellings() []Case {
 					"origin/name-%s-value-lower and origin/name-title-value-%s tell whether the name's case (FLD-NAME-CASE) "+
 					"or the value's (EXP-VALUE-CASE) is misread", n.id, v.id)
 				s.both = true
+				s.witnesses = []Witness{
+					fails("mut-case-sensitive-name", "EXP-ORIGIN-IMMEDIATE").because(bothParts),
+					fails("mut-case-sensitive-value", "EXP-ORIGIN-IMMEDIATE").because(bothParts),
+					warns("mut-case-sensitive-value-417", "S417-MEANING").because(bothParts417),
+				}
 			case ni > 0:
 				s.rules = append(s.rules, "FLD-NAME-CASE")
+				s.witnesses = []Witness{fails("mut-case-sensitive-name", "FLD-NAME-CASE")}
 			case vi > 0:
 				s.rules = append(s.rules, "EXP-VALUE-CASE")
+				s.witnesses = []Witness{fails("mut-case-sensitive-value", "EXP-VALUE-CASE"), warns("mut-case-sensitive-value-417", "EXP-VALUE-CASE")}
+			default:
+				// The canonical spelling: a server that never sends 100 is what it must tell apart.
+				s.witnesses = []Witness{fails("mut-no-continue", "EXP-ORIGIN-IMMEDIATE")}
 			}
 			if s.rule417 == nil {
 				s.rule417 = s.rules
@@ -187,6 +200,19 @@ var listForms = []spelling{
 		rules: []string{"EXP-ABNF-LIST"}, note: rfc7231Note, on417: Info, rule417: []string{"EXP-UNKNOWN-417-MAY"}},
 }
 
+// bothParts and bothParts417 say why a spelling with both parts non-canonical names the
+// immediate duty and S417-MEANING, not the rule its mutant breaks.
+const (
+	bothParts    = "both the name and the value are non-canonical here, so one conversation cannot tell which of them went unrecognised: the silence is the immediate duty's"
+	bothParts417 = "both the name and the value are non-canonical here, so the 417 cannot be put on the value's case: it is a refusal of the defined expectation"
+)
+
+// spellingWitnesses are the references every spelling passes (the conforming origin, and the
+// streaming gateway in front of the suite's origin), then the spelling's own mutants.
+func spellingWitnesses(s spelling) []Witness {
+	return append([]Witness{passes("ref-continue"), passes("ref-gateway-streaming")}, s.witnesses...)
+}
+
 // rfc7231Note is the note of the list-form cases.
 const rfc7231Note = ". RFC 9110 restored the list syntax of Expect (RFC 7231 allowed only the single token); servers written to RFC 7231 commonly fail this"
 
@@ -196,7 +222,19 @@ var spellingCases = func() []Case {
 		if s.rule417 == nil {
 			s.rule417 = s.rules
 		}
+		s.witnesses = listFormWitnesses[s.id]
 		out = append(out, spellingCase(s))
 	}
 	return out
 }()
+
+// listFormWitnesses are T03's mutants, by spelling ID; where a 417 for the other member is
+// allowed, the reference that sends it is named too.
+var listFormWitnesses = map[string][]Witness{
+	"ows-none":            {fails("mut-no-continue", "EXP-ORIGIN-IMMEDIATE")},
+	"ows-around":          {fails("mut-no-trim-ows", "FLD-TRIM-OWS")},
+	"list-empty-elements": {fails("mut-whole-value-only", "FLD-LIST-EMPTY-ELEMENTS")},
+	"list-repeated":       {fails("mut-whole-value-only", "EXP-ABNF-LIST")},
+	"list-two-lines":      {informs("ref-417-unknown"), fails("mut-first-line-only", "FLD-COMBINE-LINES")},
+	"list-with-unknown":   {informs("ref-417-unknown"), fails("mut-whole-value-only", "EXP-ABNF-LIST")},
+}

@@ -20,6 +20,7 @@ var wsBeforeColon = Case{
 	Scenario:     "T05a",
 	Title:        "A request with `Expect : 100-continue` (whitespace before the colon) is rejected with 400 (Bad Request)",
 	Requirements: []string{"H1-WS-BEFORE-COLON"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), fails("mut-accept-ws-before-colon", "H1-WS-BEFORE-COLON")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect : 100-continue"))
@@ -132,6 +133,7 @@ var obsFold = Case{
 	Scenario:     "T05b",
 	Title:        "An obs-folded `Expect:` + CRLF SP `100-continue` is rejected with 400, or the fold is replaced with SP and the request answered as a 100-continue expectation",
 	Requirements: []string{"H1-OBS-FOLD", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-lenient"), passes("ref-gateway-streaming"), fails("mut-obs-fold-empty", "H1-OBS-FOLD")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect:", " 100-continue"))
@@ -144,6 +146,7 @@ var nulInValue = Case{
 	Scenario:     "T05d",
 	Title:        "A NUL in the Expect value (`100-continue` NUL) makes the server reject the message, or replace the NUL with SP and answer a 100-continue expectation",
 	Requirements: []string{"FLD-CR-LF-NUL", "GEN-ERROR-RECOVERY", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-lenient"), passes("ref-gateway-streaming"), warns("mut-nul-keep", "FLD-CR-LF-NUL")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect: 100-continue\x00"))
@@ -178,6 +181,7 @@ var oversizeField = Case{
 	Scenario:     "T05f",
 	Title:        "An Expect field of about 64 KiB gets a 4xx if it is too large to process, or is answered as a 100-continue expectation; never silence",
 	Requirements: []string{"FLD-OVERSIZE-4XX", "EXP-ORIGIN-IMMEDIATE", "EXP-FINAL-AFTER-100"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), fails("mut-oversize-hang", "FLD-OVERSIZE-4XX")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return withheldThenContent(env, post(env, env.Path, len(body), "Expect: "+oversizeValue))
@@ -269,6 +273,7 @@ var wsLineAfterStart = Case{
 	Scenario:     "T05c",
 	Title:        "A whitespace-preceded ` Expect: 100-continue` straight after the request line is rejected or ignored entirely, so it never yields a 100 (Continue)",
 	Requirements: []string{"H1-WS-LINE-AFTER-START", "H1-MAY-CLOSE-ANYTIME"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-gateway-streaming"), fails("mut-process-ws-line", "H1-WS-LINE-AFTER-START")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return ignoredOrRejected(env, lines("POST "+env.Path+" HTTP/1.1", " Expect: 100-continue", "Host: "+env.Host, "Content-Length: 5"))
@@ -282,6 +287,7 @@ var bareCR = Case{
 	Scenario:     "T05e",
 	Title:        "A bare CR in `Expect: 100-` CR `continue` makes the field invalid or becomes SP; it is never dropped to read `100-continue`",
 	Requirements: []string{"H1-BARE-CR", "EXP-UNKNOWN-417-MAY", "H1-MAY-CLOSE-ANYTIME"},
+	Witnesses:    []Witness{passes("ref-continue"), passes("ref-417-unknown"), passes("ref-gateway-streaming"), fails("mut-bare-cr-drop", "H1-BARE-CR")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return ignoredOrRejected(env, post(env, env.Path, len(body), "Expect: 100-\rcontinue"))

@@ -28,6 +28,18 @@ var unknownValues = []struct {
 var unknownRequirements = []string{"EXP-UNKNOWN-417-MAY", "EXP-ONLY-100-CONTINUE", "GEN-ERROR-RECOVERY",
 	"EXP-FINAL-AFTER-100", "IR-SEQUENCE-ONE-FINAL", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-NO-CONTENT", "H1-READ-OR-CLOSE"}
 
+// unknownWitnesses are T04's: every reference's choice about the expectation is info (ignored,
+// or refused with 417, then the connection kept or closed); a 100 with no final response after it
+// fails. For `foo`, also a 100 written right behind the 417: out of sequence however it is read.
+func unknownWitnesses(id string) []Witness {
+	w := []Witness{informs("ref-continue"), informs("ref-close-early"), informs("ref-417-unknown"), informs("ref-close-early-417"),
+		informs("ref-gateway-streaming"), fails("mut-unknown-continue-no-final", "EXP-FINAL-AFTER-100")}
+	if id == "foo" {
+		w = append(w, fails("mut-early-final-then-continue", "IR-SEQUENCE-ONE-FINAL"))
+	}
+	return w
+}
+
 func unknownCase(id, value string, lookalike bool) Case {
 	field := "Expect: " + value
 	return Case{
@@ -35,6 +47,7 @@ func unknownCase(id, value string, lookalike bool) Case {
 		Scenario:     "T04",
 		Title:        "`" + field + "` is not a 100-continue expectation: the server may refuse it with 417 or ignore it, and answers the request either way",
 		Requirements: unknownRequirements,
+		Witnesses:    unknownWitnesses(id),
 		Roles:        []Role{Origin, Gateway},
 		Client: func(env Env) conv.Script {
 			return script(
@@ -103,6 +116,7 @@ var unknownWithheld = Case{
 	Scenario:     "T04",
 	Title:        "With `Expect: 100-continue;x=1` and the content withheld, the server may wait for the content or send 100 (Continue); it answers once the content arrives",
 	Requirements: []string{"EXP-ABNF-LIST", "GEN-ERROR-RECOVERY", "EXP-UNKNOWN-417-MAY", "EXP-FINAL-AFTER-100", "IR-SEQUENCE-ONE-FINAL", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-NO-CONTENT"},
+	Witnesses:    []Witness{informs("ref-continue"), informs("ref-417-unknown"), informs("ref-gateway-streaming"), fails("mut-unknown-continue-no-final", "EXP-FINAL-AFTER-100"), fails("mut-early-final-then-continue", "IR-SEQUENCE-ONE-FINAL")},
 	Roles:        []Role{Origin, Gateway},
 	Client: func(env Env) conv.Script {
 		return script(

@@ -76,22 +76,26 @@ func checkEveryRequirementCanFail(runs map[string]run) {
 // derivedWitnesses pairs each requirement a case cites, and that no witness row of that case
 // names, with a mutant that a row of another case names for the same requirement: the same
 // breach, met through this case's conversation. The runs count only towards
-// checkEveryRequirementCanFail; the rows' own assertions stay with the explicit rows. One mutant
-// per pair keeps the cost to a few dozen runs, most of them quick.
-func derivedWitnesses() ([]witness, []chainWitness) {
+// checkEveryRequirementCanFail; the rows' own assertions stay with the declared rows (a derived
+// row declares no verdict). One mutant per pair keeps the cost to a few dozen runs, most of them
+// quick.
+func derivedWitnesses(servers map[string]witnessServer) []witnessRow {
 	named := map[string]bool{} // case ID + requirement
-	originFor := map[string][]witness{}
-	chainFor := map[string][]chainWitness{}
-	for _, w := range allWitnesses() {
-		named[w.Case+" "+w.Requirement] = true
-		originFor[w.Requirement] = append(originFor[w.Requirement], w)
+	originFor := map[string][]witnessRow{}
+	chainFor := map[string][]witnessRow{}
+	for _, r := range declaredRows() {
+		s, ok := servers[r.w.Server]
+		if !ok || !s.mutant {
+			continue
+		}
+		named[r.c.ID+" "+r.w.Requirement] = true
+		if s.role == cases.Origin {
+			originFor[r.w.Requirement] = append(originFor[r.w.Requirement], r)
+		} else {
+			chainFor[r.w.Requirement] = append(chainFor[r.w.Requirement], r)
+		}
 	}
-	for _, w := range witnessesChain {
-		named[w.Case+" "+w.Requirement] = true
-		chainFor[w.Requirement] = append(chainFor[w.Requirement], w)
-	}
-	var origins []witness
-	var chains []chainWitness
+	var out []witnessRow
 	for _, c := range cases.All() {
 		for _, req := range c.Requirements {
 			if named[c.ID+" "+req] {
@@ -106,22 +110,22 @@ func derivedWitnesses() ([]witness, []chainWitness) {
 			if c.Origin == nil {
 				if hasRole(c, cases.Origin) {
 					for _, m := range candidates(c, originFor[req]) {
-						origins = append(origins, witness{Case: c.ID, Mutant: m, Requirement: req})
+						out = append(out, witnessRow{c, cases.Witness{Server: m, Requirement: req}})
 					}
 				}
 				continue
 			}
-			for _, w := range chainFor[req] {
-				role := w.Role
+			for _, r := range chainFor[req] {
+				role := r.w.Role
 				if role == "" || !hasRole(c, role) {
 					role = ""
 				}
-				chains = append(chains, chainWitness{Case: c.ID, Gateway: w.Gateway, Requirement: req, Role: role})
+				out = append(out, witnessRow{c, cases.Witness{Server: r.w.Server, Requirement: req, Role: role}})
 				break
 			}
 		}
 	}
-	return origins, chains
+	return out
 }
 
 func hasRole(c cases.Case, r cases.Role) bool {
@@ -135,17 +139,13 @@ func hasRole(c cases.Case, r cases.Role) bool {
 
 // candidates picks at most two mutants for a derived pair: one from a row of the same scenario
 // family (T08 for T08b: the same judge, most likely), and the first other one.
-func candidates(c cases.Case, rows []witness) []string {
+func candidates(c cases.Case, rows []witnessRow) []string {
 	var same, other string
-	for _, w := range rows {
-		wc, ok := cases.ByID(w.Case)
-		if !ok {
-			continue
-		}
-		if same == "" && len(wc.Scenario) >= 3 && len(c.Scenario) >= 3 && wc.Scenario[:3] == c.Scenario[:3] {
-			same = w.Mutant
+	for _, r := range rows {
+		if same == "" && len(r.c.Scenario) >= 3 && len(c.Scenario) >= 3 && r.c.Scenario[:3] == c.Scenario[:3] {
+			same = r.w.Server
 		} else if other == "" {
-			other = w.Mutant
+			other = r.w.Server
 		}
 	}
 	var out []string

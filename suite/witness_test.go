@@ -1,7 +1,6 @@
 package suite
 
 import (
-	"sort"
 	"strings"
 	"time"
 
@@ -10,73 +9,32 @@ import (
 
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/conv"
-	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/origin"
-	"github.com/expectspec/expectspec/harness/reference"
 	"github.com/expectspec/expectspec/harness/target"
 )
 
-// A witness is a mutant reference server that breaks exactly the requirement a case checks: the
-// case must fail it (or warn, for a SHOULD) and name that requirement. Each topic file declares
-// its rows; every case needs at least one.
-type witness struct {
-	Case        string
-	Mutant      string
-	Verdict     cases.Verdict
-	Requirement string
+// Every case names its witnesses beside it (cases.Case.Witnesses): conforming references it
+// passes (or reports as info), and mutants, each a reference with one knob broken, that it must
+// fail or warn naming the requirement the knob breaks. This container plays every row, every
+// conforming reference against every case that applies to its role, and the reference tunnel;
+// witness_crosscheck_test.go checks the rows against each other and against what each mutant
+// declares it breaks, without playing anything.
+
+// witnessRow is one row of a case's Witnesses, with its case.
+type witnessRow struct {
+	c cases.Case
+	w cases.Witness
 }
 
-// A chain witness is a mutant intermediary (gateways.Mutants, by Name) that breaks exactly the
-// requirement an intermediary case checks, run in front of the suite's scripted origin. The case
-// runs against it as a gateway when the case applies to gateways, else as a forward proxy
-// (absolute-form requests); Role overrides that choice. The rows are in witnesses_chain_test.go.
-type chainWitness struct {
-	Case, Gateway string
-	Verdict       cases.Verdict
-	Requirement   string
-	Role          cases.Role // "" for the automatic choice
-}
-
-// role is the role the witness row's case runs in against its mutant.
-func (w chainWitness) role(c cases.Case) cases.Role {
-	if w.Role != "" {
-		return w.Role
-	}
-	for _, r := range c.Roles {
-		if r == cases.Gateway {
-			return cases.Gateway
+// declaredRows are the rows of every case, in catalogue order.
+func declaredRows() []witnessRow {
+	var out []witnessRow
+	for _, c := range cases.All() {
+		for _, w := range c.Witnesses {
+			out = append(out, witnessRow{c, w})
 		}
 	}
-	return cases.Proxy
-}
-
-// conformingGateways are the reference gateways that no case applying to gateways may fail or
-// warn: the embedded ones of `expectspec run`.
-var conformingGateways = []struct {
-	name  string
-	start func(string) (string, func(), error)
-}{
-	{"ref-gateway-streaming", gateways.StartStreaming},
-	{"ref-gateway-buffering", gateways.StartBuffering},
-}
-
-func allWitnesses() []witness {
-	var out []witness
-	for _, ws := range [][]witness{witnessesBasic, witnessesSpelling, witnessesConnection, witnessesRaces} {
-		out = append(out, ws...)
-	}
 	return out
-}
-
-var witnessesBasic = []witness{
-	{Case: "origin/immediate-100", Mutant: "mut-no-continue", Verdict: cases.Fail, Requirement: "EXP-ORIGIN-IMMEDIATE"},
-	{Case: "origin/immediate-100", Mutant: "mut-slow-continue", Verdict: cases.Warn, Requirement: "EXP-ORIGIN-IMMEDIATE"},
-	{Case: "origin/immediate-100", Mutant: "mut-417-continue", Verdict: cases.Warn, Requirement: "EXP-NO-417-FOR-100-CONTINUE"},
-	{Case: "origin/immediate-100", Mutant: "mut-no-final-after-continue", Verdict: cases.Fail, Requirement: "EXP-FINAL-AFTER-100"},
-	{Case: "origin/immediate-100", Mutant: "mut-continue-content-length", Verdict: cases.Fail, Requirement: "IR-NO-CONTENT-LENGTH"},
-	{Case: "origin/immediate-100", Mutant: "mut-continue-transfer-encoding", Verdict: cases.Fail, Requirement: "IR-NO-TRANSFER-ENCODING"},
-	{Case: "origin/immediate-100", Mutant: "mut-continue-with-content", Verdict: cases.Fail, Requirement: "IR-NO-CONTENT"},
-	{Case: "origin/100-after-complete-head", Mutant: "mut-continue-before-head-end", Verdict: cases.Warn, Requirement: "SRV-WHOLE-HEADER-SECTION"},
 }
 
 // witnessScale is the default timing: the witnesses run while other test packages load both
@@ -91,130 +49,90 @@ type run struct {
 	recs    []conv.OriginRecord
 }
 
-var _ = Describe("witnesses", Ordered, func() {
-	var (
-		refs    []target.Target
-		mutants = map[string]target.Target{}
-		runs    = map[string]run{}
-	)
+// playWitness queues case c against target t as `expectspec run` plays it, and returns the key of
+// its run: the one place the witnesses run a case.
+func playWitness(sched *scheduler, t target.Target, c cases.Case) string {
+	env := CaseEnv(t, Env(t, cases.DefaultTiming(time.Millisecond, witnessScale)), c)
+	k := key(t.Name, c.ID)
+	sched.addVia(k, t.Address, env, c, t.Origin)
+	return k
+}
 
+var _ = Describe("witnesses", Ordered, func() {
+	servers := witnessServers()
 	var (
-		gwRefs     []target.Target
-		tunnel     target.Target
-		chainTargs = map[string]target.Target{} // mutant intermediaries by target name
+		refs   []target.Target // the conforming references, each in its role
+		tunnel target.Target
+		runs   = map[string]run{}
 	)
+	// rowKey is the key of the run that decides row r.
+	rowKey := func(r witnessRow) string {
+		s := servers[r.w.Server]
+		return key(s.targetName(s.roleFor(r.w, r.c)), r.c.ID)
+	}
 
 	BeforeAll(func(ctx SpecContext) {
-		for _, b := range reference.Conforming() {
-			t, err := target.StartReference(b)
-			Expect(err).NotTo(HaveOccurred())
-			refs = append(refs, t)
-		}
-		for _, b := range reference.Mutants() {
-			t, err := target.StartReference(b)
-			Expect(err).NotTo(HaveOccurred())
-			mutants[b.Name] = t
-		}
 		// The intermediaries share one scripted origin, closed after all of them.
 		o, err := origin.Start()
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(o.Close)
-		for _, g := range conformingGateways {
-			t, err := target.StartGateway(g.name, g.start, o)
-			Expect(err).NotTo(HaveOccurred())
-			gwRefs = append(gwRefs, t)
-		}
-		mutantGW := map[string]gateways.Named{}
-		for _, m := range gateways.Mutants() {
-			mutantGW[m.Name] = m
-		}
-		derivedOrigin, derivedChain := derivedWitnesses() // witness_crosscheck_test.go
-		for _, w := range append(append([]chainWitness(nil), witnessesChain...), derivedChain...) {
-			c, ok := cases.ByID(w.Case)
-			m, okm := mutantGW[w.Gateway]
-			if !ok || !okm {
-				continue
-			}
-			name := chainTargetName(w, c)
-			if _, started := chainTargs[name]; started {
-				continue
-			}
-			start := target.StartGateway
-			if w.role(c) == cases.Proxy {
-				start = target.StartAsProxy
-			}
-			t, err := start(name, m.Start, o)
-			Expect(err).NotTo(HaveOccurred())
-			chainTargs[name] = t
-		}
+		started := map[string]target.Target{}
 		DeferCleanup(func() {
-			for _, t := range refs {
-				t.Stop()
-			}
-			for _, t := range mutants {
-				t.Stop()
-			}
-			for _, t := range gwRefs {
-				t.Stop()
-			}
-			for _, t := range chainTargs {
+			for _, t := range started {
 				t.Stop()
 			}
 		})
+		startAs := func(s witnessServer, r cases.Role) target.Target {
+			if t, ok := started[s.targetName(r)]; ok {
+				return t
+			}
+			t, err := s.startAs(r, o)
+			Expect(err).NotTo(HaveOccurred())
+			started[t.Name] = t
+			return t
+		}
 
 		// Every pair runs through the scheduler, as in `expectspec run`: concurrently, and a fail
 		// or warn of a conforming reference is confirmed alone (mutants are meant to fail).
 		sched := newScheduler(ctx)
-		isRef := map[string]bool{}
-		for _, t := range append(append([]target.Target(nil), refs...), gwRefs...) {
-			isRef[t.Name] = true
-		}
 		sched.needConfirm = func(j *job) bool {
 			name, _, _ := strings.Cut(j.key, "\x00")
-			return isRef[name] && (j.outcome.Verdict == cases.Fail || j.outcome.Verdict == cases.Warn)
+			s, ok := servers[name]
+			return ok && !s.mutant && (j.outcome.Verdict == cases.Fail || j.outcome.Verdict == cases.Warn)
 		}
 		var keys []string
-		addPair := func(t target.Target, c cases.Case) {
-			env := CaseEnv(t, Env(t, cases.DefaultTiming(time.Millisecond, witnessScale)), c)
-			sched.addVia(key(t.Name, c.ID), t.Address, env, c, t.Origin)
-			keys = append(keys, key(t.Name, c.ID))
-		}
-		paired := map[string]bool{}
-		for _, w := range append(allWitnesses(), derivedOrigin...) {
-			c, ok := cases.ByID(w.Case)
-			m, okm := mutants[w.Mutant]
-			if ok && okm && !paired[key(m.Name, c.ID)] {
-				paired[key(m.Name, c.ID)] = true
-				addPair(m, c)
-			}
-		}
-		for _, w := range append(append([]chainWitness(nil), witnessesChain...), derivedChain...) {
-			c, ok := cases.ByID(w.Case)
-			t, okt := chainTargs[chainTargetName(w, c)]
-			if ok && okt && !paired[key(t.Name, c.ID)] {
-				paired[key(t.Name, c.ID)] = true
-				addPair(t, c)
+		queued := map[string]bool{}
+		play := func(t target.Target, c cases.Case) {
+			if k := key(t.Name, c.ID); !queued[k] {
+				queued[k] = true
+				keys = append(keys, playWitness(sched, t, c))
 			}
 		}
 		// The mutants first: many of them cost a full deadline (a stall), so they start at once
-		// and the quick conforming pairs fill the gaps, rather than queueing behind them.
-		for _, t := range refs {
-			for _, c := range applicable(cases.All(), "origin") {
-				addPair(t, c)
+		// and the quick conforming pairs fill the gaps, rather than queueing behind them. Rows
+		// naming an unknown server are reported by witness_crosscheck_test.go.
+		for _, r := range append(declaredRows(), derivedWitnesses(servers)...) {
+			if s, ok := servers[r.w.Server]; ok && s.mutant {
+				play(startAs(s, s.roleFor(r.w, r.c)), r.c)
 			}
 		}
-		for _, t := range gwRefs {
-			for _, c := range applicable(cases.All(), "gateway") {
-				addPair(t, c)
+		for _, name := range sortedNames(servers) {
+			if s := servers[name]; !s.mutant {
+				refs = append(refs, startAs(s, s.role))
+			}
+		}
+		for _, t := range refs {
+			for _, c := range applicable(cases.All(), t.Role) {
+				play(t, c)
 			}
 		}
 		// The tunnel's runs (witness_tunnel_test.go) share this scheduler, so its longest wait
 		// overlaps the mutants' instead of following them.
-		tunnel, err = target.StartGateway("ref-tunnel", gateways.StartTunnel, o)
+		tunnel, err = startTunnel(o)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(tunnel.Stop)
-		for _, c := range applicable(cases.All(), "gateway") {
-			addPair(tunnel, c)
+		for _, c := range applicable(cases.All(), cases.Gateway) {
+			play(tunnel, c)
 		}
 		sched.prefetch(96, func(string) bool { return true })
 		for _, k := range keys {
@@ -225,50 +143,38 @@ var _ = Describe("witnesses", Ordered, func() {
 		sched.wait()
 	}, NodeTimeout(5*time.Minute))
 
-	It("gives no conforming reference a fail, warn or error", func() {
+	It("gives no conforming reference a fail, warn or error from any case that applies to its role", func() {
 		for _, t := range refs {
-			for _, c := range applicable(cases.All(), "origin") {
+			for _, c := range applicable(cases.All(), t.Role) {
 				r := runs[key(t.Name, c.ID)]
 				Expect(r.outcome.Verdict).To(BeElementOf(cases.Pass, cases.Info, cases.NA),
-					"%s on %s: %s\n%s", c.ID, t.Name, r.outcome, transcript(r.tl))
+					"%s on %s as %s: %s\n%s%s", c.ID, t.Name, t.Role, r.outcome, transcript(r.tl), originTranscript(r.recs))
 			}
 		}
 	})
 
-	It("gives no conforming reference gateway a fail, warn or error from any case that applies to gateways", func() {
-		for _, t := range gwRefs {
-			for _, c := range applicable(cases.All(), "gateway") {
-				r := runs[key(t.Name, c.ID)]
-				Expect(r.outcome.Verdict).To(BeElementOf(cases.Pass, cases.Info, cases.NA),
-					"%s on %s: %s\n%s%s", c.ID, t.Name, r.outcome, transcript(r.tl), originTranscript(r.recs))
+	It("gives every reference a case names the verdict the row declares (pass, or info for an allowed choice)", func() {
+		for _, r := range declaredRows() {
+			if s, ok := servers[r.w.Server]; !ok || s.mutant {
+				continue
 			}
+			got, ok := runs[rowKey(r)]
+			Expect(ok).To(BeTrue(), "%s names %s, which did not run it: the case does not apply to the reference's role", r.c.ID, r.w.Server)
+			Expect(got.outcome.Verdict).To(Equal(r.w.Verdict), "%s on %s: %s\n%s%s", r.c.ID, r.w.Server, got.outcome, transcript(got.tl), originTranscript(got.recs))
 		}
 	})
 
-	It("fails (or warns) every mutant intermediary for the requirement it breaks", func() {
-		known := map[string]bool{}
-		for _, m := range gateways.Mutants() {
-			known[m.Name] = true
-		}
-		for _, w := range witnessesChain {
-			Expect(known).To(HaveKey(w.Gateway), "chain witness row names an unknown mutant intermediary")
-			c, ok := cases.ByID(w.Case)
-			Expect(ok).To(BeTrue(), "chain witness row names an unknown case %s", w.Case)
-			Expect(c.Origin).NotTo(BeNil(), "chain witness row names %s, which is not an intermediary case", w.Case)
-			r, ok := runs[key(chainTargetName(w, c), w.Case)]
-			Expect(ok).To(BeTrue())
-			Expect(r.outcome.Verdict).To(Equal(w.Verdict), "%s on %s as %s: %s\n%s%s", w.Case, w.Gateway, w.role(c), r.outcome, transcript(r.tl), originTranscript(r.recs))
-			Expect(r.outcome.Requirements).To(ContainElement(w.Requirement), "%s on %s as %s: %s", w.Case, w.Gateway, w.role(c), r.outcome)
-		}
-	})
-
-	It("fails (or warns) every mutant for the requirement it breaks", func() {
-		for _, w := range allWitnesses() {
-			Expect(mutants).To(HaveKey(w.Mutant), "witness row names an unknown mutant")
-			r, ok := runs[key(w.Mutant, w.Case)]
-			Expect(ok).To(BeTrue(), "witness row names an unknown case %s", w.Case)
-			Expect(r.outcome.Verdict).To(Equal(w.Verdict), "%s on %s: %s\n%s", w.Case, w.Mutant, r.outcome, transcript(r.tl))
-			Expect(r.outcome.Requirements).To(ContainElement(w.Requirement), "%s on %s: %s", w.Case, w.Mutant, r.outcome)
+	It("fails (or warns) every mutant a case names, for the requirement the row names", func() {
+		for _, r := range declaredRows() {
+			s, ok := servers[r.w.Server]
+			if !ok || !s.mutant {
+				continue
+			}
+			role := s.roleFor(r.w, r.c)
+			got, ok := runs[rowKey(r)]
+			Expect(ok).To(BeTrue(), "%s on %s did not run", r.c.ID, r.w.Server)
+			Expect(got.outcome.Verdict).To(Equal(r.w.Verdict), "%s on %s as %s: %s\n%s%s", r.c.ID, r.w.Server, role, got.outcome, transcript(got.tl), originTranscript(got.recs))
+			Expect(got.outcome.Requirements).To(ContainElement(r.w.Requirement), "%s on %s as %s: %s", r.c.ID, r.w.Server, role, got.outcome)
 		}
 	})
 
@@ -280,61 +186,8 @@ var _ = Describe("witnesses", Ordered, func() {
 		checkNoSelfContradiction(runs)
 	})
 
-	It("has a witness for every case", func() {
-		covered := map[string]bool{}
-		for _, w := range allWitnesses() {
-			covered[w.Case] = true
-		}
-		for _, w := range witnessesChain {
-			covered[w.Case] = true
-		}
-		var missing []string
-		for _, c := range cases.All() {
-			if !covered[c.ID] {
-				missing = append(missing, c.ID)
-			}
-		}
-		sort.Strings(missing)
-		Expect(missing).To(BeEmpty(), "cases without a mutant witness")
-	})
-
-	It("has every mutant witness some case, or says why it cannot", func() {
-		// mut-no-limit-413 shows the other branch of a MAY (a 100 to a 1 TiB PUT instead of an
-		// early 413, RFC 9110 §15.5.14): no case may fail or warn it, and origin/content-length-1tib
-		// reports it as info.
-		mayOnly := map[string]bool{"mut-no-limit-413": true}
-		used := map[string]bool{}
-		for _, w := range allWitnesses() {
-			used[w.Mutant] = true
-		}
-		for _, w := range witnessesChain {
-			used[w.Gateway] = true
-		}
-		var idle []string
-		for _, b := range reference.Mutants() {
-			if !used[b.Name] && !mayOnly[b.Name] {
-				idle = append(idle, b.Name)
-			}
-		}
-		for _, m := range gateways.Mutants() {
-			if !used[m.Name] && !strings.HasPrefix(m.Name, "gw-") {
-				idle = append(idle, m.Name)
-			}
-		}
-		Expect(idle).To(BeEmpty(), "mutants that witness no case")
-	})
-
 	tunnelSpecs(func() (target.Target, map[string]run) { return tunnel, runs })
 })
-
-// chainTargetName names the target a chain witness row runs against: the mutant's name, with
-// "@proxy" when it is tested as a forward proxy.
-func chainTargetName(w chainWitness, c cases.Case) string {
-	if w.role(c) == cases.Proxy {
-		return w.Gateway + "@proxy"
-	}
-	return w.Gateway
-}
 
 func transcript(tl *conv.Timeline) string {
 	if tl == nil {

@@ -28,6 +28,18 @@ var _ = Describe("the mutant intermediaries", func() {
 		}
 	})
 
+	It("say which requirements each mutant breaks, and that a conforming one breaks none", func() {
+		for _, n := range gateways.Conforming() {
+			Expect(n.Breaks).To(BeEmpty(), n.Name)
+		}
+		for _, n := range gateways.Mutants() {
+			Expect(n.Breaks).NotTo(BeEmpty(), n.Name)
+			for _, id := range n.Breaks {
+				Expect(id).To(MatchRegexp(`^[A-Z0-9]+(-[A-Z0-9]+)+$`), n.Name)
+			}
+		}
+	})
+
 	for _, n := range append(gateways.Conforming(), gateways.Mutants()...) {
 		It(n.Name+" serves a plain upload and ends every goroutine with stop", func() {
 			before := runtime.NumGoroutine()
