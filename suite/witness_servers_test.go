@@ -2,8 +2,8 @@ package suite
 
 import (
 	"github.com/expectspec/expectspec/cases"
-	"github.com/expectspec/expectspec/harness/origin"
 	"github.com/expectspec/expectspec/harness/gateways"
+	"github.com/expectspec/expectspec/harness/origin"
 	"github.com/expectspec/expectspec/harness/reference"
 	"github.com/expectspec/expectspec/harness/target"
 )
