@@ -143,6 +143,13 @@ func (o Options) scaled(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * o.Scale)
 }
 
+// waitFor100 is how long the probes withhold their content: continueWait scaled, but never
+// less than half again the clients' timer, or a 100 that comes just after curl gave up waiting
+// could not be told from silence.
+func (o Options) waitFor100() time.Duration {
+	return max(o.scaled(continueWait), clientTimer*3/2)
+}
+
 // head renders a request head: version "1.1" or "1.0", expect "" for none.
 func (o Options) head(ep Endpoint, version, expect string, size int64) []byte {
 	var b strings.Builder
@@ -166,9 +173,10 @@ func (o Options) head(ep Endpoint, version, expect string, size int64) []byte {
 // with the content withheld, then sends the content (as a client does once its timer runs out)
 // unless the connection can no longer carry it, and waits for the final response.
 func (o Options) withheld(head []byte, wait time.Duration) conv.Script {
+	// wait is already what it should be: waitFor100, or the HTTP/1.0 probe's scaled wait.
 	return conv.Script{Steps: []conv.Step{
 		{Kind: conv.Send, Label: stepHead, Data: head, Within: o.scaled(finalWait)},
-		{Kind: conv.Await, Label: stepWait, Until: conv.UntilMessage, Within: o.scaled(wait)},
+		{Kind: conv.Await, Label: stepWait, Until: conv.UntilMessage, Within: wait},
 		{Kind: conv.SendStream, Label: stepContent, Size: o.Size, Within: o.scaled(finalWait), IfReusable: true},
 		{Kind: conv.Await, Label: stepFinal, Until: conv.UntilFinals, Count: 1, Within: o.scaled(finalWait)},
 	}}
@@ -195,14 +203,14 @@ type probe struct {
 func (o Options) battery(ep Endpoint) []probe {
 	over := conv.Script{Steps: []conv.Step{
 		{Kind: conv.Send, Label: stepHead, Data: o.head(ep, "1.1", "100-continue", OverLimitSize), Within: o.scaled(finalWait)},
-		{Kind: conv.Await, Label: stepWait, Until: conv.UntilMessage, Within: o.scaled(continueWait)},
+		{Kind: conv.Await, Label: stepWait, Until: conv.UntilMessage, Within: o.waitFor100()},
 	}}
 	return []probe{
 		{ProbePlain, "the same upload without Expect, content sent with the head", o.atOnce(o.head(ep, "1.1", "", o.Size))},
-		{ProbeExpect, "Expect: 100-continue, content withheld", o.withheld(o.head(ep, "1.1", "100-continue", o.Size), continueWait)},
-		{ProbeCase, "Expect: 100-Continue (the token is case-insensitive), content withheld", o.withheld(o.head(ep, "1.1", "100-Continue", o.Size), continueWait)},
+		{ProbeExpect, "Expect: 100-continue, content withheld", o.withheld(o.head(ep, "1.1", "100-continue", o.Size), o.waitFor100())},
+		{ProbeCase, "Expect: 100-Continue (the token is case-insensitive), content withheld", o.withheld(o.head(ep, "1.1", "100-Continue", o.Size), o.waitFor100())},
 		{ProbeUnknown, "Expect: " + unknownExpectation + " (an unknown expectation), content sent with the head", o.atOnce(o.head(ep, "1.1", unknownExpectation, o.Size))},
-		{ProbeHTTP10, "HTTP/1.0 with Expect: 100-continue (to be ignored), content withheld briefly", o.withheld(o.head(ep, "1.0", "100-continue", o.Size), http10Wait)},
+		{ProbeHTTP10, "HTTP/1.0 with Expect: 100-continue (to be ignored), content withheld briefly", o.withheld(o.head(ep, "1.0", "100-continue", o.Size), o.scaled(http10Wait))},
 		{ProbeOverLimit, "Expect: 100-continue with 1 TiB declared; the content is never sent", over},
 	}
 }

@@ -30,7 +30,7 @@ func Run(ctx context.Context, ep Endpoint, opt Options) *Diagnosis {
 	if opt.Size <= 0 {
 		opt.Size = DefaultSize
 	}
-	d := &Diagnosis{Endpoint: ep, wait: opt.scaled(continueWait)}
+	d := &Diagnosis{Endpoint: ep, wait: opt.waitFor100()}
 	for i, p := range opt.battery(ep) {
 		if ctx.Err() != nil {
 			break

@@ -3,6 +3,7 @@ package diagnose
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
 )
@@ -47,9 +48,12 @@ func who(d *Diagnosis, exp, plain Observed) []string {
 	}
 	if exp.First == AnsweredContinue && base != nil {
 		line := fmt.Sprintf("the 100 came %s after the head; the plain upload's answer %s after its head and content", ms(exp.FirstAt), ms(plain.FinalAt))
-		if exp.FirstAt*3 < plain.FinalAt {
+		switch {
+		case plain.FinalAt < time.Millisecond:
+			line += ": both within a millisecond, too close to tell which hop answered the 100"
+		case exp.FirstAt*3 < plain.FinalAt:
 			line += ": much sooner, so the hop you connected to probably answered the 100 itself (a guess from timing)"
-		} else {
+		default:
 			line += ": about as late, so the 100 probably came from as far in as the final answers (a guess from timing)"
 		}
 		out = append(out, line)
@@ -127,9 +131,9 @@ func fixLines(d *Diagnosis) []string {
 	}
 	switch d.Problem {
 	case ProblemRefused:
-		out = append(out, "the hop that refuses should answer 100 itself or forward the expectation: every hop can meet 100-continue, so a 417 for it only fails uploads (RFC 9110 §10.1.1)")
+		out = append(out, "the server or hop that refuses should answer 100 itself or forward the expectation: every hop can meet 100-continue, so a 417 for it only fails uploads (RFC 9110 §10.1.1)")
 	case ProblemStall, ProblemHang:
-		out = append(out, "the hop that holds the request should forward the head at once or answer 100 itself (RFC 9110 §10.1.1: an origin answers at once; a proxy forwards at once)")
+		out = append(out, "the server or hop that holds the request should answer 100 at once or, if it is a proxy, forward the head at once (RFC 9110 §10.1.1)")
 	case ProblemClose:
 		out = append(out, "find the hop that closes on Expect (try --hop with each hop's own URL)")
 	}
