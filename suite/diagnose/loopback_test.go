@@ -83,6 +83,18 @@ func diagnoseAddr(t *testing.T, addr string) (*Diagnosis, string) {
 	return d, b.String()
 }
 
+// diagnoseChain diagnoses the hops as the CLI does and returns the chain and its text.
+func diagnoseChain(t *testing.T, hops ...Hop) (*Chain, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c := RunHops(ctx, hops, Options{Scale: testScale})
+	var b bytes.Buffer
+	c.WriteChain(&b)
+	t.Log(b.String())
+	return c, b.String()
+}
+
 func expectOutcome(t *testing.T, d *Diagnosis, out string, exit int, problem Problem, firstLine ...string) {
 	t.Helper()
 	if d.Exit != exit || d.Problem != problem {
@@ -188,15 +200,11 @@ func TestDiagnoseChainNamesTheBreakingHop(t *testing.T) {
 	app := startOrigin(t, "ref-continue")
 	mid := startGateway(t, "mut-gw-reject-continue", app)
 	front := startGateway(t, "gw-streaming", mid)
-	hops := []Hop{{"app", endpoint(t, app)}, {"proxy", endpoint(t, mid)}, {"front", endpoint(t, front)}}
-	c := RunHops(context.Background(), hops, Options{Scale: testScale})
-	var b bytes.Buffer
-	c.WriteChain(&b)
-	t.Log(b.String())
+	c, out := diagnoseChain(t, Hop{"app", endpoint(t, app)}, Hop{"proxy", endpoint(t, mid)}, Hop{"front", endpoint(t, front)})
 	if c.Exit != ExitBroken || c.Broken != 1 {
 		t.Fatalf("exit %d, first broken hop %d; want 1 and the proxy (1)", c.Exit, c.Broken)
 	}
-	first, _, _ := strings.Cut(b.String(), "\n")
+	first, _, _ := strings.Cut(out, "\n")
 	for _, want := range []string{"first breaks at proxy", "417", "app, listed before it, works"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("first line %q does not say %q", first, want)
@@ -210,11 +218,8 @@ func TestDiagnoseChainFrontHidesTheBreak(t *testing.T) {
 	t.Parallel()
 	app := startOrigin(t, "mut-417-continue")
 	front := startGateway(t, "gw-buffering", app)
-	c := RunHops(context.Background(), []Hop{{"app", endpoint(t, app)}, {"front", endpoint(t, front)}}, Options{Scale: testScale})
-	var b bytes.Buffer
-	c.WriteChain(&b)
-	t.Log(b.String())
-	if c.Broken != 0 || !strings.Contains(b.String(), "front, after it in the list, works: it hides the break") {
-		t.Errorf("first broken hop %d; want the app (0), and the front named as hiding it:\n%s", c.Broken, b.String())
+	c, out := diagnoseChain(t, Hop{"app", endpoint(t, app)}, Hop{"front", endpoint(t, front)})
+	if c.Broken != 0 || !strings.Contains(out, "front, after it in the list, works: it hides the break") {
+		t.Errorf("first broken hop %d; want the app (0), and the front named as hiding it:\n%s", c.Broken, out)
 	}
 }

@@ -1,7 +1,6 @@
 package diagnose
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"path/filepath"
@@ -40,14 +39,11 @@ func TestDiagnoseRealNginxChain(t *testing.T) {
 	t.Parallel()
 	app := startOrigin(t, "ref-continue")
 	front := startRecipe(t, "nginx-gateway", app)
-	c := RunHops(context.Background(), []Hop{{"app", endpoint(t, app)}, {"nginx", endpoint(t, front)}}, Options{Scale: testScale})
-	var b bytes.Buffer
-	c.WriteChain(&b)
-	t.Log(b.String())
-	if c.Exit != ExitWorks || !strings.HasPrefix(b.String(), "works at every hop (2)") {
+	c, out := diagnoseChain(t, Hop{"app", endpoint(t, app)}, Hop{"nginx", endpoint(t, front)})
+	if c.Exit != ExitWorks || !strings.HasPrefix(out, "works at every hop (2)") {
 		t.Errorf("exit %d; want 0 and every hop working", c.Exit)
 	}
-	if !strings.Contains(b.String(), "recognised nginx") {
+	if !strings.Contains(out, "recognised nginx") {
 		t.Errorf("nginx not recognised from its Server field")
 	}
 }
@@ -58,11 +54,8 @@ func TestDiagnoseRealHAProxyInFrontOfA417Origin(t *testing.T) {
 	t.Parallel()
 	app := startOrigin(t, "mut-417-continue")
 	front := startRecipe(t, "haproxy-gateway", app)
-	c := RunHops(context.Background(), []Hop{{"app", endpoint(t, app)}, {"haproxy", endpoint(t, front)}}, Options{Scale: testScale})
-	var b bytes.Buffer
-	c.WriteChain(&b)
-	t.Log(b.String())
-	if c.Exit != ExitBroken || c.Broken != 0 || !strings.HasPrefix(b.String(), "the handshake first breaks at app") {
+	c, out := diagnoseChain(t, Hop{"app", endpoint(t, app)}, Hop{"haproxy", endpoint(t, front)})
+	if c.Exit != ExitBroken || c.Broken != 0 || !strings.HasPrefix(out, "the handshake first breaks at app") {
 		t.Errorf("exit %d, first broken %d; want 1 and the app (0)", c.Exit, c.Broken)
 	}
 	if c.Results[1].Problem != ProblemRefused {

@@ -128,19 +128,20 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(chain) > 0 {
 		c := diagnose.RunHops(ctx, chain, opt)
 		c.WriteChain(stdout)
-		if out != nil {
-			if err := c.WriteJSON(out); err != nil {
-				return 2, fmt.Errorf("--json %s: %v", *jsonOut, err)
-			}
-		}
-		return c.Exit, nil
+		return c.Exit, writeJSON(out, *jsonOut, c)
 	}
 	d := diagnose.Run(ctx, single, opt)
 	d.Write(stdout)
-	if out != nil {
-		if err := d.WriteJSON(out); err != nil {
-			return 2, fmt.Errorf("--json %s: %v", *jsonOut, err)
-		}
+	return d.Exit, writeJSON(out, *jsonOut, d)
+}
+
+// writeJSON writes a diagnosis (one URL's or a chain's) to --json, when it was given.
+func writeJSON(f *os.File, name string, v interface{ WriteJSON(io.Writer) error }) error {
+	if f == nil {
+		return nil
 	}
-	return d.Exit, nil
+	if err := v.WriteJSON(f); err != nil {
+		return fmt.Errorf("--json %s: %v", name, err)
+	}
+	return nil
 }
