@@ -19,7 +19,7 @@ import (
 // What a new user meets first: the command list, serve's own usage, and serve go-net-http as a
 // plain upload origin with a content limit of the user's choosing.
 var _ = Describe("the expectspec command's help and serve", Label("cli"), func() {
-	every := []string{"run", "cases", "report", "diff", "matrix", "serve", "version"}
+	every := []string{"run", "cases", "report", "diff", "matrix", "serve", "diagnose", "version"}
 
 	start := func(args ...string) *gexec.Session {
 		s, err := gexec.Start(exec.Command(cliBinary(), args...), GinkgoWriter, GinkgoWriter)

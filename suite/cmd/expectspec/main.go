@@ -9,6 +9,7 @@
 //	expectspec diff OLD NEW                             list changed cells; exit 1 on a regression
 //	expectspec matrix [--only a,b] [--out DIR]          run the real-server recipes, merge the table
 //	expectspec serve SERVER [--listen ADDR]             run one of the suite's Go servers
+//	expectspec diagnose URL [flags]                     why uploads with Expect fail or stall there
 //
 // It is the command-line face of package suite: flags, usage and one-line errors; the work is
 // done in suite, and what it imports beside suite is for listing and serving (recipes,
@@ -49,6 +50,9 @@ Usage:
                                                       Squid, …), run the suite against each, merge the table
   expectspec serve SERVER [--listen ADDR]             run one of the suite's Go servers (go-net-http,
                                                       go-reverseproxy) in the foreground
+  expectspec diagnose URL [--hop NAME=URL …] [flags]  why uploads that send Expect: 100-continue fail (417)
+                                                      or stall at a deployed upload resource, which hop
+                                                      does it, and what to change (exit 0 works, 1 broken)
   expectspec version                                  print the version
 
 Run "expectspec COMMAND -h" for the flags of a command.
@@ -59,7 +63,7 @@ results.json and junit.xml hold the cases that finished, the rest marked not run
 `
 
 // commands are the commands realMain knows, as the unknown-command message lists them.
-var commands = []string{"run", "cases", "report", "diff", "matrix", "serve", "version", "help"}
+var commands = []string{"run", "cases", "report", "diff", "matrix", "serve", "diagnose", "version", "help"}
 
 func main() {
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
@@ -85,6 +89,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		code, err = matrix(args[1:], stdout, stderr)
 	case "serve":
 		code, err = serve(args[1:], stdout, stderr)
+	case "diagnose":
+		code, err = diagnoseCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 	case "version", "--version":

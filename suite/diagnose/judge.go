@@ -1,0 +1,197 @@
+package diagnose
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// Exit statuses of a diagnosis.
+const (
+	ExitWorks     = 0 // uploads with Expect work here
+	ExitBroken    = 1 // they fail or stall here
+	ExitCannotRun = 2 // the diagnosis could not run: unreachable, not HTTP, no upload resource
+)
+
+// Problem names what breaks the handshake, for the fix and the client lines.
+type Problem string
+
+const (
+	ProblemNone    Problem = ""
+	ProblemRefused Problem = "refused" // a 417 (or another failure status) to 100-continue
+	ProblemStall   Problem = "stall"   // no 100 while the content is withheld, or a late one
+	ProblemHang    Problem = "hang"    // no final response at all
+	ProblemClose   Problem = "close"   // the connection closed on the expectation
+)
+
+// clientTimer is the shortest wait of the common clients in facts.go (curl, Go's
+// DefaultTransport, .NET: 1 s): a 100 later than this stalls them all.
+const clientTimer = time.Second
+
+// Diagnosis is the outcome of a battery at one URL.
+type Diagnosis struct {
+	Endpoint Endpoint
+	Exit     int
+	Problem  Problem
+	Verdict  string   // the first line: what happens, in words a person can act on
+	Who      []string // who answered, and guesses from timing (said to be guesses)
+	Clients  []string // what it means for common clients
+	Fix      []string // what to change
+	Notes    []string // what the other probes found
+	Probes   []ProbeResult
+	// wait is how long the probes withheld their content at most (continueWait, scaled).
+	wait time.Duration
+}
+
+// ProbeResult is one probe: what it asked, its timeline and what was read from it.
+type ProbeResult struct {
+	Name     string
+	Asks     string
+	Timeline *conv.Timeline
+	Seen     Observed
+}
+
+func (d *Diagnosis) seen(name string) (Observed, bool) {
+	for _, p := range d.Probes {
+		if p.Name == name {
+			return p.Seen, true
+		}
+	}
+	return Observed{}, false
+}
+
+// judge reads the probes and fills in the verdict. The plain upload is the baseline: a URL that
+// does not take it cannot tell anything about Expect.
+func (d *Diagnosis) judge() {
+	plain, _ := d.seen(ProbePlain)
+	if why := cannotRun(plain); why != "" {
+		d.Exit, d.Verdict = ExitCannotRun, why
+		return
+	}
+	exp, ok := d.seen(ProbeExpect)
+	if !ok || exp.Err != "" {
+		d.Exit, d.Verdict = ExitCannotRun, "the upload with Expect could not be sent: "+exp.Err
+		return
+	}
+	d.Problem, d.Verdict = handshake(exp, plain, "Expect: 100-continue", d.wait)
+	if d.Problem == ProblemNone {
+		if up, ok := d.seen(ProbeCase); ok && up.Err == "" {
+			if p, v := handshake(up, plain, "Expect: 100-Continue", d.wait); p != ProblemNone {
+				d.Problem = p
+				d.Verdict = v + " (with `Expect: 100-continue` in lower case they work: a hop compares the token case-sensitively, which RFC 9110 §10.1.1 does not allow)"
+			}
+		}
+	}
+	d.Exit = ExitWorks
+	if d.Problem != ProblemNone {
+		d.Exit = ExitBroken
+	}
+	d.Who = who(d, exp, plain)
+	d.Clients = clientLines(d.Problem)
+	d.Fix = fixLines(d)
+	d.Notes = notes(d, exp)
+}
+
+// cannotRun says why the baseline upload leaves nothing to diagnose ("" when it worked).
+func cannotRun(p Observed) string {
+	switch {
+	case p.Err != "":
+		return "cannot diagnose: " + p.Err
+	case p.ParseError != "":
+		return "cannot diagnose: the URL does not answer in HTTP/1.x (" + p.ParseError + ")"
+	case p.Final == nil && p.Closed:
+		return "cannot diagnose: the upload resource closed the connection on a plain upload without Expect, without an answer"
+	case p.Final == nil:
+		return "cannot diagnose: the upload resource did not answer a plain upload without Expect within 5 s"
+	case p.Final.Status >= 200 && p.Final.Status < 300:
+		return ""
+	}
+	s := p.Final.Status
+	hint := "this URL does not take uploads"
+	switch {
+	case s == 401 || s == 403 || s == 407:
+		hint = "this URL does not take uploads without credentials: pass them with --header 'Authorization: …'"
+	case s == 404 || s == 405:
+		hint = "this URL does not take uploads: check the URL and --method"
+	case s == 413:
+		hint = "this URL does not take uploads of this size: lower --size"
+	case s >= 300 && s < 400:
+		hint = "this URL redirects"
+		if loc := p.Final.Get("Location"); len(loc) > 0 {
+			hint += " to " + loc[0] + ": diagnose that URL"
+		}
+	case s >= 500:
+		hint = "the server fails uploads without Expect too: fix that first"
+	}
+	return fmt.Sprintf("the upload resource answered %s without Expect too: %s", status(p.Final), hint)
+}
+
+// handshake judges one probe whose content was withheld, against the plain upload. It never
+// fails what RFC 9110 §10.1.1 allows: a final status from the header section is an answer, and a
+// server may answer 100 or not once the content has arrived (it is judged only by whether the
+// client had to wait for it).
+func handshake(o Observed, plain Observed, spelled string, maxWait time.Duration) (Problem, string) {
+	ok := plain.Final // a 2xx: cannotRun has ruled out the rest
+	switch o.First {
+	case AnsweredFinal:
+		f := o.EarlyFinal
+		if f.Status == 417 {
+			return ProblemRefused, fmt.Sprintf("uploads that send %s fail here with %s before any content is sent; the same upload without Expect gets %s", spelled, status(f), status(ok))
+		}
+		if f.Status/100 == ok.Status/100 {
+			return ProblemNone, fmt.Sprintf("works: %s in %s, from the header section, before any content (allowed: the client does not wait)", status(f), ms(o.FirstAt))
+		}
+		return ProblemRefused, fmt.Sprintf("uploads that send %s fail here with %s before any content is sent; the same upload without Expect gets %s", spelled, status(f), status(ok))
+	case AnsweredClose:
+		return ProblemClose, fmt.Sprintf("uploads that send %s fail here: the connection closed %s after the head, with no answer; the same upload without Expect gets %s", spelled, ms(o.FirstAt), status(ok))
+	case AnsweredContinue:
+		switch {
+		case o.Final == nil:
+			return ProblemHang, fmt.Sprintf("uploads that send %s hang here: 100 Continue came in %s, but no final status within 5 s of the content; without Expect: %s", spelled, ms(o.FirstAt), status(ok))
+		case o.Final.Status/100 != ok.Status/100:
+			return ProblemRefused, fmt.Sprintf("uploads that send %s fail here with %s after 100 Continue and the content; the same upload without Expect gets %s", spelled, status(o.Final), status(ok))
+		case o.FirstAt > clientTimer:
+			return ProblemStall, fmt.Sprintf("each upload that sends %s stalls about 1 s: 100 Continue comes only after %s, later than common clients wait, so they wait out their timer (see below)", spelled, ms(o.FirstAt))
+		}
+		return ProblemNone, fmt.Sprintf("works: 100 Continue in %s, then %s", ms(o.FirstAt), status(o.Final))
+	}
+	// Silence while the content was withheld.
+	wait := ms(maxWait)
+	if o.WaitedFor > 0 {
+		wait = ms(o.WaitedFor)
+	}
+	switch {
+	case o.Final == nil && o.Closed:
+		return ProblemHang, fmt.Sprintf("uploads that send %s fail here: nothing came in %s with the content withheld, and after the content the connection closed without a final status", spelled, wait)
+	case o.Final == nil:
+		return ProblemHang, fmt.Sprintf("uploads that send %s hang here: nothing came in %s with the content withheld, nor a final status within 5 s of the content", spelled, wait)
+	case o.Final.Status/100 != ok.Status/100:
+		return ProblemStall, fmt.Sprintf("uploads that send %s stall, then fail here: no 100 came in %s, and after the content came %s (without Expect: %s)", spelled, wait, status(o.Final), status(ok))
+	}
+	return ProblemStall, fmt.Sprintf("each upload that sends %s stalls about 1 s: no 100 comes while the content is withheld, the client waits out its timer, then %s", spelled, status(o.Final))
+}
+
+// status renders "417 Expectation Failed".
+func status(r *conv.Response) string {
+	if r == nil {
+		return "no answer"
+	}
+	reason := r.Reason
+	if reason == "" {
+		reason = http.StatusText(r.Status)
+	}
+	return fmt.Sprintf("%d %s", r.Status, reason)
+}
+
+// ms renders a duration for a person: "0.08 ms", "3 ms", "1.4 s".
+func ms(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.2g ms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}

@@ -1,0 +1,64 @@
+package diagnose
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/recipes"
+)
+
+// startRecipe starts a real gateway from its recipe in front of upstream, or skips the test with
+// the reason when the implementation is not installed.
+func startRecipe(t *testing.T, name, upstream string) string {
+	t.Helper()
+	rs, err := recipes.Select([]string{name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	in, err := recipes.Start(ctx, rs[0], recipes.Options{Dir: filepath.Join(t.TempDir(), name), Origin: upstream})
+	var missing *recipes.NotInstalledError
+	if errors.As(err, &missing) {
+		t.Skipf("%s is not installed (%v): install it with harness/recipes/install-debian.sh %s", name, err, strings.Join(rs[0].Packages, " "))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(in.Stop)
+	return in.Addr()
+}
+
+// nginx in front of the reference origin, with nginx's defaults (request buffering: it answers
+// 100 itself and forwards the whole request): the chain works at every hop.
+func TestDiagnoseRealNginxChain(t *testing.T) {
+	t.Parallel()
+	app := startOrigin(t, "ref-continue")
+	front := startRecipe(t, "nginx-gateway", app)
+	c, out := diagnoseChain(t, Hop{"app", endpoint(t, app)}, Hop{"nginx", endpoint(t, front)})
+	if c.Exit != ExitWorks || !strings.HasPrefix(out, "works at every hop (2)") {
+		t.Errorf("exit %d; want 0 and every hop working", c.Exit)
+	}
+	if !strings.Contains(out, "recognised nginx") {
+		t.Errorf("nginx not recognised from its Server field")
+	}
+}
+
+// HAProxy in front of an origin that refuses 100-continue: HAProxy forwards the expectation, so
+// the 417 reaches the client through it, and the chain names the app as where it breaks.
+func TestDiagnoseRealHAProxyInFrontOfA417Origin(t *testing.T) {
+	t.Parallel()
+	app := startOrigin(t, "mut-417-continue")
+	front := startRecipe(t, "haproxy-gateway", app)
+	c, out := diagnoseChain(t, Hop{"app", endpoint(t, app)}, Hop{"haproxy", endpoint(t, front)})
+	if c.Exit != ExitBroken || c.Broken != 0 || !strings.HasPrefix(out, "the handshake first breaks at app") {
+		t.Errorf("exit %d, first broken %d; want 1 and the app (0)", c.Exit, c.Broken)
+	}
+	if c.Results[1].Problem != ProblemRefused {
+		t.Errorf("through HAProxy: problem %q, want the origin's 417 relayed (%q)", c.Results[1].Problem, ProblemRefused)
+	}
+}

@@ -1,0 +1,108 @@
+package diagnose
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/driver"
+)
+
+// play is the one place where a probe's connection is made: a fresh connection to the endpoint
+// per script, played by the HTTP/1.1 driver. TLS (https, --insecure, --ca) and h2 by ALPN slot
+// in here when they land, choosing the driver by what the endpoint offers.
+func play(ctx context.Context, ep Endpoint, s conv.Script) *conv.Timeline {
+	d, err := driver.For(conv.HTTP1)
+	if err != nil {
+		return &conv.Timeline{Err: err.Error()}
+	}
+	return d.Play(ctx, ep.Addr, s)
+}
+
+// Run plays the battery against one endpoint, one probe after the other (a server with a single
+// worker must not see a stalled probe delay the next), and judges it. Against a healthy endpoint
+// it takes well under a second plus the HTTP/1.0 probe's short wait; against one that stalls,
+// about continueWait per probe that waits, within 15 s at scale 1.
+func Run(ctx context.Context, ep Endpoint, opt Options) *Diagnosis {
+	if opt.Method == "" {
+		opt.Method = "POST"
+	}
+	if opt.Size <= 0 {
+		opt.Size = DefaultSize
+	}
+	d := &Diagnosis{Endpoint: ep, wait: opt.waitFor100()}
+	for i, p := range opt.battery(ep) {
+		if ctx.Err() != nil {
+			break
+		}
+		tl := play(ctx, ep, p.Script)
+		d.Probes = append(d.Probes, ProbeResult{Name: p.Name, Asks: p.Asks, Timeline: tl, Seen: observe(tl)})
+		// Without a working plain upload nothing else can be read: stop after the baseline.
+		if i == 0 && cannotRun(d.Probes[0].Seen) != "" {
+			break
+		}
+	}
+	if ctx.Err() != nil && len(d.Probes) < len(opt.battery(ep)) {
+		d.Exit, d.Verdict = ExitCannotRun, "the diagnosis was interrupted"
+		return d
+	}
+	d.judge()
+	return d
+}
+
+// Hop is one hop of a chain to diagnose: a name of the user's and the URL where it listens.
+type Hop struct {
+	Name     string
+	Endpoint Endpoint
+}
+
+// Chain is the diagnosis of several hops.
+type Chain struct {
+	Hops    []Hop
+	Results []*Diagnosis
+	// Broken is the index of the first hop, in the order given, whose uploads with Expect fail or
+	// stall; -1 when none does.
+	Broken int
+	Exit   int
+}
+
+// RunHops diagnoses each hop in the order given and finds the first that breaks the handshake.
+// Given from the app outwards (app, proxy, load balancer), the first to break is the one to fix:
+// every hop in front of it inherits the break.
+func RunHops(ctx context.Context, hops []Hop, opt Options) *Chain {
+	c := &Chain{Hops: hops, Broken: -1}
+	cannot := false
+	for _, h := range hops {
+		d := Run(ctx, h.Endpoint, opt)
+		c.Results = append(c.Results, d)
+		if d.Exit == ExitBroken && c.Broken < 0 {
+			c.Broken = len(c.Results) - 1
+		}
+		cannot = cannot || d.Exit == ExitCannotRun
+	}
+	switch {
+	case c.Broken >= 0:
+		c.Exit = ExitBroken
+	case cannot:
+		c.Exit = ExitCannotRun
+	}
+	return c
+}
+
+// Summary is the first line of a chain's diagnosis.
+func (c *Chain) Summary() string {
+	if c.Broken >= 0 {
+		h, d := c.Hops[c.Broken], c.Results[c.Broken]
+		line := fmt.Sprintf("the handshake first breaks at %s (%s): %s", h.Name, h.Endpoint.URL, d.Verdict)
+		if c.Broken > 0 && c.Results[c.Broken-1].Exit == ExitWorks {
+			line += fmt.Sprintf("; %s, listed before it, works", c.Hops[c.Broken-1].Name)
+		}
+		return line
+	}
+	for i, d := range c.Results {
+		if d.Exit == ExitCannotRun {
+			return fmt.Sprintf("no hop breaks the handshake, but %s could not be diagnosed: %s", c.Hops[i].Name, d.Verdict)
+		}
+	}
+	return fmt.Sprintf("works at every hop (%d): no hop breaks the handshake", len(c.Hops))
+}
