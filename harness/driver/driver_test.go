@@ -259,11 +259,11 @@ func TestFlood(t *testing.T) {
 }
 
 func TestForKnowsHTTP1Only(t *testing.T) {
-	if d, err := For(conv.HTTP1); err != nil || d == nil {
+	if d, err := For(conv.HTTP1, Options{}); err != nil || d == nil {
 		t.Fatalf("For(%q) = %v, %v; want the HTTP/1 driver", conv.HTTP1, d, err)
 	}
 	for _, p := range []conv.Protocol{"", "h2", "h2c"} {
-		if _, err := For(p); err == nil {
+		if _, err := For(p, Options{}); err == nil {
 			t.Errorf("For(%q) gave a driver; want an error until that protocol has one", p)
 		}
 	}
