@@ -21,7 +21,7 @@ func Conforming() []Named {
 // mutant is a streaming reference gateway with one knob turned.
 func mutant(name string, k knobs) Named {
 	return Named{Name: name, Start: func(originAddr string) (string, func(), error) {
-		return startKnobbed(originAddr, "1.1 expectspec-"+name, k, false)
+		return startKnobbed(originAddr, "1.1 expectspec-"+name, k, false, nil)
 	}}
 }
 

@@ -98,7 +98,7 @@ func unwrapPath(err error) error {
 // nothing sent over it. It returns what the handshake settled ("TLS 1.3, ALPN http/1.1"), or
 // an error that says what failed (the certificate's authority, its name, the protocol version,
 // the application protocol) before the probe would say it less plainly. A cleartext target
-// passes with "".
+// passes with "", and so does one that refuses the TCP connection (the probe reports that).
 func Handshake(ctx context.Context, t Target) (string, error) {
 	if t.TLS == nil {
 		return "", nil
@@ -106,10 +106,12 @@ func Handshake(ctx context.Context, t Target) (string, error) {
 	opt := checkOptions(checkDeadline)
 	opt.TLS = t.TLS
 	tl := driver.Run(ctx, t.Address, conv.Script{}, opt)
-	if tl.Err != "" {
-		if strings.HasPrefix(tl.Err, "connect to ") { // the TCP connection itself failed
-			return "", fmt.Errorf("%s is unreachable: %s", describe(t), tl.Err)
-		}
+	switch {
+	case strings.HasPrefix(tl.Err, "connect to "):
+		// no TCP connection, so no TLS to judge: the probe that follows says the target is
+		// unreachable, in the words it uses for a cleartext target
+		return "", nil
+	case tl.Err != "":
 		return "", fmt.Errorf("%s: %s", describe(t), tl.Err)
 	}
 	if e, ok := tl.First(conv.EvConnect); ok {

@@ -125,6 +125,9 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	verbose := fs.Bool("v", false, "verbose: print every case as it finishes")
 	software := fs.String("software", "", "what the target is, for the results (e.g. nginx); --target, --gateway or --proxy, one of them")
 	softwareVersion := fs.String("software-version", "", "the target's version, for the results (e.g. 1.22.1)")
+	protocol := fs.String("protocol", "auto", "HTTP version to speak: h1 (HTTP/1.1; over TLS for https:// URLs) or auto (the same for now: h2 joins auto when the suite's HTTP/2 driver lands; h2 and h2c are not supported yet)")
+	insecure := fs.Bool("insecure", false, "do not verify the certificates of https:// targets and gateways (any authority, any name)")
+	caFile := fs.String("ca", "", "PEM file of the certificate authorities that https:// targets and gateways are verified against (default: the system's)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: expectspec run [--target URL] [--gateway URL --origin ADDR] [--proxy URL [--origin ADDR]] [flags]")
 		fs.PrintDefaults()
@@ -140,6 +143,8 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		"out":           "a directory",
 		"label-filter":  "a Ginkgo label filter, like 'keyword:MUST'",
 		"focus":         "a regular expression",
+		"protocol":      "h1 or auto",
+		"ca":            "a PEM file of certificate authorities",
 	}); err != nil {
 		return 2, err
 	}
@@ -180,6 +185,14 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if *early != "" && !strings.HasPrefix(*early, "/") {
 		return 2, fmt.Errorf("--early-path must be an absolute path like /admin, got %q", *early)
+	}
+	proto, err := protocolFlag(*protocol)
+	if err != nil {
+		return 2, err
+	}
+	sec, err := securityFlags(*caFile, *insecure, append(append([]string{}, targets...), gws...))
+	if err != nil {
+		return 2, err
 	}
 	if err := suite.CheckSelection(*labelFilter, focus); err != nil {
 		return 2, err
@@ -266,6 +279,8 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 
 	for i := range ts {
+		ts[i].Secure(sec)
+		ts[i].Protocol = proto
 		if *software != "" {
 			ts[i].Software = *software
 		}
