@@ -109,8 +109,8 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var targets, gws, proxies, focus multi
-	fs.Var(&targets, "target", "URL of the upload resource of an origin server (repeatable): it must accept a POST with up to 1 KiB of content and answer 2xx after reading it")
-	fs.Var(&gws, "gateway", "URL of a gateway (reverse proxy) already configured to forward to --origin ADDR (repeatable); a path in the URL is the gateway's prefix, which it must strip before forwarding")
+	fs.Var(&targets, "target", "URL of the upload resource of an origin server (repeatable): it must accept a POST with up to 1 KiB of content and answer 2xx after reading it; https:// URLs are tested over TLS")
+	fs.Var(&gws, "gateway", "URL of a gateway (reverse proxy) already configured to forward to --origin ADDR (repeatable); a path in the URL is the gateway's prefix, which it must strip before forwarding; https:// URLs are tested over TLS")
 	fs.Var(&proxies, "proxy", "URL of a forward proxy, like http://127.0.0.1:3128 (repeatable): the suite sends it absolute-form requests for its own origin")
 	originAddr := fs.String("origin", "", "host:port where the suite's scripted origin listens, behind --gateway (required with --gateway) or --proxy (default: a free loopback port)")
 	name := fs.String("name", "", "name of the target in the results (default: host:port of --target, --gateway or --proxy)")
