@@ -22,6 +22,11 @@ func serve(t testing.TB, handle func(c *net.TCPConn)) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveOn(t, ln, func(c net.Conn) { handle(c.(*net.TCPConn)) })
+}
+
+// serveOn is serve on a listener of the caller's (a TLS one, say).
+func serveOn(t testing.TB, ln net.Listener, handle func(c net.Conn)) string {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -35,7 +40,7 @@ func serve(t testing.TB, handle func(c *net.TCPConn)) string {
 			go func() {
 				defer wg.Done()
 				defer c.Close()
-				handle(c.(*net.TCPConn))
+				handle(c)
 			}()
 		}
 	}()
@@ -87,15 +92,7 @@ func timed(ctx context.Context, addr string, steps ...conv.Step) (*conv.Timeline
 
 func TestContinueThenFinal(t *testing.T) {
 	addr := serve(t, func(c *net.TCPConn) {
-		br := bufio.NewReader(c)
-		if readHead(br) != nil {
-			return
-		}
-		io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
-		if _, err := io.ReadFull(br, make([]byte, 5)); err != nil {
-			return
-		}
-		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		continueThenOK(c)
 		io.Copy(io.Discard, c)
 	})
 	tl, _ := timed(context.Background(), addr,

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -35,36 +34,18 @@ func tlsServer(t *testing.T, tune func(*tls.Config), handle func(c net.Conn)) (s
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				handle(tls.Server(c, cfg))
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-	})
-	return ln.Addr().String(), ca
+	return serveOn(t, tls.NewListener(ln, cfg), func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		handle(c)
+	}), ca
 }
 
 func clientTLS(ca *certs.CA, name string) *tls.Config {
 	return &tls.Config{ServerName: name, RootCAs: ca.Pool(), NextProtos: []string{"http/1.1"}, MinVersion: tls.VersionTLS12}
 }
 
-// continueThenOK answers a request's head with 100, reads 5 octets of content and answers 200.
+// continueThenOK answers a request's head with 100, reads 5 octets of content and answers 200
+// (over TCP or TLS).
 func continueThenOK(c net.Conn) {
 	br := bufio.NewReader(c)
 	if readHead(br) != nil {

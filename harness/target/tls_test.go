@@ -81,14 +81,7 @@ func TestLoadCA(t *testing.T) {
 // The handshake check reports what was settled, says what failed in one line, and leaves a
 // refused TCP connection to the probe.
 func TestHandshake(t *testing.T) {
-	ca, err := certs.NewCA("t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Issue("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ca, leaf := loopbackCert(t)
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{leaf.TLS}, NextProtos: []string{"http/1.1"}})
 	if err != nil {
 		t.Fatal(err)
@@ -128,14 +121,7 @@ func TestHandshake(t *testing.T) {
 // The checks before the cases run over TLS like the cases: the probe, the contract and the
 // capacity measurement against a reference server served over TLS.
 func TestChecksOverTLS(t *testing.T) {
-	ca, err := certs.NewCA("t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Issue("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ca, leaf := loopbackCert(t)
 	srv, err := reference.Start(reference.Conforming()[0], reference.WithTLS(&tls.Config{Certificates: []tls.Certificate{leaf.TLS}}))
 	if err != nil {
 		t.Fatal(err)
@@ -156,4 +142,18 @@ func TestChecksOverTLS(t *testing.T) {
 	if n, err := Capacity(ctx, tg, 8, time.Second); n != 8 || err != nil {
 		t.Errorf("capacity: %d, %v; want all 8 connections held", n, err)
 	}
+}
+
+// loopbackCert is a throwaway authority and a certificate it issued for 127.0.0.1.
+func loopbackCert(t *testing.T) (*certs.CA, *certs.Leaf) {
+	t.Helper()
+	ca, err := certs.NewCA("t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := ca.Issue("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ca, leaf
 }
