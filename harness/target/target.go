@@ -1,7 +1,7 @@
 // Package target resolves what the suite talks to: an external origin named by a URL, or the
 // embedded defaults started in-process, and runs the checks a target meets before its cases
-// (Probe, which measures the baseline round trip the suite's timing is derived from,
-// CheckContract and Capacity). The checks are scripts played by the driver and decided from
+// (Handshake, for a target reached over TLS; Probe, which measures the baseline round trip the
+// suite's timing is derived from; CheckContract and Capacity). The checks are scripts played by the driver and decided from
 // their timelines, so the target's answers are read by the suite's one HTTP/1 parser.
 //
 // It may import other harness packages, never cases, suite or results.
