@@ -7,6 +7,7 @@
 package cases
 
 import (
+	"crypto/tls"
 	"fmt"
 	"time"
 
@@ -103,6 +104,10 @@ type Env struct {
 	// Protocol is the HTTP version the suite speaks to the target (its driver is chosen by it).
 	// Only conv.HTTP1 exists today; h2 and h2c come with the HTTP/2 driver.
 	Protocol conv.Protocol
+	// TLS, when set, is the client configuration the suite secures its connections to the
+	// target with (an https target); nil is cleartext. Only the driver reads it: the protocol
+	// spoken over TLS is Protocol, and a judge reads the same messages either way.
+	TLS *tls.Config
 	// Role is the part the target plays. Through a forward proxy request-targets are in absolute
 	// form for OriginAuthority (the origin's host:port); through a gateway they are origin-form.
 	Role Role

@@ -69,7 +69,7 @@ func Diff(old, new *File) Report {
 	var rep Report
 	for _, t := range new.Targets {
 		// Where a target listened is not what it is: the matrix picks new ports every run.
-		if o, ok := old.target(t.Name); ok && withoutAddress(o) != withoutAddress(t) {
+		if o, ok := old.target(t.Name); ok && !sameTarget(withoutAddress(o), withoutAddress(t)) {
 			rep.Targets = append(rep.Targets, t.Name+": "+targetChange(o, t))
 		}
 	}
@@ -248,6 +248,7 @@ func targetChange(o, n Target) string {
 	for _, f := range []struct{ name, old, new string }{
 		{"role", o.Role, n.Role}, {"address", o.Address, n.Address},
 		{"software", o.Software, n.Software}, {"version", o.Version, n.Version},
+		{"protocol", o.HTTPProtocol(), n.HTTPProtocol()}, {"TLS", o.TLS, n.TLS},
 	} {
 		if f.old != f.new {
 			parts = append(parts, fmt.Sprintf("%s %q → %q", f.name, f.old, f.new))

@@ -74,7 +74,7 @@ func JUnit(f *File) reporters.JUnitTestSuites {
 	}
 	for _, t := range f.Targets {
 		s := reporters.JUnitTestSuite{
-			Name:      "expectspec: " + t.Name,
+			Name:      "expectspec: " + t.Name + protocolSuffix(t),
 			Package:   t.Address,
 			Timestamp: timestamp,
 			Properties: reporters.JUnitProperties{Properties: []reporters.JUnitProperty{
@@ -85,6 +85,8 @@ func JUnit(f *File) reporters.JUnitTestSuites {
 				{Name: "target.address", Value: t.Address},
 				{Name: "target.software", Value: t.Software},
 				{Name: "target.version", Value: t.Version},
+				{Name: "target.protocol", Value: t.HTTPProtocol()},
+				{Name: "target.tls", Value: t.TLS},
 			}},
 			TestCases: []reporters.JUnitTestCase{},
 		}
@@ -153,4 +155,14 @@ func joinVerdicts(vs []Verdict) string {
 		parts[i] = string(v)
 	}
 	return strings.Join(parts, " ")
+}
+
+// protocolSuffix tells apart, in a suite's name, the columns of one implementation in different
+// protocols: " [http/1.1 over TLS]"; nothing for cleartext HTTP/1.1, so suite names stay as
+// they were before the protocol was recorded.
+func protocolSuffix(t Target) string {
+	if n := t.ProtocolNote(); n != "" {
+		return " [" + n + "]"
+	}
+	return ""
 }

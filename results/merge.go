@@ -65,7 +65,7 @@ func MergeNamed(names []string, files ...*File) (*File, error) {
 				out.Targets = append(out.Targets, t)
 				continue
 			}
-			if prev, _ := out.target(t.Name); prev != t {
+			if prev, _ := out.target(t.Name); !sameTarget(prev, t) {
 				return nil, fmt.Errorf("target %q differs between %s (%s) and %s (%s); rename one of them to merge",
 					t.Name, label(first), describeTarget(prev), which, describeTarget(t))
 			}
@@ -103,7 +103,7 @@ func earlier(a, b time.Time) bool {
 }
 
 func describeTarget(t Target) string {
-	return fmt.Sprintf("role %q, address %q, software %q, version %q", t.Role, t.Address, t.Software, t.Version)
+	return fmt.Sprintf("role %q, address %q, software %q, version %q, protocol %q, TLS %q", t.Role, t.Address, t.Software, t.Version, t.HTTPProtocol(), t.TLS)
 }
 
 // sameFinding compares what a cell says, not how long it took or the exact exchange.

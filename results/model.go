@@ -8,7 +8,6 @@ package results
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -144,13 +143,16 @@ type Suite struct {
 	Interrupted bool `json:"interrupted,omitempty"`
 }
 
-// Target is one implementation under test. Name is unique within a file.
+// Target is one implementation under test in one protocol (protocol.go). Name is unique within
+// a file.
 type Target struct {
 	Name     string `json:"name"`
 	Role     string `json:"role"` // origin, gateway or proxy
 	Address  string `json:"address"`
 	Software string `json:"software"`
 	Version  string `json:"version"`
+	Protocol string `json:"protocol,omitempty"` // "http/1.1"; absent in older files (HTTPProtocol)
+	TLS      string `json:"tls,omitempty"`      // what the TLS handshake settled; absent for cleartext
 }
 
 // Case is one case of the catalogue, as far as reports need it. ID is unique within a file.
@@ -201,33 +203,6 @@ type Result struct {
 	// NotRun is set when the run ended (interrupted) before the case finished; Verdict is then
 	// error and the reason says why.
 	NotRun bool `json:"not_run,omitempty"`
-}
-
-// RunReason is one distinct finding among the runs of a repeated case.
-type RunReason struct {
-	Verdict Verdict `json:"verdict"`
-	Reason  string  `json:"reason"`
-	Runs    int     `json:"runs"` // how many runs gave this verdict with this reason
-}
-
-// RunReasonsOf groups the runs of a case, verdicts[i] with reasons[i], into its distinct
-// findings: one per verdict and reason text, counted, worst verdict first and, within a verdict,
-// in the order the runs gave them.
-func RunReasonsOf(verdicts []Verdict, reasons []string) []RunReason {
-	var out []RunReason
-	at := map[RunReason]int{} // by verdict and reason (Runs 0): index in out
-	for i, v := range verdicts {
-		k := RunReason{Verdict: v, Reason: reasons[i]}
-		if j, ok := at[k]; ok {
-			out[j].Runs++
-			continue
-		}
-		at[k] = len(out)
-		k.Runs = 1
-		out = append(out, k)
-	}
-	slices.SortStableFunc(out, func(a, b RunReason) int { return a.Verdict.rank() - b.Verdict.rank() })
-	return out
 }
 
 // TraceEntry is one step of the conversation behind a result.
@@ -368,12 +343,17 @@ func (f *File) cells() map[cellKey]*Result {
 
 type cellKey struct{ target, caseID string }
 
-// heading is how a target is named in tables: "name version", or the name alone.
+// heading is how a target is named in tables: "name version", or the name alone, then the
+// protocol of the column when it is not cleartext HTTP/1.1 ("name version (http/1.1 over TLS)").
 func (t Target) heading() string {
-	if t.Version == "" {
-		return t.Name
+	h := t.Name
+	if t.Version != "" {
+		h += " " + t.Version
 	}
-	return t.Name + " " + t.Version
+	if n := t.ProtocolNote(); n != "" {
+		h += " (" + n + ")"
+	}
+	return h
 }
 
 func rfcURL(rfc, section string) string {

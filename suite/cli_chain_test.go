@@ -174,7 +174,7 @@ var _ = Describe("the expectspec command against intermediaries", Ordered, func(
 		Entry("a gateway URL that is not a URL", "is not a URL", func() []string {
 			return []string{"run", "--gateway", "::nope", "--origin", "127.0.0.1:0"}
 		}),
-		Entry("an https proxy", "only http:// URLs", func() []string {
+		Entry("an https proxy", "a forward proxy is tested over cleartext HTTP/1.1", func() []string {
 			return []string{"run", "--proxy", "https://127.0.0.1:3128"}
 		}),
 		Entry("a proxy URL with a path", "scheme, host and port only", func() []string {

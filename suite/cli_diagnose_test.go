@@ -70,7 +70,7 @@ var _ = Describe("expectspec diagnose", Label("cli"), func() {
 		Expect(strings.Count(strings.TrimSpace(stderr+stdout), "\n")).To(BeZero(), stderr+stdout)
 	},
 		Entry("no URL", "diagnose needs the URL"),
-		Entry("https for now", "TLS support is not in this build yet", "https://127.0.0.1:1/upload", "--insecure"),
+		Entry("--insecure for an http URL", "--insecure applies to https:// URLs, and none was given", "http://127.0.0.1:1/upload", "--insecure"),
 		Entry("a hop without a name", `--hop "http://127.0.0.1:1/" is not NAME=URL`, "--hop", "http://127.0.0.1:1/"),
 		Entry("a method that uploads nothing", "--method must be POST or PUT", "http://127.0.0.1:1/upload", "--method", "GET"),
 		Entry("a header it sets itself", "diagnose sets Expect itself", "http://127.0.0.1:1/upload", "--header", "Expect: 100-continue"),

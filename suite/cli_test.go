@@ -83,7 +83,7 @@ var _ = Describe("the expectspec command", Ordered, func() {
 			Expect(strings.Count(strings.TrimSpace(stderr), "\n")).To(BeZero(), stderr)
 		},
 		Entry("a target that is not a URL", "is not a URL", "run", "--target", "::nope"),
-		Entry("an https target", "only http:// URLs", "run", "--target", "https://127.0.0.1/"),
+		Entry("an ftp target", "only http:// and https:// URLs", "run", "--target", "ftp://127.0.0.1/"),
 		Entry("a bad timeout scale", "--timeout-scale", "run", "--timeout-scale", "0"),
 		Entry("an unwritable --out", "not writable", "run", "--out", "/proc/expectspec"),
 		Entry("an unknown command", "unknown command", "frobnicate"),

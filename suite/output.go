@@ -14,6 +14,7 @@ import (
 
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/target"
 	"github.com/expectspec/expectspec/results"
 )
 
@@ -47,7 +48,8 @@ func buildFile(ctx context.Context, cfg Config, sched *scheduler, failed []check
 	}
 	caseSeen := map[string]bool{}
 	for _, t := range cfg.Targets {
-		f.Targets = append(f.Targets, results.Target{Name: t.Name, Role: string(t.Role), Address: t.Address, Software: t.Software, Version: t.Version})
+		f.Targets = append(f.Targets, results.Target{Name: t.Name, Role: string(t.Role), Address: t.Address, Software: t.Software, Version: t.Version,
+			Protocol: string(t.HTTPProtocol()), TLS: tlsOf(t)})
 		for _, c := range applicable(cases.All(), t.Role) {
 			k := key(t.Name, c.ID)
 			state, ran := states[k]
@@ -123,6 +125,15 @@ func resultEntry(tname string, c cases.Case, sched *scheduler) *results.Result {
 	return res
 }
 
+// tlsOf is the results' note of how the target was secured: what its handshake settled, "TLS"
+// when no handshake completed, "" for cleartext.
+func tlsOf(t target.Target) string {
+	if t.TLS == nil || t.Negotiated != "" {
+		return t.Negotiated
+	}
+	return "TLS"
+}
+
 // trace converts a timeline into the results file's trace entries.
 func trace(tl *conv.Timeline) []results.TraceEntry {
 	if tl == nil {
@@ -141,6 +152,9 @@ func trace(tl *conv.Timeline) []results.TraceEntry {
 			out = append(out, results.TraceEntry{TMS: t, Dir: "event", Data: fmt.Sprintf("message %d %s", e.Msg.Status, e.Msg.Reason)})
 		default:
 			data := string(e.Kind)
+			if e.Kind == conv.EvConnect && len(e.Data) > 0 {
+				data += " over " + string(e.Data) // what the TLS handshake settled
+			}
 			if e.Error != "" {
 				data += ": " + e.Error
 			}

@@ -22,6 +22,7 @@ import (
 type check string
 
 const (
+	checkTLS      check = "the TLS handshake"
 	checkProbe    check = "the baseline probe"
 	checkContract check = "the target-contract check"
 	checkCapacity check = "the capacity measurement"
@@ -29,6 +30,7 @@ const (
 
 // what says what each check does, after the reason's first sentence.
 var what = map[check]string{
+	checkTLS:      "The target is reached over TLS (an https URL): the suite makes a handshake before every connection, offering ALPN http/1.1.",
 	checkProbe:    "The baseline probe sends a plain GET of the upload resource three times; it measures the round trip that every wait of the cases is scaled by.",
 	checkContract: "The target-contract check sends a POST with 5 octets of content to the upload resource, which must answer 2xx after reading it.",
 	checkCapacity: "The capacity measurement sends a plain GET while other connections wait to send their content, to find how many cases may run at once.",
@@ -59,11 +61,12 @@ func checksFailed(fs []checkFailure) error {
 // prepareTargets runs the checks against every target, in order, and measures what the cases'
 // timing rests on. It stops early, with interrupted set, when the run is interrupted.
 func prepareTargets(ctx context.Context, cfg Config) (ps []prepared, failed []checkFailure, interrupted bool) {
-	for _, t := range cfg.Targets {
+	for i, t := range cfg.Targets {
 		if _, ok := InterruptOf(ctx); ok {
 			return ps, failed, true
 		}
 		p, f := prepareTarget(ctx, cfg, t)
+		cfg.Targets[i].Negotiated = p.t.Negotiated // for the results file (Run's own copy of the list)
 		if _, ok := InterruptOf(ctx); ok {
 			return ps, failed, true
 		}
@@ -78,17 +81,22 @@ func prepareTargets(ctx context.Context, cfg Config) (ps []prepared, failed []ch
 }
 
 func prepareTarget(ctx context.Context, cfg Config, t target.Target) (prepared, *checkFailure) {
+	negotiated, err := target.Handshake(ctx, t)
+	if err != nil {
+		return prepared{}, &checkFailure{t.Name, checkTLS, err}
+	}
+	t.Negotiated = negotiated
 	rtt, err := target.Probe(ctx, t, 3)
 	if err != nil {
-		return prepared{}, &checkFailure{t.Name, checkProbe, err}
+		return prepared{t: t}, &checkFailure{t.Name, checkProbe, err}
 	}
 	if err := target.CheckContract(ctx, t); err != nil {
-		return prepared{}, &checkFailure{t.Name, checkContract, err}
+		return prepared{t: t}, &checkFailure{t.Name, checkContract, err}
 	}
 	timing := cases.DefaultTiming(rtt, cfg.TimeoutScale)
 	capacity, err := target.Capacity(ctx, t, cfg.Concurrency, timing.Immediate)
 	if err != nil {
-		return prepared{}, &checkFailure{t.Name, checkCapacity, err}
+		return prepared{t: t}, &checkFailure{t.Name, checkCapacity, err}
 	}
 	if capacity < cfg.Concurrency {
 		fmt.Fprintf(cfg.Stdout, "target %s stops answering while %d connections wait for content: running %d case(s) at a time against it\n", t.Name, 2*capacity, capacity)
@@ -97,6 +105,10 @@ func prepareTarget(ctx context.Context, cfg Config, t target.Target) (prepared, 
 	if t.Intermediary() {
 		via = " in front of the suite's origin at " + t.OriginAuthority
 	}
-	fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s%s: baseline round trip %s\n", t.Name, t.Role, t.Address, via, rtt.Round(10*time.Microsecond))
+	over := ""
+	if t.Negotiated != "" {
+		over = " over " + t.Negotiated
+	}
+	fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s%s%s: baseline round trip %s\n", t.Name, t.Role, t.Address, over, via, rtt.Round(10*time.Microsecond))
 	return prepared{t: t, env: Env(t, timing), capacity: capacity}, nil
 }

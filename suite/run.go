@@ -61,6 +61,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	if err != nil {
 		return 2, err
 	}
+	cfg.Targets = slices.Clone(cfg.Targets) // prepareTargets notes what each TLS handshake settled
 	ps, failed, interrupted := prepareTargets(ctx, cfg)
 	if interrupted {
 		return finishInterrupted(ctx, cfg, failed, selected, started)

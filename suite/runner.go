@@ -21,7 +21,7 @@ import (
 // Env derives what a case knows about a target from the target and the measured timing.
 func Env(t target.Target, timing cases.Timing) cases.Env {
 	return cases.Env{Host: t.Host, Path: t.Path, EarlyPath: t.Early, UpgradeProtocol: t.Upgrade, Timing: timing,
-		Protocol: conv.HTTP1, Role: t.Role}
+		Protocol: t.HTTPProtocol(), TLS: t.TLS, Role: t.Role}
 }
 
 // Play runs case c against the target at addr and judges what its sides observed. o is the
@@ -33,7 +33,8 @@ func Env(t target.Target, timing cases.Timing) cases.Env {
 //     (o set and a token), a conforming upload resource under env.Token and a 404 from the head
 //     under its early token (target.UploadScript, target.EarlyScript). A fresh registration's
 //     offsets count from now, just before the suite dials.
-//  2. It plays c.Client(env) against addr with the driver of env.Protocol.
+//  2. It plays c.Client(env) against addr with the driver of env.Protocol, over TLS when env.TLS
+//     is set.
 //  3. It lets each registered record settle (settle: until nothing has changed in it for a
 //     short while, at most env.Timing.Quiet): the origin may still be reading, and it records a
 //     write only once it returned, which can be after the client read it.
@@ -56,7 +57,7 @@ func Play(ctx context.Context, addr string, env cases.Env, c cases.Case, o *orig
 			out = failedSuite("case %s panicked (a defect of the suite): %v", c.ID, p)
 		}
 	}()
-	drv, err := driver.For(env.Protocol)
+	drv, err := driver.For(env.Protocol, driver.Options{TLS: env.TLS})
 	switch {
 	case err != nil:
 		return failedSuite("case %s cannot run: %v", c.ID, err), nil, nil

@@ -1,4 +1,5 @@
-// Package driver plays a conv.Script on a fresh TCP connection and records what happened as a
+// Package driver plays a conv.Script on a fresh TCP connection (or TLS over one, for an https
+// target) and records what happened as a
 // conv.Timeline. It reads only inside Await steps: a case that streams content without reading
 // must be able to provoke a reset that destroys a response the client never read. Callers that
 // play a case reach it through the Driver interface (For picks one per conv.Protocol; HTTP/1.1 is
@@ -9,6 +10,7 @@ package driver
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"sync"
@@ -20,8 +22,14 @@ import (
 
 // Options tune a run. A zero field takes its default.
 type Options struct {
-	// DialTimeout bounds connecting. Default 3 s.
+	// DialTimeout bounds connecting, and then the TLS handshake. Default 3 s.
 	DialTimeout time.Duration
+	// TLS, when set, secures the connection: the handshake with this client configuration
+	// (ServerName for SNI and verification, NextProtos for ALPN, RootCAs, InsecureSkipVerify)
+	// comes before the script, and its outcome is the EvConnect event's Data ("TLS 1.3, ALPN
+	// http/1.1"). A failed handshake is a connection that cannot be made (Timeline.Err). nil is
+	// cleartext.
+	TLS *tls.Config
 	// Limits bound the response parser.
 	Limits h1.Limits
 	// MaxRecord bounds the octets copied into one event's Data; N always has the real count.
@@ -81,20 +89,22 @@ func (o Options) withDefaults() Options {
 func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Timeline {
 	opt = opt.withDefaults()
 	tl := &conv.Timeline{}
-	d := net.Dialer{Timeout: opt.DialTimeout}
-	nc, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		tl.Err = dialError(addr, opt.DialTimeout, err)
+	d, why := dial(ctx, addr, opt)
+	if d == nil {
+		tl.Err = why
 		return tl
 	}
-	c := nc.(*net.TCPConn)
-	defer c.Close()
+	defer d.close()
 
-	r := &runner{c: c, tl: tl, opt: opt, p: h1.NewParser(opt.Limits), start: time.Now()}
+	r := &runner{c: d.c, conn: d, tl: tl, opt: opt, p: h1.NewParser(opt.Limits), start: time.Now()}
 	r.ctxDeadline, _ = ctx.Deadline()
 	stop := r.watch(ctx)
 	defer stop()
-	r.record(conv.Event{At: 0, Kind: conv.EvConnect})
+	connected := conv.Event{At: 0, Kind: conv.EvConnect}
+	if d.tls != nil {
+		connected.Data = []byte(describeTLS(d.tls.ConnectionState()))
+	}
+	r.record(connected)
 	for _, st := range s.Steps {
 		r.label = st.Label
 		if st.IfReusable {
@@ -121,7 +131,8 @@ func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Tim
 
 // runner is the state of one conversation.
 type runner struct {
-	c     *net.TCPConn
+	c     net.Conn // what is read and written (TCP, or TLS over it)
+	conn  *dialed  // the same connection, for closing our side
 	tl    *conv.Timeline
 	opt   Options
 	p     *h1.Parser

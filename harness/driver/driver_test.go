@@ -22,6 +22,11 @@ func serve(t testing.TB, handle func(c *net.TCPConn)) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveOn(t, ln, func(c net.Conn) { handle(c.(*net.TCPConn)) })
+}
+
+// serveOn is serve on a listener of the caller's (a TLS one, say).
+func serveOn(t testing.TB, ln net.Listener, handle func(c net.Conn)) string {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -35,7 +40,7 @@ func serve(t testing.TB, handle func(c *net.TCPConn)) string {
 			go func() {
 				defer wg.Done()
 				defer c.Close()
-				handle(c.(*net.TCPConn))
+				handle(c)
 			}()
 		}
 	}()
@@ -87,15 +92,7 @@ func timed(ctx context.Context, addr string, steps ...conv.Step) (*conv.Timeline
 
 func TestContinueThenFinal(t *testing.T) {
 	addr := serve(t, func(c *net.TCPConn) {
-		br := bufio.NewReader(c)
-		if readHead(br) != nil {
-			return
-		}
-		io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
-		if _, err := io.ReadFull(br, make([]byte, 5)); err != nil {
-			return
-		}
-		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		continueThenOK(c)
 		io.Copy(io.Discard, c)
 	})
 	tl, _ := timed(context.Background(), addr,
@@ -259,11 +256,11 @@ func TestFlood(t *testing.T) {
 }
 
 func TestForKnowsHTTP1Only(t *testing.T) {
-	if d, err := For(conv.HTTP1); err != nil || d == nil {
+	if d, err := For(conv.HTTP1, Options{}); err != nil || d == nil {
 		t.Fatalf("For(%q) = %v, %v; want the HTTP/1 driver", conv.HTTP1, d, err)
 	}
 	for _, p := range []conv.Protocol{"", "h2", "h2c"} {
-		if _, err := For(p); err == nil {
+		if _, err := For(p, Options{}); err == nil {
 			t.Errorf("For(%q) gave a driver; want an error until that protocol has one", p)
 		}
 	}

@@ -22,12 +22,13 @@ func (d HTTP1) Play(ctx context.Context, addr string, s conv.Script) *conv.Timel
 	return Run(ctx, addr, s, d.Options)
 }
 
-// For returns the driver for protocol p with default options, or an error naming a protocol the
-// suite cannot speak yet.
-func For(p conv.Protocol) (Driver, error) {
+// For returns the driver for protocol p with options opt (a zero field takes its default; TLS
+// set means the protocol runs over TLS), or an error naming a protocol the suite cannot speak
+// yet.
+func For(p conv.Protocol, opt Options) (Driver, error) {
 	switch p {
 	case conv.HTTP1:
-		return HTTP1{}, nil
+		return HTTP1{Options: opt}, nil
 	}
 	return nil, fmt.Errorf("the suite has no driver for protocol %q (it speaks %s)", p, conv.HTTP1)
 }

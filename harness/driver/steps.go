@@ -70,10 +70,10 @@ func (r *runner) writeFailed(written []byte, n int64, err error) bool {
 	return true
 }
 
-// halfClose sends our FIN and leaves the read side open.
+// halfClose sends our FIN (over TLS a close_notify first) and leaves the read side open.
 func (r *runner) halfClose() bool {
 	e := conv.Event{At: r.at(), Kind: conv.EvHalfClose}
-	if err := r.c.CloseWrite(); err != nil {
+	if err := r.conn.closeWrite(); err != nil {
 		e.Cause, e.Error = ioCause(err), describe(err)
 	}
 	r.record(e)
@@ -118,7 +118,9 @@ func (r *runner) await(st conv.Step) bool {
 			}
 			r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, Cause: conv.CauseDeadline})
 			return true
-		case errors.Is(err, io.EOF):
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			// (crypto/tls reports a TCP FIN inside a TLS record as an unexpected EOF: the peer
+			// closed, mid-record; TCP alone never does)
 			r.eof()
 			return true
 		default:

@@ -2,6 +2,7 @@ package gateways
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"net"
 	"strconv"
@@ -101,14 +102,14 @@ const retryHold = time.Second
 
 // startKnobbed starts the streaming gateway with knobs k, in front of originAddr or, with
 // forward, as a forward proxy.
-func startKnobbed(originAddr, via string, k knobs, forward bool) (string, func(), error) {
+func startKnobbed(originAddr, via string, k knobs, forward bool, secure *tls.Config) (string, func(), error) {
 	p := &pins{m: map[*client]*upstream{}}
 	exchange := func(g *gateway, c *client, req *request) bool { return knobExchange(g, c, req, k, p) }
 	parse := parseRequest
 	if k.laxWSColon || k.laxObsFold || k.laxNUL {
 		parse = func(h *wire.Head) (*request, error) { return parseLax(h, k) }
 	}
-	return startParsing(originAddr, via, exchange, parse, forward)
+	return startParsing(originAddr, via, exchange, parse, forward, secure)
 }
 
 // expectationFailed is what reject100 answers.

@@ -24,7 +24,7 @@ func Conforming() []Named {
 // mutant is a streaming reference gateway with one knob turned, and the requirements that breaks.
 func mutant(name string, k knobs, breaks ...string) Named {
 	return Named{Name: name, Breaks: breaks, Start: func(originAddr string) (string, func(), error) {
-		return startKnobbed(originAddr, "1.1 expectspec-"+name, k, false)
+		return startKnobbed(originAddr, "1.1 expectspec-"+name, k, false, nil)
 	}}
 }
 

@@ -11,6 +11,7 @@
 package gateways
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -104,15 +105,19 @@ type upstream struct {
 
 // start listens on a loopback port and serves until the returned stop is called.
 func start(originAddr, via string, exchange func(*gateway, *client, *request) bool) (string, func(), error) {
-	return startParsing(originAddr, via, exchange, parseRequest, false)
+	return startParsing(originAddr, via, exchange, parseRequest, false, nil)
 }
 
 // startParsing is start with a request parser of the caller's (the mutants' lax ones), as a
-// gateway in front of originAddr or, with forward, as a forward proxy.
-func startParsing(originAddr, via string, exchange func(*gateway, *client, *request) bool, parse func(*wire.Head) (*request, error), forward bool) (string, func(), error) {
+// gateway in front of originAddr or, with forward, as a forward proxy. With secure set it serves
+// its clients over TLS with that configuration (its upstream stays cleartext).
+func startParsing(originAddr, via string, exchange func(*gateway, *client, *request) bool, parse func(*wire.Head) (*request, error), forward bool, secure *tls.Config) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("gateway %s: %w", via, err)
+	}
+	if secure != nil {
+		ln = tls.NewListener(ln, secure)
 	}
 	if forward {
 		parse = forwardParser(parse)
@@ -221,7 +226,8 @@ func (g *gateway) fail(c *client, err error) {
 // closeStaged half-closes the client connection and drains it briefly, so that unread input
 // does not make the kernel reset the connection and destroy the last response (RFC 9112 §9.6).
 func closeStaged(c *client) {
-	if tc, ok := c.nc.(*net.TCPConn); ok && tc.CloseWrite() == nil {
+	// (over TLS, CloseWrite sends the close_notify alert: the end of the response at that layer)
+	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
 		deadline := time.Now().Add(linger)
 		for d := time.Until(deadline); d > 0; d = time.Until(deadline) {
 			if _, err := c.r.NextWithin(readSize, d); err != nil {

@@ -1,5 +1,7 @@
 package gateways
 
+import "crypto/tls"
+
 // StartStreaming starts the reference streaming gateway on a loopback port, in front of the
 // origin at originAddr. For each request it:
 //   - forwards the request-line and header section at once, before any content, keeping Expect
@@ -15,7 +17,13 @@ package gateways
 func StartStreaming(originAddr string) (addr string, stop func(), err error) {
 	// The mutants are this gateway with one knob set (knobs.go): with none set, knobExchange is
 	// the streaming exchange itself, so there is one copy of it.
-	return startKnobbed(originAddr, "1.1 expectspec-streaming", knobs{}, false)
+	return startKnobbed(originAddr, "1.1 expectspec-streaming", knobs{}, false, nil)
+}
+
+// StartStreamingTLS is StartStreaming serving its clients over TLS with cfg (an https gateway in
+// front of a cleartext origin, as TLS terminators are deployed).
+func StartStreamingTLS(originAddr string, cfg *tls.Config) (addr string, stop func(), err error) {
+	return startKnobbed(originAddr, "1.1 expectspec-streaming", knobs{}, false, cfg)
 }
 
 // StartStreamingProxy starts the streaming reference as a forward proxy on a loopback port: the
@@ -25,5 +33,5 @@ func StartStreaming(originAddr string) (addr string, stop func(), err error) {
 // origin-form request (400), a non-http scheme (501) and CONNECT (501). originAddr is not
 // used: requests name their origin (the parameter makes it one of the embedded intermediaries).
 func StartStreamingProxy(originAddr string) (addr string, stop func(), err error) {
-	return startKnobbed(originAddr, "1.1 expectspec-proxy", knobs{}, true)
+	return startKnobbed(originAddr, "1.1 expectspec-proxy", knobs{}, true, nil)
 }

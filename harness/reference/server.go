@@ -2,6 +2,7 @@ package reference
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -25,6 +26,13 @@ type Option func(*options)
 type options struct {
 	idle   time.Duration
 	linger time.Duration
+	tls    *tls.Config
+}
+
+// WithTLS serves over TLS with cfg: the same behaviour, the handshake first. A staged close
+// then half-closes with the close_notify alert (tls.Conn.CloseWrite).
+func WithTLS(cfg *tls.Config) Option {
+	return func(o *options) { o.tls = cfg }
 }
 
 // WithIdleTimeout sets the per-connection idle read deadline (DefaultIdleTimeout when unset). It
@@ -66,9 +74,12 @@ func Start(b Behaviour, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reference server %q: %w", b.Name, err)
 	}
+	if o.tls != nil {
+		ln = tls.NewListener(ln, o.tls)
+	}
 	s := &Server{b: b, opts: o}
 	s.loop = listener.Serve(ln, func(nc net.Conn) {
-		c := &conn{srv: s, b: &s.b, rwc: nc.(*net.TCPConn)}
+		c := &conn{srv: s, b: &s.b, rwc: nc.(halfCloser)}
 		c.br = bufio.NewReaderSize(idleReader{c}, 4096)
 		c.serve()
 	})
@@ -78,8 +89,14 @@ func Start(b Behaviour, opts ...Option) (*Server, error) {
 // Addr is the host:port the server listens on.
 func (s *Server) Addr() string { return s.loop.Addr().String() }
 
-// URL is the upload resource of the server, e.g. http://127.0.0.1:PORT/upload.
-func (s *Server) URL() string { return "http://" + s.Addr() + UploadPath }
+// URL is the upload resource of the server, e.g. http://127.0.0.1:PORT/upload (https:// when
+// served WithTLS).
+func (s *Server) URL() string {
+	if s.opts.tls != nil {
+		return "https://" + s.Addr() + UploadPath
+	}
+	return "http://" + s.Addr() + UploadPath
+}
 
 // Behaviour returns the behaviour the server was started with.
 func (s *Server) Behaviour() Behaviour { return s.b }
@@ -105,8 +122,14 @@ func (s *Server) sleep(d time.Duration) bool {
 type conn struct {
 	srv *Server
 	b   *Behaviour
-	rwc *net.TCPConn
+	rwc halfCloser
 	br  *bufio.Reader
+}
+
+// halfCloser is the connection a server answers on: *net.TCPConn, or *tls.Conn (WithTLS).
+type halfCloser interface {
+	net.Conn
+	CloseWrite() error
 }
 
 // idleReader is the connection as the request parser sees it: every read gets a fresh idle

@@ -90,6 +90,7 @@ func holdAll(ctx context.Context, t Target, n int, hold time.Duration) *heldConn
 		sent := make(chan conv.Event, 1)
 		ended := make(chan *conv.Timeline, 1)
 		opt := checkOptions(hold)
+		opt.TLS = t.TLS
 		opt.Observe = func(e conv.Event) {
 			if e.Kind == conv.EvSent || e.Kind == conv.EvWriteError {
 				sent <- e // the script has one send: this happens once

@@ -65,6 +65,7 @@ const maxQuoted = 4 << 10
 
 // play plays a check's script against t within ctx and reads its timeline.
 func play(ctx context.Context, t Target, s conv.Script, opt driver.Options) answer {
+	opt.TLS = t.TLS
 	return readAnswer(driver.Run(ctx, t.Address, s, opt))
 }
 

@@ -1,13 +1,14 @@
 // Package target resolves what the suite talks to: an external origin named by a URL, or the
 // embedded defaults started in-process, and runs the checks a target meets before its cases
-// (Probe, which measures the baseline round trip the suite's timing is derived from,
-// CheckContract and Capacity). The checks are scripts played by the driver and decided from
+// (Handshake, for a target reached over TLS; Probe, which measures the baseline round trip the
+// suite's timing is derived from; CheckContract and Capacity). The checks are scripts played by the driver and decided from
 // their timelines, so the target's answers are read by the suite's one HTTP/1 parser.
 //
 // It may import other harness packages, never cases, suite or results.
 package target
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/url"
@@ -31,6 +32,15 @@ type Target struct {
 	Software string
 	Version  string
 
+	// TLS, when set, is how the suite secures its connections to the target (an https URL:
+	// Secure applies --ca and --insecure to it); nil is cleartext. Protocol is what it speaks
+	// over the connection (HTTPProtocol: HTTP/1.1 when unset).
+	TLS      *tls.Config
+	Protocol conv.Protocol
+	// Negotiated is what the TLS handshake of the check before the cases settled ("TLS 1.3,
+	// ALPN http/1.1"; Handshake), for the results; "" for cleartext or before the check.
+	Negotiated string
+
 	// For a gateway or a forward proxy (Role "gateway" or "proxy"): Origin is the suite's
 	// scripted origin behind it, OriginAuthority the origin's host:port as the intermediary
 	// reaches it (the authority of absolute-form request-targets through a forward proxy), and
@@ -45,10 +55,10 @@ type Target struct {
 	Stop func()
 }
 
-// Parse turns --target into a Target. Only http URLs are supported: the suite speaks raw
-// HTTP/1.1 over TCP.
+// Parse turns --target into a Target: an http URL is cleartext HTTP/1.1, an https URL HTTP/1.1
+// over TLS verified against the system's authorities (Secure changes that).
 func Parse(raw, name string) (Target, error) {
-	u, addr, err := parseHTTPURL("--target", raw, "http://127.0.0.1:8080/upload")
+	u, addr, sec, err := parseHTTPURL("--target", raw, "http://127.0.0.1:8080/upload")
 	if err != nil {
 		return Target{}, err
 	}
@@ -62,26 +72,33 @@ func Parse(raw, name string) (Target, error) {
 	if name == "" {
 		name = u.Host
 	}
-	return Target{Name: name, Role: RoleOrigin, Address: addr, Host: u.Host, Path: p, Early: siblingPath(u.EscapedPath())}, nil
+	return Target{Name: name, Role: RoleOrigin, Address: addr, Host: u.Host, Path: p, Early: siblingPath(u.EscapedPath()), TLS: sec}, nil
 }
 
-// parseHTTPURL checks the URL given to flag and returns it with the address to dial.
-func parseHTTPURL(flag, raw, example string) (*url.URL, string, error) {
+// parseHTTPURL checks the URL given to flag and returns it with the address to dial and, for an
+// https URL, the TLS configuration for its host (Security's defaults).
+func parseHTTPURL(flag, raw, example string) (*url.URL, string, *tls.Config, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return nil, "", fmt.Errorf("%s %q is not a URL like %s", flag, raw, example)
+		return nil, "", nil, fmt.Errorf("%s %q is not a URL like %s", flag, raw, example)
 	}
-	if u.Scheme != "http" {
-		return nil, "", fmt.Errorf("%s %q: only http:// URLs are supported (the suite speaks raw HTTP/1.1; put a TLS terminator in front or test the plain-text port)", flag, raw)
+	port := "80"
+	var sec *tls.Config
+	switch u.Scheme {
+	case "http":
+	case "https":
+		port, sec = "443", Security{}.TLSConfig(u.Hostname())
+	default:
+		return nil, "", nil, fmt.Errorf("%s %q: only http:// and https:// URLs are supported", flag, raw)
 	}
 	if u.User != nil || u.Fragment != "" {
-		return nil, "", fmt.Errorf("%s %q: leave out user information and fragments", flag, raw)
+		return nil, "", nil, fmt.Errorf("%s %q: leave out user information and fragments", flag, raw)
 	}
 	addr := u.Host
 	if u.Port() == "" {
-		addr = net.JoinHostPort(u.Hostname(), "80")
+		addr = net.JoinHostPort(u.Hostname(), port)
 	}
-	return u, addr, nil
+	return u, addr, sec, nil
 }
 
 // siblingPath names a resource beside the upload path that no server has, so that a server

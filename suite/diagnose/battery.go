@@ -8,6 +8,7 @@
 package diagnose
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -77,24 +78,27 @@ type Endpoint struct {
 	Addr   string // host:port to dial
 	Host   string // the Host field
 	Target string // the request-target: path and query
-	TLS    bool   // https (not in this build: ParseURL refuses it)
+	// TLS is the client configuration for an https URL (nil for http): SNI and verification
+	// for the URL's host, HTTP/1.1 offered by ALPN. The command applies --ca and --insecure.
+	TLS *tls.Config
 }
 
-// ParseURL checks a URL given to diagnose. An https URL is refused for now: TLS arrives with its
-// own issue and slots in where the connection is made (dial in run.go).
+// ParseURL checks a URL given to diagnose: http, or https (HTTP/1.1 over TLS; h2 by ALPN is not
+// probed yet).
 func ParseURL(raw string) (Endpoint, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return Endpoint{}, fmt.Errorf("%q is not an http:// URL of an upload resource, like http://127.0.0.1:8080/upload", raw)
-	}
-	if u.Scheme == "https" {
-		return Endpoint{}, fmt.Errorf("%s: TLS support is not in this build yet; diagnose an http:// URL (the same resource behind a cleartext port, or the app directly)", raw)
+		return Endpoint{}, fmt.Errorf("%q is not an http:// or https:// URL of an upload resource, like http://127.0.0.1:8080/upload", raw)
 	}
 	if u.User != nil || u.Fragment != "" {
 		return Endpoint{}, fmt.Errorf("%q: leave out user information and fragment; pass credentials with --header 'Authorization: …'", raw)
 	}
 	port := u.Port()
-	if port == "" {
+	switch {
+	case port != "":
+	case u.Scheme == "https":
+		port = "443"
+	default:
 		port = "80"
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
@@ -111,7 +115,11 @@ func ParseURL(raw string) (Endpoint, error) {
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	return Endpoint{URL: raw, Addr: host + ":" + port, Host: u.Host, Target: target}, nil
+	ep := Endpoint{URL: raw, Addr: host + ":" + port, Host: u.Host, Target: target}
+	if u.Scheme == "https" {
+		ep.TLS = &tls.Config{ServerName: u.Hostname(), NextProtos: []string{"http/1.1"}, MinVersion: tls.VersionTLS12}
+	}
+	return ep, nil
 }
 
 // CheckHeader checks a --header value: "Name: value", one line, a token for a name, and none of

@@ -9,10 +9,10 @@ import (
 )
 
 // play is the one place where a probe's connection is made: a fresh connection to the endpoint
-// per script, played by the HTTP/1.1 driver. TLS (https, --insecure, --ca) and h2 by ALPN slot
-// in here when they land, choosing the driver by what the endpoint offers.
+// per script (over TLS for https), played by the HTTP/1.1 driver. h2 by ALPN slots in here when
+// its driver lands, choosing the driver by what the endpoint offers.
 func play(ctx context.Context, ep Endpoint, s conv.Script) *conv.Timeline {
-	d, err := driver.For(conv.HTTP1)
+	d, err := driver.For(conv.HTTP1, driver.Options{TLS: ep.TLS})
 	if err != nil {
 		return &conv.Timeline{Err: err.Error()}
 	}

@@ -28,7 +28,8 @@ Flags:
                         then the proxy in front of it, then the load balancer
   --json FILE           write every probe with its trace to FILE
   --timeout-scale F     multiply every wait by F (e.g. 3 for a slow endpoint)
-  --insecure, --ca FILE TLS options, for https URLs (TLS support is not in this build yet)
+  --insecure            for https URLs: do not verify the certificate (any authority, any name)
+  --ca FILE             for https URLs: verify the certificate against the authorities in FILE (PEM)
 
 Exit status: 0 uploads with Expect work; 1 they fail or stall (at some hop, with --hop);
 2 the diagnosis could not run (unreachable, not HTTP, a URL that does not take uploads).
@@ -87,12 +88,22 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 			return 2, err
 		}
 	}
-	if *ca != "" {
-		if _, err := os.Stat(*ca); err != nil {
-			return 2, fmt.Errorf("--ca %s: %v", *ca, err)
-		}
+	urls := []string{url}
+	for _, h := range hops {
+		_, raw, _ := strings.Cut(h, "=")
+		urls = append(urls, raw)
 	}
-	_ = insecure // read by the TLS dial when it lands (diagnose/run.go, play)
+	sec, err := securityFlags(*ca, *insecure, urls)
+	if err != nil {
+		return 2, err
+	}
+	// secure applies --ca and --insecure to an https endpoint; http ones stay as they are
+	secure := func(ep diagnose.Endpoint) diagnose.Endpoint {
+		if ep.TLS != nil {
+			ep.TLS = sec.TLSConfig(ep.TLS.ServerName)
+		}
+		return ep
+	}
 	var chain []diagnose.Hop
 	for _, h := range hops {
 		name, raw, ok := strings.Cut(h, "=")
@@ -103,7 +114,7 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return 2, fmt.Errorf("--hop %s: %v", name, err)
 		}
-		chain = append(chain, diagnose.Hop{Name: name, Endpoint: ep})
+		chain = append(chain, diagnose.Hop{Name: name, Endpoint: secure(ep)})
 	}
 	var single diagnose.Endpoint
 	if url != "" {
@@ -111,7 +122,7 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return 2, err
 		}
-		single = ep
+		single = secure(ep)
 	}
 	var out *os.File
 	if *jsonOut != "" {

@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/target"
 )
 
 // parseFlags parses args with fs and turns what the flag package reports (an error line and then
@@ -73,4 +77,49 @@ func checkHostPort(flagName, addr string) error {
 		return fmt.Errorf("--%s %q is not a host:port: expected a port from 0 (any free port) to 65535", flagName, addr)
 	}
 	return nil
+}
+
+// protocolFlag turns --protocol into the protocol the suite speaks to every target. Only
+// HTTP/1.1 has a driver so far, so auto means HTTP/1.1 (over TLS for an https URL, cleartext
+// for an http one) until the HTTP/2 driver adds h2 to it.
+func protocolFlag(p string) (conv.Protocol, error) {
+	switch p {
+	case "h1", "auto":
+		return conv.HTTP1, nil
+	case "h2", "h2c":
+		return "", fmt.Errorf("--protocol %s is not supported yet: the suite speaks HTTP/1.1 only (use --protocol h1 or auto)", p)
+	}
+	return "", fmt.Errorf("--protocol %q is not valid: expected h1 or auto (h2 and h2c are not supported yet)", p)
+}
+
+// securityFlags reads --ca and --insecure, which apply to the https URLs among urls (--target
+// and --gateway): a flag that would change nothing is refused rather than silently ignored.
+func securityFlags(caFile string, insecure bool, urls []string) (target.Security, error) {
+	if caFile == "" && !insecure {
+		return target.Security{}, nil
+	}
+	if caFile != "" && insecure {
+		return target.Security{}, fmt.Errorf("--ca and --insecure contradict each other: --insecure verifies nothing, --ca verifies against FILE; give one")
+	}
+	https := false
+	for _, raw := range urls {
+		if u, err := url.Parse(raw); err == nil && u.Scheme == "https" {
+			https = true
+		}
+	}
+	flagName := "--insecure"
+	if caFile != "" {
+		flagName = "--ca"
+	}
+	if !https {
+		return target.Security{}, fmt.Errorf("%s applies to https:// URLs, and none was given", flagName)
+	}
+	if insecure {
+		return target.Security{Insecure: true}, nil
+	}
+	pool, err := target.LoadCA(caFile)
+	if err != nil {
+		return target.Security{}, err
+	}
+	return target.Security{Roots: pool}, nil
 }

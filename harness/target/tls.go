@@ -1,0 +1,121 @@
+package target
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/driver"
+)
+
+// An https target (--target or --gateway with an https URL) is tested over TLS: the driver
+// makes the handshake before each conversation, the cases and the checks are played over it
+// unchanged. SNI and certificate verification use the URL's host; the suite offers only
+// "http/1.1" by ALPN, since HTTP/1.1 is all it speaks for now.
+
+// ALPN is what the suite offers by ALPN (RFC 7301): the protocols it can speak over TLS.
+var ALPN = []string{"http/1.1"}
+
+// Security is how the run verifies the servers it reaches over TLS: the --ca and --insecure
+// flags.
+type Security struct {
+	Roots    *x509.CertPool // the trusted authorities; nil for the system's
+	Insecure bool           // skip verification: any certificate, any name
+}
+
+// TLSConfig is the client configuration for a server reached by the name serverName (the URL's
+// host: sent as SNI unless it is an IP address, and what the certificate must be valid for).
+func (s Security) TLSConfig(serverName string) *tls.Config {
+	return &tls.Config{
+		ServerName:         serverName,
+		NextProtos:         ALPN,
+		RootCAs:            s.Roots,
+		InsecureSkipVerify: s.Insecure,
+		MinVersion:         tls.VersionTLS12,
+	}
+}
+
+// Secure applies s to a target reached over TLS; a cleartext target is left as it is.
+func (t *Target) Secure(s Security) {
+	if t.TLS != nil {
+		t.TLS = s.TLSConfig(t.TLS.ServerName)
+	}
+}
+
+// HTTPProtocol is the protocol the suite speaks to the target: Protocol, HTTP/1.1 when unset.
+func (t Target) HTTPProtocol() conv.Protocol {
+	if t.Protocol == "" {
+		return conv.HTTP1
+	}
+	return t.Protocol
+}
+
+// LoadCA reads the PEM certificates of --ca FILE into a pool. Its errors are one line that
+// names the file and what is wrong with it.
+func LoadCA(path string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--ca %s cannot be read: %v", path, unwrapPath(err))
+	}
+	pool := x509.NewCertPool()
+	n := 0
+	for rest := data; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("--ca %s holds a certificate that cannot be parsed: %v", path, strings.TrimPrefix(err.Error(), "x509: "))
+		}
+		pool.AddCert(c)
+		n++
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("--ca %s holds no PEM certificate (expected one or more \"-----BEGIN CERTIFICATE-----\" blocks)", path)
+	}
+	return pool, nil
+}
+
+// unwrapPath shortens "open /x: no such file or directory" to its cause.
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// Handshake is the first check of a target reached over TLS: one connection and its handshake,
+// nothing sent over it. It returns what the handshake settled ("TLS 1.3, ALPN http/1.1"), or
+// an error that says what failed (the certificate's authority, its name, the protocol version,
+// the application protocol) before the probe would say it less plainly. A cleartext target
+// passes with "", and so does one that refuses the TCP connection (the probe reports that).
+func Handshake(ctx context.Context, t Target) (string, error) {
+	if t.TLS == nil {
+		return "", nil
+	}
+	opt := checkOptions(checkDeadline)
+	opt.TLS = t.TLS
+	tl := driver.Run(ctx, t.Address, conv.Script{}, opt)
+	switch {
+	case strings.HasPrefix(tl.Err, "connect to "):
+		// no TCP connection, so no TLS to judge: the probe that follows says the target is
+		// unreachable, in the words it uses for a cleartext target
+		return "", nil
+	case tl.Err != "":
+		return "", fmt.Errorf("%s: %s", describe(t), tl.Err)
+	}
+	if e, ok := tl.First(conv.EvConnect); ok {
+		return string(e.Data), nil
+	}
+	return "", nil
+}
