@@ -79,6 +79,8 @@ type Step struct {
 	// event: a client must not send further requests on a connection announced closed (RFC 9112
 	// §9.6), so a case that needs a second request on it cannot be carried out.
 	IfReusable bool
+	// H2 is what an HTTP/2 step sends (SendHeaders, SendData, SendReset, SendFrame; see h2.go).
+	H2 H2Frame
 }
 
 // Script is a conversation on one fresh connection.
@@ -113,6 +115,8 @@ type Event struct {
 	Data []byte // bounded copy of the octets sent or received
 	N    int64  // octets written or read (may exceed len(Data))
 	Msg  *Response
+	// Frame is the HTTP/2 frame of an EvFrame event, and of an EvSent event of an h2 step.
+	Frame *FrameInfo
 	// Cause says why, as a fact a judge may test (see Cause); Error is the same in words, for
 	// reasons and traces only.
 	Cause Cause

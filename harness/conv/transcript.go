@@ -48,6 +48,9 @@ func describe(e Event) string {
 	case EvConnect:
 		return "connected"
 	case EvSent:
+		if e.Frame != nil {
+			return "→ " + e.Frame.String()
+		}
 		if e.Data == nil && e.N > 0 {
 			return fmt.Sprintf("→ %d octets of content", e.N)
 		}
@@ -58,6 +61,11 @@ func describe(e Event) string {
 		return fmt.Sprintf("⇠ %d octets: %s", e.N, escape(e.Data, e.N, 60))
 	case EvMessage:
 		return "← " + summary(e.Msg)
+	case EvFrame:
+		if e.Frame != nil && e.Frame.Sent {
+			return "→ " + e.Frame.String()
+		}
+		return "⇠ " + e.Frame.String()
 	case EvHead:
 		return "← head of " + summary(e.Msg) + " (its body not awaited)"
 	case EvParseError:
