@@ -2,8 +2,8 @@
 // target) and records what happened as a
 // conv.Timeline. It reads only inside Await steps: a case that streams content without reading
 // must be able to provoke a reset that destroys a response the client never read. Callers that
-// play a case reach it through the Driver interface (For picks one per conv.Protocol; HTTP/1.1 is
-// the only one so far).
+// play a case reach it through the Driver interface (For picks one per conv.Protocol: HTTP/1.1
+// here, HTTP/2 — h2 and h2c — in h2*.go, on x/net/http2's Framer and hpack).
 //
 // It may import other harness packages, never cases, suite or results.
 package driver
@@ -32,6 +32,8 @@ type Options struct {
 	TLS *tls.Config
 	// Limits bound the response parser.
 	Limits h1.Limits
+	// H2 bound what the HTTP/2 driver decodes (RunH2).
+	H2 H2Limits
 	// MaxRecord bounds the octets copied into one event's Data; N always has the real count.
 	// Default 4 KiB.
 	MaxRecord int

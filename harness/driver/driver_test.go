@@ -3,6 +3,7 @@ package driver
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
 	"strings"
@@ -255,13 +256,22 @@ func TestFlood(t *testing.T) {
 	})
 }
 
-func TestForKnowsHTTP1Only(t *testing.T) {
-	if d, err := For(conv.HTTP1, Options{}); err != nil || d == nil {
-		t.Fatalf("For(%q) = %v, %v; want the HTTP/1 driver", conv.HTTP1, d, err)
+func TestForKnowsEachProtocolAndItsTransport(t *testing.T) {
+	secure := Options{TLS: &tls.Config{}}
+	for _, c := range []struct {
+		p   conv.Protocol
+		opt Options
+	}{{conv.HTTP1, Options{}}, {conv.HTTP1, secure}, {conv.H2, secure}, {conv.H2C, Options{}}} {
+		if d, err := For(c.p, c.opt); err != nil || d == nil {
+			t.Errorf("For(%q, TLS %v) = %v, %v; want a driver", c.p, c.opt.TLS != nil, d, err)
+		}
 	}
-	for _, p := range []conv.Protocol{"", "h2", "h2c"} {
-		if _, err := For(p, Options{}); err == nil {
-			t.Errorf("For(%q) gave a driver; want an error until that protocol has one", p)
+	for _, c := range []struct {
+		p   conv.Protocol
+		opt Options
+	}{{"", Options{}}, {"h3", secure}, {conv.H2, Options{}}, {conv.H2C, secure}} {
+		if _, err := For(c.p, c.opt); err == nil {
+			t.Errorf("For(%q, TLS %v) gave a driver; want an error", c.p, c.opt.TLS != nil)
 		}
 	}
 }

@@ -29,6 +29,16 @@ func For(p conv.Protocol, opt Options) (Driver, error) {
 	switch p {
 	case conv.HTTP1:
 		return HTTP1{Options: opt}, nil
+	case conv.H2:
+		if opt.TLS == nil {
+			return nil, fmt.Errorf("h2 runs over TLS and no TLS configuration was given (use h2c for cleartext HTTP/2)")
+		}
+		return HTTP2{Options: opt}, nil
+	case conv.H2C:
+		if opt.TLS != nil {
+			return nil, fmt.Errorf("h2c is cleartext HTTP/2 and a TLS configuration was given (use h2 over TLS)")
+		}
+		return HTTP2{Options: opt}, nil
 	}
-	return nil, fmt.Errorf("the suite has no driver for protocol %q (it speaks %s)", p, conv.HTTP1)
+	return nil, fmt.Errorf("the suite has no driver for protocol %q (it speaks %s, %s and %s)", p, conv.HTTP1, conv.H2, conv.H2C)
 }
