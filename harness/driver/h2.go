@@ -138,10 +138,10 @@ type h2run struct {
 	encBuf writeBuffer
 	dec    *hpack.Decoder
 
-	frames   chan rxFrame  // from readFrames
-	quit     chan struct{} // closed to stop readFrames
+	frames     chan rxFrame  // from readFrames
+	quit       chan struct{} // closed to stop readFrames
 	readerGone chan struct{} // closed when readFrames returned
-	readDone bool          // the read side is over: awaits return at once
+	readDone   bool          // the read side is over: awaits return at once
 
 	// The send side's flow control (RFC 9113 §6.9): the connection's window, the initial
 	// window of a new stream and the largest frame, as the peer's SETTINGS set them.

@@ -68,7 +68,9 @@ func (r *h2run) run(st conv.Step) bool {
 	case conv.SendFrame:
 		f := st.H2
 		return r.write(st, &conv.FrameInfo{Type: http2.FrameType(f.Type).String(), Stream: f.Stream, Flags: f.Flags, Length: uint32(len(st.Data))},
-			func() error { return r.fr.WriteRawFrame(http2.FrameType(f.Type), http2.Flags(f.Flags), f.Stream, st.Data) })
+			func() error {
+				return r.fr.WriteRawFrame(http2.FrameType(f.Type), http2.Flags(f.Flags), f.Stream, st.Data)
+			})
 	case conv.HalfClose:
 		e := conv.Event{At: r.at(), Kind: conv.EvHalfClose}
 		if err := r.conn.closeWrite(); err != nil {
