@@ -94,4 +94,3 @@ func (r *h2run) limit(cause conv.Cause, why string) {
 	r.readDone = true
 	r.cutAll()
 }
-
