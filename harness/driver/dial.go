@@ -19,7 +19,7 @@ import (
 // dialed is an established connection.
 type dialed struct {
 	c   net.Conn     // what is read and written: the TCP connection or the TLS one over it
-	tcp *net.TCPConn // the TCP connection under it
+	tcp *net.TCPConn // the TCP connection under it (nil for a test's in-memory connection)
 	tls *tls.Conn    // nil for cleartext
 }
 
@@ -49,12 +49,21 @@ func dial(ctx context.Context, addr string, opt Options) (*dialed, string) {
 // the alert with a deadline of its own, which blocks for seconds against a peer that stopped
 // reading what a case streamed at it. The case is over; the peer sees the connection end as it
 // does in cleartext.
-func (d *dialed) close() { d.tcp.Close() }
+func (d *dialed) close() {
+	if d.tcp == nil { // a connection a test made (net.Pipe)
+		d.c.Close()
+		return
+	}
+	d.tcp.Close()
+}
 
 // closeWrite ends our side of the conversation: over TLS a close_notify alert
 // (tls.Conn.CloseWrite), then the TCP FIN, so that the peer sees the end of the request at both
 // layers, as a cleartext half-close shows it at the one.
 func (d *dialed) closeWrite() error {
+	if d.tcp == nil {
+		return errors.New("an in-memory connection cannot be half-closed")
+	}
 	if d.tls != nil {
 		if err := d.tls.CloseWrite(); err != nil {
 			return err

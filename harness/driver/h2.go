@@ -98,6 +98,12 @@ func RunH2(ctx context.Context, addr string, s conv.Script, opt Options) *conv.T
 		}
 		connected.Data = []byte(describeTLS(st))
 	}
+	return playH2(ctx, d, connected, s, opt)
+}
+
+// playH2 plays the script on an established connection (opt with its defaults).
+func playH2(ctx context.Context, d *dialed, connected conv.Event, s conv.Script, opt Options) *conv.Timeline {
+	tl := &conv.Timeline{}
 	r := newH2Run(ctx, d, tl, opt)
 	stopWatch := r.watch(ctx)
 	defer stopWatch()
