@@ -9,6 +9,7 @@ package cases
 import (
 	"crypto/tls"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
@@ -102,7 +103,7 @@ type Env struct {
 	Timing          Timing
 
 	// Protocol is the HTTP version the suite speaks to the target (its driver is chosen by it).
-	// Only conv.HTTP1 exists today; h2 and h2c come with the HTTP/2 driver.
+	// A case runs only over the protocols it applies to (Case.AppliesTo).
 	Protocol conv.Protocol
 	// TLS, when set, is the client configuration the suite secures its connections to the
 	// target with (an https target); nil is cleartext. Only the driver reads it: the protocol
@@ -141,6 +142,10 @@ type Case struct {
 	// Requirements are catalogue IDs (requirements.go) this case checks.
 	Requirements []string
 	Roles        []Role
+	// Protocols are the protocols the case applies to (AppliesTo); none means HTTP/1.1 only,
+	// which every case written before HTTP/2 is. A case whose script is made of h2 steps
+	// names conv.H2 and conv.H2C.
+	Protocols []conv.Protocol
 	// Client is the script the suite plays as the target's client; nil when the target is the
 	// client (no such case yet).
 	Client func(Env) conv.Script
@@ -158,6 +163,15 @@ type Case struct {
 	// Witnesses are the servers the case is proven against: references it passes, mutants it
 	// fails or warns (witness.go). Literals list them right after Requirements.
 	Witnesses []Witness
+}
+
+// AppliesTo reports whether the case runs over protocol p: one of Protocols, or HTTP/1.1 when
+// the case names none.
+func (c Case) AppliesTo(p conv.Protocol) bool {
+	if len(c.Protocols) == 0 {
+		return p == conv.HTTP1
+	}
+	return slices.Contains(c.Protocols, p)
 }
 
 // Budget is the longest the case can take against any target: the sum of its steps' deadlines.

@@ -50,7 +50,7 @@ func buildFile(ctx context.Context, cfg Config, sched *scheduler, failed []check
 	for _, t := range cfg.Targets {
 		f.Targets = append(f.Targets, results.Target{Name: t.Name, Role: string(t.Role), Address: t.Address, Software: t.Software, Version: t.Version,
 			Protocol: string(t.HTTPProtocol()), TLS: tlsOf(t)})
-		for _, c := range applicable(cases.All(), t.Role) {
+		for _, c := range applicableOver(cases.All(), t.Role, t.HTTPProtocol()) {
 			k := key(t.Name, c.ID)
 			state, ran := states[k]
 			if !ran && !selected(fullText(t.Name, c), labels(t.Role, t.Name, c)) {

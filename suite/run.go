@@ -16,6 +16,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/target"
 	"github.com/expectspec/expectspec/results"
 )
@@ -81,10 +82,10 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	catalogue := cases.All()
 	for _, p := range ps {
 		sched.limit(p.t.Address, p.capacity)
-		if len(applicable(catalogue, p.t.Role)) == 0 {
+		if len(applicableOver(catalogue, p.t.Role, p.t.HTTPProtocol())) == 0 {
 			fmt.Fprintf(cfg.Stdout, "no case of this version applies to role %s: nothing to run against %s\n", p.t.Role, p.t.Name)
 		}
-		for _, c := range applicable(catalogue, p.t.Role) {
+		for _, c := range applicableOver(catalogue, p.t.Role, p.t.HTTPProtocol()) {
 			sched.addRuns(key(p.t.Name, c.ID), p.t.Address, runEnvs(p, c, cfg.Repeat), c, p.t.Origin)
 		}
 	}
@@ -209,7 +210,7 @@ func (ginkgoT) Fail() {}
 // entries generates one table entry per applicable case, labelled and with its own deadline.
 func entries(p prepared, repeat int) []TableEntry {
 	var out []TableEntry
-	all := applicable(cases.All(), p.t.Role)
+	all := applicableOver(cases.All(), p.t.Role, p.t.HTTPProtocol())
 	var longest time.Duration
 	for _, c := range all {
 		longest = max(longest, caseTimeout(c, p.env))
@@ -273,10 +274,18 @@ func indent(s, prefix string) string {
 
 func key(target, caseID string) string { return target + "\x00" + caseID }
 
-// applicable returns the cases that apply to a role.
+// applicable returns the cases that apply to a role over HTTP/1.1.
 func applicable(all []cases.Case, role cases.Role) []cases.Case {
+	return applicableOver(all, role, conv.HTTP1)
+}
+
+// applicableOver returns the cases that apply to a role over a protocol.
+func applicableOver(all []cases.Case, role cases.Role, proto conv.Protocol) []cases.Case {
 	var out []cases.Case
 	for _, c := range all {
+		if !c.AppliesTo(proto) {
+			continue
+		}
 		for _, r := range c.Roles {
 			if r == role {
 				out = append(out, c)
