@@ -1,0 +1,69 @@
+package reference_test
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/driver"
+	"github.com/expectspec/expectspec/harness/reference"
+)
+
+// The HTTP/2 references, played through the suite's h2c driver: the conforming one answers an
+// upload that expects 100-continue with a 100 HEADERS carrying only :status and no END_STREAM,
+// then the echo after the content; each mutant shows its one defect.
+var _ = Describe("the HTTP/2 reference origin", func() {
+	upload := conv.Script{Steps: []conv.Step{
+		conv.Headers("head", false, time.Second,
+			conv.Field{Name: ":method", Value: "POST"}, conv.Field{Name: ":scheme", Value: "http"},
+			conv.Field{Name: ":authority", Value: "t"}, conv.Field{Name: ":path", Value: reference.UploadPath},
+			conv.Field{Name: "content-length", Value: "5"}, conv.Field{Name: "expect", Value: "100-continue"}),
+		{Kind: conv.Await, Label: "first", Until: conv.UntilMessage, Within: 2 * time.Second},
+		conv.Data("body", []byte("hello"), true, time.Second),
+		{Kind: conv.Await, Label: "final", Until: conv.UntilFinals, Count: 1, Within: 2 * time.Second},
+	}}
+	play := func(name string) *conv.Timeline {
+		b, ok := reference.H2ByName(name)
+		Expect(ok).To(BeTrue(), name)
+		s, err := reference.StartH2(b)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		d, err := driver.For(conv.H2C, driver.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		tl := d.Play(context.Background(), s.Addr(), upload)
+		Expect(tl.Err).To(BeEmpty())
+		return tl
+	}
+	hundred := func(tl *conv.Timeline) *conv.FrameInfo {
+		for _, e := range tl.Frames(1) {
+			if e.Frame.Type == "HEADERS" && len(e.Frame.Fields) > 0 && e.Frame.Fields[0].Value == "100" {
+				return e.Frame
+			}
+		}
+		return nil
+	}
+
+	It("conforms: 100 without END_STREAM carrying only :status, the echo after the content", func() {
+		tl := play("ref-h2-continue")
+		f := hundred(tl)
+		Expect(f).NotTo(BeNil(), tl.Transcript())
+		Expect(f.EndStream()).To(BeFalse())
+		Expect(f.Fields).To(Equal([]conv.Field{{Name: ":status", Value: "100"}}))
+		fins := tl.Finals()
+		Expect(fins).To(HaveLen(1), tl.Transcript())
+		Expect(fins[0].Msg.Status).To(Equal(200))
+		Expect(string(fins[0].Msg.Body)).To(Equal("hello"))
+		Expect(fins[0].Step).To(Equal("final"))
+	})
+
+	It("mut-h2-100-end-stream sends its 100 with END_STREAM", func() {
+		Expect(reference.H2Mutants()[0].Behaviour.Name).To(Equal("mut-h2-100-end-stream"))
+		tl := play("mut-h2-100-end-stream")
+		f := hundred(tl)
+		Expect(f).NotTo(BeNil(), tl.Transcript())
+		Expect(f.EndStream()).To(BeTrue(), tl.Transcript())
+	})
+})
