@@ -102,9 +102,9 @@ func TestPlayThroughGateway(t *testing.T) {
 		if out, _, _ := Play(ctx, "127.0.0.1:1", env, c, o); out.Verdict != cases.Error {
 			t.Errorf("unreachable: %s", out)
 		}
-		h2 := env
-		h2.Protocol = "h2"
-		if out, _, _ := Play(ctx, gw.Address, h2, c, o); out.Verdict != cases.Error || !strings.Contains(out.Reason, `"h2"`) {
+		h3 := env
+		h3.Protocol = "h3" // (h2 and h2c have a driver now)
+		if out, _, _ := Play(ctx, gw.Address, h3, c, o); out.Verdict != cases.Error || !strings.Contains(out.Reason, `"h3"`) {
 			t.Errorf("a protocol without a driver: %s", out)
 		}
 	})
