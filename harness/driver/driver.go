@@ -13,7 +13,6 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
@@ -98,7 +97,8 @@ func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Tim
 	}
 	defer d.close()
 
-	r := &runner{c: d.c, conn: d, tl: tl, opt: opt, p: h1.NewParser(opt.Limits), start: time.Now()}
+	r := &runner{c: d.c, conn: d, opt: opt, p: h1.NewParser(opt.Limits), canceller: canceller{conn: d.c},
+		recorder: recorder{tl: tl, observe: opt.Observe, start: time.Now()}}
 	r.ctxDeadline, _ = ctx.Deadline()
 	stop := r.watch(ctx)
 	defer stop()
@@ -133,13 +133,12 @@ func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Tim
 
 // runner is the state of one conversation.
 type runner struct {
-	c     net.Conn // what is read and written (TCP, or TLS over it)
-	conn  *dialed  // the same connection, for closing our side
-	tl    *conv.Timeline
-	opt   Options
-	p     *h1.Parser
-	start time.Time
-	label string // the step being played
+	c    net.Conn // what is read and written (TCP, or TLS over it)
+	conn *dialed  // the same connection, for closing our side
+	opt  Options
+	p    *h1.Parser
+	// recorder keeps the timeline: the events, stamped with the step being played (label).
+	recorder
 	// ctxDeadline is the run's context's deadline (zero if none): no await reads past it.
 	ctxDeadline time.Time
 	buf         []byte // the read buffer, allocated by the first await
@@ -160,62 +159,8 @@ type runner struct {
 	// headed is 1 + the parser's Count when the message in progress got its EvHead.
 	headed int
 
-	// mu orders cancellation against setting deadlines: once cancelled is set (and every
-	// deadline moved to the past), no step may set a new deadline that would undo it.
-	mu        sync.Mutex
-	cancelled bool
-}
-
-// aLongTimeAgo is a deadline in the past: it makes blocked reads and writes return at once.
-var aLongTimeAgo = time.Unix(1, 0)
-
-// watch makes ctx's cancellation interrupt blocked I/O by moving the deadlines to the past. The
-// returned stop waits for the callback if it started, so no goroutine outlives Run.
-func (r *runner) watch(ctx context.Context) (stop func()) {
-	fired := make(chan struct{})
-	stopf := context.AfterFunc(ctx, func() {
-		defer close(fired)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.cancelled = true
-		r.c.SetDeadline(aLongTimeAgo)
-	})
-	return func() {
-		if !stopf() {
-			<-fired
-		}
-	}
-}
-
-// setDeadline sets a read or write deadline unless the run was cancelled; false means it was.
-func (r *runner) setDeadline(set func(time.Time) error, t time.Time) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.cancelled {
-		return false
-	}
-	set(t) // an error here (closed socket) surfaces on the next read or write
-	return true
-}
-
-func (r *runner) isCancelled() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.cancelled
-}
-
-// at is the offset of now from the start of the conversation.
-func (r *runner) at() time.Duration { return time.Since(r.start) }
-
-// record appends an event, stamping the current step's label.
-func (r *runner) record(e conv.Event) {
-	if e.Step == "" {
-		e.Step = r.label
-	}
-	r.tl.Events = append(r.tl.Events, e)
-	if r.opt.Observe != nil {
-		r.opt.Observe(e)
-	}
+	// canceller lets ctx interrupt blocked I/O (watch) and keeps deadlines from undoing that.
+	canceller
 }
 
 // clip returns a bounded copy of b for an event's Data.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"sync"
 	"time"
 
 	"golang.org/x/net/http2"
@@ -129,13 +128,11 @@ func playH2(ctx context.Context, d *dialed, connected conv.Event, s conv.Script,
 
 // h2run is the state of one HTTP/2 conversation.
 type h2run struct {
-	ctx   context.Context
-	c     net.Conn
-	conn  *dialed
-	tl    *conv.Timeline
-	opt   Options
-	start time.Time
-	label string
+	ctx  context.Context
+	c    net.Conn
+	conn *dialed
+	opt  Options
+	recorder
 	// ctxDeadline is the run's context's deadline (zero if none): no wait lasts past it.
 	ctxDeadline time.Time
 
@@ -162,8 +159,7 @@ type h2run struct {
 
 	msgs, finals int // messages and final responses recorded
 
-	mu        sync.Mutex
-	cancelled bool
+	canceller
 }
 
 // h2stream is what the driver keeps of one stream.
@@ -192,9 +188,9 @@ type writeBuffer struct{ b []byte }
 func (w *writeBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
 
 func newH2Run(ctx context.Context, d *dialed, tl *conv.Timeline, opt Options) *h2run {
-	r := &h2run{ctx: ctx, c: d.c, conn: d, tl: tl, opt: opt, start: time.Now(),
+	r := &h2run{ctx: ctx, c: d.c, conn: d, opt: opt, recorder: recorder{tl: tl, observe: opt.Observe, start: time.Now()},
 		frames: make(chan rxFrame, 8), quit: make(chan struct{}), readerGone: make(chan struct{}),
-		sendConn: 65535, streamWindow: 65535, maxFrame: h2FrameSize, streams: map[uint32]*h2stream{}}
+		sendConn: 65535, streamWindow: 65535, maxFrame: h2FrameSize, streams: map[uint32]*h2stream{}, canceller: canceller{conn: d.c}}
 	r.ctxDeadline, _ = ctx.Deadline()
 	r.fr = http2.NewFramer(d.c, &limitedReader{r: d.c, left: opt.MaxRecv})
 	r.fr.SetMaxReadFrameSize(h2FrameSize)
@@ -225,53 +221,6 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p[:min(int64(len(p)), l.left)])
 	l.left -= int64(n)
 	return n, err
-}
-
-// watch makes ctx's cancellation interrupt blocked I/O, as runner.watch does.
-func (r *h2run) watch(ctx context.Context) (stop func()) {
-	fired := make(chan struct{})
-	stopf := context.AfterFunc(ctx, func() {
-		defer close(fired)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.cancelled = true
-		r.c.SetDeadline(aLongTimeAgo)
-	})
-	return func() {
-		if !stopf() {
-			<-fired
-		}
-	}
-}
-
-// setWriteDeadline sets the write deadline unless the run was cancelled; false means it was.
-func (r *h2run) setWriteDeadline(t time.Time) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.cancelled {
-		return false
-	}
-	r.c.SetWriteDeadline(t)
-	return true
-}
-
-func (r *h2run) isCancelled() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.cancelled
-}
-
-func (r *h2run) at() time.Duration { return time.Since(r.start) }
-
-// record appends an event, stamping the current step's label.
-func (r *h2run) record(e conv.Event) {
-	if e.Step == "" {
-		e.Step = r.label
-	}
-	r.tl.Events = append(r.tl.Events, e)
-	if r.opt.Observe != nil {
-		r.opt.Observe(e)
-	}
 }
 
 // cancel records that ctx ended the run; false stops the script.

@@ -15,7 +15,7 @@ import (
 // read, like every frame; the first steps need not wait for them (§3.4 lets the client send
 // at once). False when the preface could not be written.
 func (r *h2run) preface() bool {
-	if !r.setWriteDeadline(time.Now().Add(r.opt.DialTimeout)) {
+	if !r.setDeadline(r.c.SetWriteDeadline, time.Now().Add(r.opt.DialTimeout)) {
 		return r.cancel(0)
 	}
 	if _, err := r.c.Write([]byte(http2.ClientPreface)); err != nil {
@@ -37,7 +37,7 @@ func (r *h2run) preface() bool {
 func (r *h2run) housekeeping(info *conv.FrameInfo, write func() error) bool {
 	info.Sent = true
 	e := conv.Event{Kind: conv.EvFrame, Frame: info}
-	if !r.setWriteDeadline(time.Now().Add(h2HousekeepingWithin)) {
+	if !r.setDeadline(r.c.SetWriteDeadline, time.Now().Add(h2HousekeepingWithin)) {
 		return false
 	}
 	if err := write(); err != nil {
@@ -86,7 +86,7 @@ func (r *h2run) run(st conv.Step) bool {
 // write makes a step's write within its deadline and records it as EvSent with its frame, or as
 // EvWriteError; the script goes on either way.
 func (r *h2run) write(st conv.Step, info *conv.FrameInfo, do func() error) bool {
-	if !r.setWriteDeadline(time.Now().Add(within(st))) {
+	if !r.setDeadline(r.c.SetWriteDeadline, time.Now().Add(within(st))) {
 		return r.cancel(0)
 	}
 	if err := do(); err != nil {
@@ -169,7 +169,7 @@ func (r *h2run) sendData(st conv.Step) bool {
 			n = min(total-sent, int64(r.maxFrame), r.sendConn, s.sendWindow, int64(len(filler)))
 		}
 		end := st.H2.EndStream && sent+n == total
-		if !r.setWriteDeadline(deadline) {
+		if !r.setDeadline(r.c.SetWriteDeadline, deadline) {
 			return r.cancel(sent)
 		}
 		if err := r.fr.WriteData(id, end, chunk(sent, n)); err != nil {

@@ -1,0 +1,30 @@
+package driver
+
+import (
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// recorder keeps a conversation's timeline for both drivers: offsets from its start, and every
+// event stamped with the label of the step being played.
+type recorder struct {
+	tl      *conv.Timeline
+	observe func(conv.Event) // Options.Observe
+	start   time.Time
+	label   string // the step being played
+}
+
+// at is the offset of now from the start of the conversation.
+func (r *recorder) at() time.Duration { return time.Since(r.start) }
+
+// record appends an event, stamping the current step's label, and shows it to Observe.
+func (r *recorder) record(e conv.Event) {
+	if e.Step == "" {
+		e.Step = r.label
+	}
+	r.tl.Events = append(r.tl.Events, e)
+	if r.observe != nil {
+		r.observe(e)
+	}
+}
