@@ -343,6 +343,9 @@ func describeOrigin(o conv.OriginScript) string {
 		}
 	}
 	parts = append(parts, "answers the complete request with "+rawText(final))
+	if o.FollowUp != "" {
+		parts = append(parts, "answers a request without content (a client following the redirect) with "+rawText(o.FollowUp))
+	}
 	return strings.Join(parts, "; ") + "."
 }
 
