@@ -47,6 +47,17 @@ func seeOther(env Env, closing bool) conv.RawMessage {
 		conv.OriginPath(env.Token, "next"), c, len(m), m))
 }
 
+// earlyInUpload sends a 100 on the head, so that every client starts its upload, and the 303 as
+// soon as the content has started: the early final response while the client uploads (T64).
+// With closing, the 303 says Connection: close and the origin closes in stages.
+func earlyInUpload(env Env, closing bool) conv.OriginScript {
+	after := conv.EarlyKeepReading
+	if closing {
+		after = conv.EarlyClose
+	}
+	return conv.OriginScript{OnHead: conv.HeadContinueThenFinal, Early: seeOther(env, closing), AfterEarly: after, FollowUp: followUpFinal(env)}
+}
+
 // continueScript sends cont on every head, with or without Expect, then the final after the
 // content.
 func continueScript(cont conv.RawMessage) func(Env) conv.OriginScript {
@@ -125,9 +136,7 @@ var clientCases = []Case{
 			warns("mut-client-hangs-after-early-final", "CLI-STOP-ON-CLOSE")},
 		Roles: clientOnly, Upload: largeUpload,
 		Origin: func(env Env) conv.OriginScript {
-			s := conv.ScriptEarly(seeOther(env, true), conv.EarlyClose)
-			s.FollowUp = followUpFinal(env)
-			return s
+			return earlyInUpload(env, true)
 		},
 		Judge: onClientRun(judgeEarlyFinalClose),
 	},
@@ -139,9 +148,7 @@ var clientCases = []Case{
 			warns("mut-client-hangs-after-early-final", "CLI-CONTINUE-ON-EARLY-RESPONSE")},
 		Roles: clientOnly, Upload: largeUpload,
 		Origin: func(env Env) conv.OriginScript {
-			s := conv.ScriptEarly(seeOther(env, false), conv.EarlyKeepReading)
-			s.FollowUp = followUpFinal(env)
-			return s
+			return earlyInUpload(env, false)
 		},
 		Judge: onClientRun(judgeEarlyFinalKeepAlive),
 	},
@@ -183,8 +190,8 @@ var clientAccepts = map[string]string{
 	"client/102-103-199-before-final":   acceptsInterims,
 	"client/100-with-content-length":    acceptsInterims + " A client that fails on this 1xx, which a server must not send, is info; one that hangs on it fails.",
 	"client/100-without-reason":         acceptsInterims,
-	"client/early-final-with-close":     "No further request on the connection after the 303 with `Connection: close`: the redirect followed on a new connection, or not at all. Content still arriving after the response is info; a client that hangs is a warning.",
-	"client/early-final-keep-alive":     "After the early 303 without close: the declared content finished, or the connection closed, before any further request on it. A next request inside the unfinished content fails; a client that neither finishes nor closes is a warning.",
+	"client/early-final-with-close":     "No further request on the connection after the 303 with `Connection: close` that comes while the client uploads: the redirect followed on a new connection, or not at all. Content still arriving after the response is info; a client that hangs is a warning.",
+	"client/early-final-keep-alive":     "After the 303 that comes without close while the client uploads: the declared content finished (pass), or the connection closed (info: continuing is recommended, closing allowed), before any further request on it. A next request inside the unfinished content fails; a client that neither finishes nor closes is a warning.",
 	"client/orphan-100-after-final":     "After the 303 and a stray 100 behind it, the redirect followed on a new connection. Reusing the connection is a warning; then taking the 100 for the next response fails. na when the client does not follow the redirect.",
 }
 

@@ -65,6 +65,11 @@ const (
 	// HeadFinalIfExpect is HeadFinal for requests that carry any Expect field, and HeadWait for
 	// the others: the 417 mock of T25, which accepts the retry without Expect.
 	HeadFinalIfExpect
+	// HeadContinueThenFinal sends the 100 on every head, with or without Expect, and then Early
+	// as soon as the first content octets have arrived, while the rest is still coming: the
+	// early final response to a client in the middle of its upload (T64). AfterEarly then
+	// applies.
+	HeadContinueThenFinal
 )
 
 // A client under test follows what the script tells it: a redirect in an early final (T64) or
@@ -84,6 +89,8 @@ func (a HeadAction) String() string {
 		return "final"
 	case HeadFinalIfExpect:
 		return "final-if-expect"
+	case HeadContinueThenFinal:
+		return "continue-then-final"
 	}
 	return "unknown"
 }

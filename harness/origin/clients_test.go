@@ -1,6 +1,8 @@
 package origin_test
 
 import (
+	"strings"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -55,7 +57,7 @@ var _ = Describe("the scripted origin as the server of a client under test", fun
 			c.silent() // nothing more before the content: a client that frames the 1xx by its Content-Length waits here
 			c.send("abc")
 			c.expect(string(final))
-			Expect(requests(o, tok, 1, complete).Requests[0].Sent).To(HaveLen(2))
+			Expect(requests(o, tok, 1, complete, sentN(2)).Requests[0].Sent).To(HaveLen(2))
 		},
 		Entry("two 100s", conv.RawMessage("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"), true),
 		Entry("a 100 to a request without Expect", conv.Continue100, false),
@@ -113,6 +115,34 @@ var _ = Describe("the scripted origin as the server of a client under test", fun
 			Expect(q.ClosedBy).To(Equal(conv.ClosedByOrigin))
 		})
 	})
+
+	DescribeTable("sends the early final once the content has started, while the rest is coming (T64)",
+		func(after conv.AfterEarly) {
+			o := startOrigin()
+			early := conv.RawMessage("HTTP/1.1 303 See Other\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n")
+			o.Register(tok, conv.OriginScript{OnHead: conv.HeadContinueThenFinal, Early: early, AfterEarly: after})
+			c := dial(o.Addr())
+			c.send(post(tok, 100))
+			c.expect(string(conv.Continue100))
+			c.silent()
+			c.send("0123456789")
+			c.expect(string(early))
+			c.send(strings.Repeat("x", 90))
+			if after == conv.EarlyClose {
+				q := requests(o, tok, 1, closed).Requests[0]
+				Expect(q.EarlyFinal).To(BeTrue())
+				return
+			}
+			c.send(post(tok, 0))
+			c.expect(string(conv.Continue100)) // the next request on the connection, served by the same script
+			q := requests(o, tok, 2).Requests[0]
+			Expect(q.Complete).To(BeTrue())
+			Expect(q.EarlyFinal).To(BeTrue())
+			Expect(q.NextRequestOnConn).To(BeFalse())
+		},
+		Entry("then keeps reading", conv.EarlyKeepReading),
+		Entry("then closes", conv.EarlyClose),
+	)
 
 	It("sends an orphan 100 right after the final, in the same write (T65)", func() {
 		o := startOrigin()

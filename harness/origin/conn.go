@@ -121,6 +121,9 @@ func (c *conn) handle(x *exchange) (keep, inside bool) {
 	}
 	end := c.readContent(x)
 	switch end {
+	case contentClosing:
+		c.closeStaged(x)
+		return false, false
 	case contentGone:
 		return false, false
 	case contentLimit:
@@ -166,7 +169,7 @@ func (c *conn) onHead(x *exchange) (early conv.RawMessage, ok bool) {
 		if !no1xx && x.rec.ExpectsContinue && x.hasContent() {
 			return "", c.send(x, or(s.Continue, conv.Continue100))
 		}
-	case conv.HeadContinueAlways:
+	case conv.HeadContinueAlways, conv.HeadContinueThenFinal:
 		if !no1xx {
 			return "", c.send(x, or(s.Continue, conv.Continue100))
 		}
@@ -186,6 +189,21 @@ func (c *conn) onHead(x *exchange) (early conv.RawMessage, ok bool) {
 	x.responded = true
 	c.o.update(func() { x.rec.EarlyFinal = true })
 	return early, true
+}
+
+// earlyInContent sends the script's early final once content has started to arrive
+// (HeadContinueThenFinal), at most once; closing says the script then closes the connection.
+// ok is false when the write failed.
+func (c *conn) earlyInContent(x *exchange) (closing, ok bool) {
+	if x.script.OnHead != conv.HeadContinueThenFinal || x.responded {
+		return false, true
+	}
+	if !c.send(x, or(x.script.Early, conv.ExpectationFailed417)) {
+		return false, false
+	}
+	x.responded = true
+	c.o.update(func() { x.rec.EarlyFinal = true })
+	return x.script.AfterEarly == conv.EarlyClose, true
 }
 
 // respond sends the interims and the final once the content has arrived, and returns the final.

@@ -176,6 +176,9 @@ func (c *client) awaitContinue(cn *conn) (r response, early bool, err error) {
 func (c *client) earlyFinal(cn *conn, r response, w *writer) (response, error) {
 	switch {
 	case c.knob == HangsAfterEarly:
+		if w != nil {
+			w.stop()
+		}
 		select {} // neither sends nor closes: the suite's deadline ends it
 	case c.knob == ReusesAfterEarly:
 		if w != nil {
@@ -335,6 +338,9 @@ func startWriter(nc net.Conn, content []byte) *writer {
 				return
 			}
 			_ = nc.SetWriteDeadline(time.Now().Add(ioDeadline))
+			if off > 0 {
+				time.Sleep(writePace) // an upload that takes a moment, so responses can come during it
+			}
 			if _, err := nc.Write(content[off:min(off+writeChunk, len(content))]); err != nil {
 				w.mu.Lock()
 				w.err = err

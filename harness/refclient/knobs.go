@@ -48,6 +48,7 @@ const (
 	maxResponseBody          = 16 << 20
 	ioDeadline               = 30 * time.Second
 	writeChunk               = 64 << 10
+	writePace                = 5 * time.Millisecond
 )
 
 // Mutants lists every mutant with what it breaks.
