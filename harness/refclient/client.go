@@ -269,6 +269,7 @@ func (c *client) read(cn *conn, deadline time.Time) (response, error) {
 	fmt.Fprintln(c.log, "ref-client:", line)
 	if r.status < 200 && c.knob != InterimIsFinal {
 		if c.knob == Frames1xx && r.length > 0 {
+			_ = cn.nc.SetReadDeadline(time.Now().Add(ioDeadline)) // the "content" is part of the response
 			_, err = io.CopyN(io.Discard, cn.br, r.length)
 		}
 		return r, err
