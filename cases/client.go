@@ -191,7 +191,7 @@ var clientAccepts = map[string]string{
 	"client/100-with-content-length":    acceptsInterims + " A client that fails on this 1xx, which a server must not send, is info; one that hangs on it fails.",
 	"client/100-without-reason":         acceptsInterims,
 	"client/early-final-with-close":     "No further request on the connection after the 303 with `Connection: close` that comes while the client uploads: the redirect followed on a new connection, or not at all. Content still arriving after the response is info; a client that hangs is a warning.",
-	"client/early-final-keep-alive":     "After the 303 that comes without close while the client uploads: the declared content finished (pass), or the connection closed (info: continuing is recommended, closing allowed), before any further request on it. A next request inside the unfinished content fails; a client that neither finishes nor closes is a warning.",
+	"client/early-final-keep-alive":     "After the 303 that comes without close while the client uploads: the declared content finished, or the connection closed, before any further request on it (both pass: which one a client gets to depends on how much it had written when the 303 came). A next request inside the unfinished content fails; a client that neither finishes nor closes is a warning.",
 	"client/orphan-100-after-final":     "After the 303 and a stray 100 behind it, the redirect followed on a new connection. Reusing the connection is a warning; then taking the 100 for the next response fails. na when the client does not follow the redirect.",
 }
 
