@@ -69,10 +69,10 @@ func continueScript(cont conv.RawMessage) func(Env) conv.OriginScript {
 // The 1xx of T63, each a valid interim response except the one with Content-Length, which a
 // server must not send (RFC 9110 §8.6) and a recipient frames by its empty line all the same.
 const (
-	twoContinues       conv.RawMessage = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
-	interimsThenGo     conv.RawMessage = "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\nContent-Type: x/y\r\nCache-Control: no-store\r\n\r\nHTTP/1.1 199 Unassigned\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
+	twoContinues             conv.RawMessage = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
+	interimsThenGo           conv.RawMessage = "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\nContent-Type: x/y\r\nCache-Control: no-store\r\n\r\nHTTP/1.1 199 Unassigned\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
 	clientContinueWithLength conv.RawMessage = "HTTP/1.1 100 Continue\r\nContent-Length: 10\r\n\r\n"
-	continueNoReason   conv.RawMessage = "HTTP/1.1 100 \r\n\r\n"
+	continueNoReason         conv.RawMessage = "HTTP/1.1 100 \r\n\r\n"
 )
 
 var clientOnly = []Role{ClientUnderTest}
@@ -93,8 +93,10 @@ var clientCases = []Case{
 		Requirements: []string{"CLI-EXPECT-IF-WAITING", "CLI-MAY-SEND-WITHOUT-100"},
 		Witnesses:    []Witness{passes("ref-client"), passes("ref-client-curl"), fails("mut-client-withholds-silently", "CLI-EXPECT-IF-WAITING")},
 		Roles:        clientOnly, Upload: smallUpload,
-		Origin: func(env Env) conv.OriginScript { return conv.OriginScript{OnHead: conv.HeadWait, Final: clientFinal(env)} },
-		Judge:  onClientRun(judgeWithholding),
+		Origin: func(env Env) conv.OriginScript {
+			return conv.OriginScript{OnHead: conv.HeadWait, Final: clientFinal(env)}
+		},
+		Judge: onClientRun(judgeWithholding),
 	},
 	{
 		ID: "client/bounded-wait-for-100", Scenario: "T61",
@@ -102,8 +104,10 @@ var clientCases = []Case{
 		Requirements: []string{"CLI-NO-INDEFINITE-WAIT", "CLI-MAY-SEND-WITHOUT-100"},
 		Witnesses:    []Witness{passes("ref-client"), passes("ref-client-curl"), warns("mut-client-waits-forever", "CLI-NO-INDEFINITE-WAIT")},
 		Roles:        clientOnly, Upload: largeUpload,
-		Origin: func(env Env) conv.OriginScript { return conv.OriginScript{OnHead: conv.HeadWait, Final: clientFinal(env)} },
-		Judge:  onClientRun(judgeBoundedWait),
+		Origin: func(env Env) conv.OriginScript {
+			return conv.OriginScript{OnHead: conv.HeadWait, Final: clientFinal(env)}
+		},
+		Judge: onClientRun(judgeBoundedWait),
 	},
 	{
 		ID: "client/retry-after-417", Scenario: "T62",
