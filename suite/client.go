@@ -147,3 +147,19 @@ func clientTrace(rep *conv.ClientReport) []results.TraceEntry {
 	}
 	return out
 }
+
+// clientSide is the command's part of a failure message ("" for a server).
+func clientSide(rep *conv.ClientReport) string {
+	if rep == nil {
+		return ""
+	}
+	return fmt.Sprintf("  the client's command: %s\n    %s\n", rep.Command, reportLine(rep))
+}
+
+// registeredWhen says when a case registered at the origin, against what the suite then did.
+func registeredWhen(rep *conv.ClientReport) string {
+	if rep != nil {
+		return "just before the client's command started"
+	}
+	return "just before the suite dialled"
+}

@@ -257,11 +257,9 @@ func failureMessage(j *job) string {
 	if j.tl != nil {
 		fmt.Fprintf(&b, "  conversation:\n%s", indent(j.tl.Transcript(), "    "))
 	}
-	if j.rep != nil {
-		fmt.Fprintf(&b, "  the client's command: %s\n    %s\n", j.rep.Command, reportLine(j.rep))
-	}
+	b.WriteString(clientSide(j.rep))
 	if side := originTranscript(j.recs); side != "" {
-		fmt.Fprintf(&b, "  at the suite's origin (times from the case's registration there, just before the suite dialled):\n%s", indent(side, "    "))
+		fmt.Fprintf(&b, "  at the suite's origin (times from the case's registration there, %s):\n%s", registeredWhen(j.rep), indent(side, "    "))
 	}
 	return b.String()
 }
