@@ -22,17 +22,17 @@ import (
 type check string
 
 const (
-	checkProbe    check = "the baseline probe"
-	checkContract check = "the target-contract check"
-	checkCapacity check = "the capacity measurement"
+	checkProbe     check = "the baseline probe"
+	checkContract  check = "the target-contract check"
+	checkCapacity  check = "the capacity measurement"
 	checkClientRun check = "the client check"
 )
 
 // what says what each check does, after the reason's first sentence.
 var what = map[check]string{
-	checkProbe:    "The baseline probe sends a plain GET of the upload resource three times; it measures the round trip that every wait of the cases is scaled by.",
-	checkContract: "The target-contract check sends a POST with 5 octets of content to the upload resource, which must answer 2xx after reading it.",
-	checkCapacity: "The capacity measurement sends a plain GET while other connections wait to send their content, to find how many cases may run at once.",
+	checkProbe:     "The baseline probe sends a plain GET of the upload resource three times; it measures the round trip that every wait of the cases is scaled by.",
+	checkContract:  "The target-contract check sends a POST with 5 octets of content to the upload resource, which must answer 2xx after reading it.",
+	checkCapacity:  "The capacity measurement sends a plain GET while other connections wait to send their content, to find how many cases may run at once.",
 	checkClientRun: "The client check runs the command once against a plain upload resource of the suite's server, which answers 200: it must send a request there and exit 0.",
 }
 

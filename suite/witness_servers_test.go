@@ -6,8 +6,8 @@ import (
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/origin"
-	"github.com/expectspec/expectspec/harness/reference"
 	"github.com/expectspec/expectspec/harness/refclient"
+	"github.com/expectspec/expectspec/harness/reference"
 	"github.com/expectspec/expectspec/harness/target"
 )
 
