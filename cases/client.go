@@ -58,6 +58,21 @@ func earlyInUpload(env Env, closing bool) conv.OriginScript {
 	return conv.OriginScript{OnHead: conv.HeadContinueThenFinal, Early: seeOther(env, closing), AfterEarly: after, FollowUp: followUpFinal(env)}
 }
 
+// silentHeadCase is a case whose server never answers the head: it waits for the content,
+// then answers (T60, T61). Sending the content at once is allowed (CLI-MAY-SEND-WITHOUT-100).
+func silentHeadCase(id, scenario, title, req string, upload int64, mutant Witness, judge func(Env, conv.ClientReport, conv.OriginRecord) Outcome) Case {
+	return Case{
+		ID: id, Scenario: scenario, Title: title,
+		Requirements: []string{req, "CLI-MAY-SEND-WITHOUT-100"},
+		Witnesses:    []Witness{passes("ref-client"), passes("ref-client-curl"), mutant},
+		Roles:        clientOnly, Upload: upload,
+		Origin: func(env Env) conv.OriginScript {
+			return conv.OriginScript{OnHead: conv.HeadWait, Final: clientFinal(env)}
+		},
+		Judge: onClientRun(judge),
+	}
+}
+
 // continueScript sends cont on every head, with or without Expect, then the final after the
 // content.
 func continueScript(cont conv.RawMessage) func(Env) conv.OriginScript {
@@ -87,28 +102,12 @@ var clientCases = []Case{
 		Origin: func(env Env) conv.OriginScript { return conv.OriginScript{Final: clientFinal(env)} },
 		Judge:  onClientRun(judgeNoExpectWithoutContent),
 	},
-	{
-		ID: "client/withholds-only-with-expect", Scenario: "T60",
-		Title:        "A client that holds its content back has sent Expect: 100-continue",
-		Requirements: []string{"CLI-EXPECT-IF-WAITING", "CLI-MAY-SEND-WITHOUT-100"},
-		Witnesses:    []Witness{passes("ref-client"), passes("ref-client-curl"), fails("mut-client-withholds-silently", "CLI-EXPECT-IF-WAITING")},
-		Roles:        clientOnly, Upload: smallUpload,
-		Origin: func(env Env) conv.OriginScript {
-			return conv.OriginScript{OnHead: conv.HeadWait, Final: clientFinal(env)}
-		},
-		Judge: onClientRun(judgeWithholding),
-	},
-	{
-		ID: "client/bounded-wait-for-100", Scenario: "T61",
-		Title:        "A client that sent Expect: 100-continue sends its content after a bounded wait when no 100 comes",
-		Requirements: []string{"CLI-NO-INDEFINITE-WAIT", "CLI-MAY-SEND-WITHOUT-100"},
-		Witnesses:    []Witness{passes("ref-client"), passes("ref-client-curl"), warns("mut-client-waits-forever", "CLI-NO-INDEFINITE-WAIT")},
-		Roles:        clientOnly, Upload: largeUpload,
-		Origin: func(env Env) conv.OriginScript {
-			return conv.OriginScript{OnHead: conv.HeadWait, Final: clientFinal(env)}
-		},
-		Judge: onClientRun(judgeBoundedWait),
-	},
+	silentHeadCase("client/withholds-only-with-expect", "T60", "A client that holds its content back has sent Expect: 100-continue",
+		"CLI-EXPECT-IF-WAITING", smallUpload, fails("mut-client-withholds-silently", "CLI-EXPECT-IF-WAITING"),
+		withUpload(smallUpload, "nothing to hold back", judgeWithholding)),
+	silentHeadCase("client/bounded-wait-for-100", "T61", "A client that sent Expect: 100-continue sends its content after a bounded wait when no 100 comes",
+		"CLI-NO-INDEFINITE-WAIT", largeUpload, warns("mut-client-waits-forever", "CLI-NO-INDEFINITE-WAIT"),
+		withUpload(largeUpload, "no wait to measure", judgeBoundedWait)),
 	{
 		ID: "client/retry-after-417", Scenario: "T62",
 		Title:        "After a 417 to its 100-continue, a client repeats the request without the expectation",
@@ -132,30 +131,12 @@ var clientCases = []Case{
 		[]string{"CLI-PARSE-1XX", "IR-FRAMING-ENDS-AT-HEADERS"}, fails("mut-client-frames-1xx", "CLI-PARSE-1XX")),
 	interimCase("client/100-without-reason", "a 100 whose status line has no reason phrase (`HTTP/1.1 100 `)", continueNoReason, largeUpload,
 		[]string{"CLI-PARSE-1XX"}, fails("mut-client-needs-reason", "CLI-PARSE-1XX")),
-	{
-		ID: "client/early-final-with-close", Scenario: "T64",
-		Title:        "After an early final response with Connection: close, a client sends no more on that connection",
-		Requirements: []string{"CLI-HONOR-CLOSE", "CLI-STOP-ON-CLOSE"},
-		Witnesses: []Witness{passes("ref-client"), passes("ref-client-curl"), fails("mut-client-reuses-after-early-final", "CLI-HONOR-CLOSE"),
-			warns("mut-client-hangs-after-early-final", "CLI-STOP-ON-CLOSE")},
-		Roles: clientOnly, Upload: largeUpload,
-		Origin: func(env Env) conv.OriginScript {
-			return earlyInUpload(env, true)
-		},
-		Judge: onClientRun(judgeEarlyFinalClose),
-	},
-	{
-		ID: "client/early-final-keep-alive", Scenario: "T64",
-		Title:        "After an early final response on a kept connection, a client finishes its content or closes before another request",
-		Requirements: []string{"INT-NO-FORWARD-WRONG-CL", "CLI-CONTINUE-ON-EARLY-RESPONSE"},
-		Witnesses: []Witness{passes("ref-client"), passes("ref-client-curl"), fails("mut-client-reuses-after-early-final", "INT-NO-FORWARD-WRONG-CL"),
-			warns("mut-client-hangs-after-early-final", "CLI-CONTINUE-ON-EARLY-RESPONSE")},
-		Roles: clientOnly, Upload: largeUpload,
-		Origin: func(env Env) conv.OriginScript {
-			return earlyInUpload(env, false)
-		},
-		Judge: onClientRun(judgeEarlyFinalKeepAlive),
-	},
+	earlyFinalCase("client/early-final-with-close", true,
+		"After an early final response with Connection: close, a client sends no more on that connection",
+		[]string{"CLI-HONOR-CLOSE", "CLI-STOP-ON-CLOSE"}, judgeEarlyFinalClose),
+	earlyFinalCase("client/early-final-keep-alive", false,
+		"After an early final response on a kept connection, a client finishes its content or closes before another request",
+		[]string{"INT-NO-FORWARD-WRONG-CL", "CLI-CONTINUE-ON-EARLY-RESPONSE"}, judgeEarlyFinalKeepAlive),
 	{
 		ID: "client/orphan-100-after-final", Scenario: "T65",
 		Title:        "A client does not reuse a connection on which a 100 arrived after the final response",
@@ -167,6 +148,20 @@ var clientCases = []Case{
 		},
 		Judge: onClientRun(judgeOrphan100),
 	},
+}
+
+// earlyFinalCase is a T64 case: the 303 comes while the client uploads, closing or not. Its
+// mutants: one that sends its next request on the connection at once, whatever the 303 said
+// (it breaks reqs[0]), and one that neither finishes nor closes (reqs[1], a SHOULD).
+func earlyFinalCase(id string, closing bool, title string, reqs []string, judge func(Env, conv.ClientReport, conv.OriginRecord) Outcome) Case {
+	return Case{
+		ID: id, Scenario: "T64", Title: title, Requirements: reqs,
+		Witnesses: []Witness{passes("ref-client"), passes("ref-client-curl"), fails("mut-client-reuses-after-early-final", reqs[0]),
+			warns("mut-client-hangs-after-early-final", reqs[1])},
+		Roles: clientOnly, Upload: largeUpload,
+		Origin: func(env Env) conv.OriginScript { return earlyInUpload(env, closing) },
+		Judge:  onClientRun(judge),
+	}
 }
 
 // interimCase is a T63 case: the origin sends cont on the head, with or without Expect, and the

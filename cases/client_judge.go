@@ -102,14 +102,23 @@ func framingOf(q conv.OriginRequest) string {
 	return "framing " + q.Framing
 }
 
-func judgeWithholding(env Env, rep conv.ClientReport, rec conv.OriginRecord) Outcome {
+// withUpload judges the client's upload; a client that sent no content for the file of size
+// octets gives the case nothing to judge (na: "so there was <nothing>").
+func withUpload(size int64, nothing string, judge func(Env, conv.ClientReport, conv.OriginRequest) Outcome) func(Env, conv.ClientReport, conv.OriginRecord) Outcome {
+	return func(env Env, rep conv.ClientReport, rec conv.OriginRecord) Outcome {
+		q, ok := upload(rec)
+		if !ok {
+			var j Judgement
+			j.NA("the client sent no content for a %d-octet file (%q), so there was %s", size, rec.Requests[0].RequestLine, nothing)
+			return j.Outcome()
+		}
+		return judge(env, rep, q)
+	}
+}
+
+func judgeWithholding(env Env, rep conv.ClientReport, q conv.OriginRequest) Outcome {
 	var j Judgement
 	const req = "CLI-EXPECT-IF-WAITING"
-	q, ok := upload(rec)
-	if !ok {
-		j.NA("the client sent no content for a %d-octet file (%q), so there was nothing to hold back", smallUpload, rec.Requests[0].RequestLine)
-		return j.Outcome()
-	}
 	start, started := contentStart(&q)
 	switch {
 	case q.ExpectsContinue:
@@ -124,14 +133,9 @@ func judgeWithholding(env Env, rep conv.ClientReport, rec conv.OriginRecord) Out
 	return j.Outcome()
 }
 
-func judgeBoundedWait(env Env, rep conv.ClientReport, rec conv.OriginRecord) Outcome {
+func judgeBoundedWait(env Env, rep conv.ClientReport, q conv.OriginRequest) Outcome {
 	var j Judgement
 	const req = "CLI-NO-INDEFINITE-WAIT"
-	q, ok := upload(rec)
-	if !ok {
-		j.NA("the client sent no content for a %d-octet file (%q), so there was no wait to measure", largeUpload, rec.Requests[0].RequestLine)
-		return j.Outcome()
-	}
 	start, started := contentStart(&q)
 	switch {
 	case !q.ExpectsContinue:

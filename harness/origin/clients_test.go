@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/origin"
 )
 
 // The behaviours the client cases (T60-T65) ask of the origin, each played by a raw client.
@@ -69,12 +70,16 @@ var _ = Describe("the scripted origin as the server of a client under test", fun
 	Describe("an early final with a redirect the client may follow (T64)", func() {
 		early := conv.RawMessage("HTTP/1.1 303 See Other\r\nLocation: " + conv.OriginPath(tok, "next") + "\r\nContent-Length: 6\r\n\r\nearly\n")
 		next := conv.RawMessage("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nnext\n")
-
-		It("answers the follow-up GET on a new connection with FollowUp", func() {
+		startEarly := func() *origin.Origin {
 			o := startOrigin()
 			s := conv.ScriptEarly(early, conv.EarlyKeepReading)
 			s.FollowUp = next
 			o.Register(tok, s)
+			return o
+		}
+
+		It("answers the follow-up GET on a new connection with FollowUp", func() {
+			o := startEarly()
 			c := dial(o.Addr())
 			c.send(post(tok, 3, "Expect: 100-continue"))
 			c.expect(string(early))
@@ -87,10 +92,7 @@ var _ = Describe("the scripted origin as the server of a client under test", fun
 		})
 
 		It("records a follow-up sent inside the content it did not finish (a client's desync)", func() {
-			o := startOrigin()
-			s := conv.ScriptEarly(early, conv.EarlyKeepReading)
-			s.FollowUp = next
-			o.Register(tok, s)
+			o := startEarly()
 			c := dial(o.Addr())
 			c.send(post(tok, 100, "Expect: 100-continue"))
 			c.expect(string(early))
