@@ -97,11 +97,11 @@ func checkClient(ctx context.Context, t target.Target, timing cases.Timing) (sho
 	rec := settle(ctx, t.Origin, tok, timing.Quiet)
 	switch {
 	case rep.StartErr != "":
-		return false, fmt.Errorf("client %s: the command could not be started: %s", t.Name, rep.StartErr)
+		return false, fmt.Errorf("client %q: the command could not be started: %s", t.Name, rep.StartErr)
 	case len(rec.Requests) == 0:
-		return false, fmt.Errorf("client %s made no request to %s (%s)", t.Name, url, reportLine(&rep))
+		return false, fmt.Errorf("client %q made no request to %s (%s)", t.Name, url, reportLine(&rep))
 	case rep.Killed || rep.Exit != 0:
-		return false, fmt.Errorf("client %s did not complete a plain upload of %d octets answered 200 (%s)", t.Name, clientCheckUpload, reportLine(&rep))
+		return false, fmt.Errorf("client %q did not complete a plain upload of %d octets answered 200 (%s)", t.Name, clientCheckUpload, reportLine(&rep))
 	}
 	return bytes.Contains(rep.Stdout, []byte(strings.TrimSpace(marker))), nil
 }

@@ -10,6 +10,7 @@
 //	expectspec diff OLD NEW                             list changed cells; exit 1 on a regression
 //	expectspec matrix [--only a,b] [--out DIR]          run the real-server recipes, merge the table
 //	expectspec serve SERVER [--listen ADDR]             run one of the suite's Go servers
+//	expectspec ref-client [--knob K] URL FILE           the suite's reference HTTP client
 //
 // It is the command-line face of package suite: flags, usage and one-line errors; the work is
 // done in suite, and what it imports beside suite is for listing and serving (recipes,
@@ -52,6 +53,8 @@ Usage:
                                                       Squid, …), run the suite against each, merge the table
   expectspec serve SERVER [--listen ADDR]             run one of the suite's Go servers (go-net-http,
                                                       go-reverseproxy) in the foreground
+  expectspec ref-client [--knob K] URL FILE           upload FILE with the suite's reference HTTP client (or a
+                                                      mutant): the witness of the client cases
   expectspec version                                  print the version
 
 Run "expectspec COMMAND -h" for the flags of a command.
