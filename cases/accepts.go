@@ -77,6 +77,9 @@ var caseAccepts = func() map[string]string {
 			m[c.ID] = "A 417, or the expectation ignored and the request answered (info either way); a 100 for it is info. Then exactly one final response, and the content never answered as a request. A close or no final response to the complete request is a warning."
 		}
 	}
+	for id, a := range clientAccepts {
+		m[id] = a
+	}
 	for _, c := range gatewayCases {
 		if _, ok := m[c.ID]; !ok {
 			m[c.ID] = "A 100 or a final status at the client within the immediate bound, relayed or the gateway's own (interpretation gateway-own-100); later is a warning. When the backend by its script never answers the header section, a stall or a timer's 100 is info (interpretation stalling-backend). A final response after the content."

@@ -17,6 +17,7 @@ func All() []Case {
 		proxyCases,      // T20-T27 (forward proxies; some apply to gateways too)
 		gatewayCases,    // T30, T31
 		earlyRelayCases, // T31b, T31c (early_relay.go)
+		clientCases,     // T60-T65 (client.go)
 	} {
 		out = append(out, topic...)
 	}

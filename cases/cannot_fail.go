@@ -42,6 +42,9 @@ const (
 
 // cannotFailIn are the entries, by case ID, then requirement.
 var cannotFailIn = map[string]map[string]unbroken{
+	"client/orphan-100-after-final": {
+		"CLI-ASSOCIATE-RESPONSES": {why: "the breach needs two faults at once: a client that keeps the connection after the stray 100 (mut-client-keeps-orphaned-conn, warned for CLI-NO-ORPHAN-RESPONSE) and then takes that 100 for the final response of its next request; each mutant client has one knob, and the one that keeps the connection skips 1xx as it should", witnessedIn: ""},
+	},
 	"origin/content-after-head-one-final": {
 		"H1-READ-OR-CLOSE": {why: "judgeContentSent, the same judge as origin/content-with-head-one-final, where mut-skip-unread-content breaks it; that mutant skips only content that arrived with the head, and here the content is a separate write, so whether it does is a race (a derived pair would flip from run to run)", witnessedIn: "origin/content-with-head-one-final"},
 	},

@@ -325,6 +325,8 @@ func describeOrigin(o conv.OriginScript) string {
 		parts = append(parts, "sends nothing on the head and waits for the content")
 	case conv.HeadFinal:
 		parts = append(parts, "on the head, sends "+rawText(early)+" without reading the content, "+afterEarlyText(o.AfterEarly))
+	case conv.HeadContinueThenFinal:
+		parts = append(parts, "on every head, sends "+rawText(orDefault(o.Continue, conv.Continue100))+"; once the first content octets arrive, sends "+rawText(early)+", "+afterEarlyText(o.AfterEarly))
 	case conv.HeadFinalIfExpect:
 		parts = append(parts, "on a head with Expect, sends "+rawText(early)+", "+afterEarlyText(o.AfterEarly)+"; serves a request without Expect")
 	}
@@ -343,6 +345,9 @@ func describeOrigin(o conv.OriginScript) string {
 		}
 	}
 	parts = append(parts, "answers the complete request with "+rawText(final))
+	if o.FollowUp != "" {
+		parts = append(parts, "answers a request without content (a client following the redirect) with "+rawText(o.FollowUp))
+	}
 	return strings.Join(parts, "; ") + "."
 }
 

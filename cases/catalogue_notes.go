@@ -181,4 +181,10 @@ var scenarioTitles = map[string]string{
 	"T27": "Malformed Expect lines do not pass an intermediary unchanged",
 	"T30": "Immediacy through a gateway, per backend behaviour",
 	"T31": "A gateway after the backend's early final response",
+	"T60": "A client's Expect: only with content, and always when it waits",
+	"T61": "A client facing a server that never answers the header section",
+	"T62": "A client after a 417",
+	"T63": "A client parsing interim responses",
+	"T64": "A client after an early final response while uploading",
+	"T65": "A client after a 100 that follows the final response",
 }

@@ -16,7 +16,7 @@ import (
 var _ = Describe("the catalogue", func() {
 	env := cases.Env{Host: "t", Path: "/upload", EarlyPath: "/nope", UpgradeProtocol: "x",
 		Timing: cases.DefaultTiming(time.Millisecond, 1)}
-	idShape := regexp.MustCompile(`^(origin|gateway|proxy|chain)/[a-z0-9]+(-[a-z0-9]+)*$`)
+	idShape := regexp.MustCompile(`^(origin|gateway|proxy|chain|client)/[a-z0-9]+(-[a-z0-9]+)*$`)
 
 	It("has unique, semantic IDs", func() {
 		seen := map[string]bool{}
@@ -38,9 +38,15 @@ var _ = Describe("the catalogue", func() {
 				_, ok := cases.Lookup(id)
 				Expect(ok).To(BeTrue(), "%s cites unknown requirement %s", c.ID, id)
 			}
-			// Every case so far is played by the suite's client; an intermediary case has an
-			// Origin side too.
-			Expect(c.Client).NotTo(BeNil(), c.ID)
+			// A case is played by the suite's client, with an Origin side too for an
+			// intermediary; a client case (the target is the client) has the Origin side alone.
+			if slices.Equal(c.Roles, []cases.Role{cases.ClientUnderTest}) {
+				Expect(c.Client).To(BeNil(), c.ID)
+				Expect(c.Origin).NotTo(BeNil(), c.ID)
+			} else {
+				Expect(c.Client).NotTo(BeNil(), c.ID)
+				Expect(c.Roles).NotTo(ContainElement(cases.ClientUnderTest), c.ID)
+			}
 			Expect(c.Judge).NotTo(BeNil(), c.ID)
 			if slices.Contains(c.Roles, cases.Proxy) {
 				Expect(c.Origin).NotTo(BeNil(), "%s runs through a forward proxy, so needs the suite's origin", c.ID)
@@ -50,6 +56,12 @@ var _ = Describe("the catalogue", func() {
 
 	It("gives every step of every script a deadline", func() {
 		for _, c := range cases.All() {
+			if c.Client == nil {
+				cenv := env
+				cenv.Role = cases.ClientUnderTest
+				Expect(c.Budget(cenv)).To(BeNumerically("==", cenv.Timing.Max+cenv.Timing.Response), c.ID)
+				continue
+			}
 			for _, s := range c.Client(env).Steps {
 				Expect(s.Within).To(BeNumerically(">", 0), "%s step %q", c.ID, s.Label)
 			}

@@ -16,6 +16,9 @@ import (
 // looks up: each must be a step of the script. A judge must not panic on either timeline.
 func TestJudgesAskOnlyForTheirScriptsSteps(t *testing.T) {
 	for _, c := range cases.All() {
+		if c.Client == nil {
+			continue // a client case has no script (client_judge_test.go)
+		}
 		for _, role := range c.Roles {
 			env := exampleEnv(role)
 			script := c.Client(env)

@@ -22,6 +22,9 @@ const (
 	Origin  = conv.RoleOrigin
 	Gateway = conv.RoleGateway // judged as an origin towards the client (RFC 9110 §3.7)
 	Proxy   = conv.RoleProxy
+	// ClientUnderTest is a client the suite runs as a command against its own scripted origin
+	// (client.go): the case has an Origin side and no Client script.
+	ClientUnderTest = conv.RoleClient
 )
 
 // Verdict is a case's result on one target (CATALOGUE.md, "Verdicts").
@@ -121,14 +124,21 @@ type Env struct {
 	// Prefix is a gateway's path prefix ("/api"): the gateway strips it before forwarding, so
 	// request-targets sent to the gateway carry it.
 	Prefix string
+
+	// For a client under test (Role ClientUnderTest): Command is its command line as given,
+	// placeholders unfilled; ClientShowsContent says whether it prints the content of the
+	// responses it gets (the client check before the cases saw a final response's content in
+	// its output), which is what lets a judge see which response it returned.
+	Command            string
+	ClientShowsContent bool
 }
 
 // Target returns the request-target for a resource of this case's token at the suite's origin:
 // "<prefix>/__expectspec/<token>/<resource>" through a gateway, "http://<origin>/__expectspec/…"
-// through a forward proxy.
+// through a forward proxy and for a client under test (its {url}).
 func (e Env) Target(resource string) string {
 	p := conv.OriginPath(e.Token, resource)
-	if e.Role == Proxy {
+	if e.Role == Proxy || e.Role == ClientUnderTest {
 		return "http://" + e.OriginAuthority + p
 	}
 	return e.Prefix + p
@@ -147,8 +157,12 @@ type Case struct {
 	// names conv.H2 and conv.H2C.
 	Protocols []conv.Protocol
 	// Client is the script the suite plays as the target's client; nil when the target is the
-	// client (no such case yet).
+	// client (role ClientUnderTest).
 	Client func(Env) conv.Script
+	// Upload is, for a client case, the size of the content file ({file}, {size}) the client is
+	// asked to upload: large enough (2 MiB) that clients which add Expect only above a threshold
+	// (curl: 1 MiB) add it, or small where the case needs content sent without Expect.
+	Upload int64
 	// Origin is what the suite's own scripted origin does with the case's requests; nil when no
 	// server of the suite's is involved (the target is the origin). A case with an Origin is an
 	// intermediary (chain) case: it runs through a gateway or a forward proxy to that origin.
@@ -177,6 +191,10 @@ func (c Case) AppliesTo(p conv.Protocol) bool {
 // Budget is the longest the case can take against any target: the sum of its steps' deadlines.
 // The suite uses it (plus a margin) as the per-entry timeout.
 func (c Case) Budget(env Env) time.Duration {
+	if c.Client == nil && c.Origin != nil && env.Role == ClientUnderTest {
+		// the client's whole run: long enough for a wait beyond T_max that still ends
+		return env.Timing.Max + env.Timing.Response
+	}
 	if c.Client == nil {
 		return 0
 	}

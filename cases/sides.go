@@ -9,8 +9,9 @@ type Observed struct {
 	// Origin is the suite's origin's record of the case's requests; nil when no origin of the
 	// suite's ran (the target is the origin).
 	Origin *conv.OriginRecord
-	// A client under test (next issue) will add what it reported of the exchange here, beside
-	// the origin's record of what it sent.
+	// Reported is what a client under test reported of its run (exit status, duration, bounded
+	// output), beside the origin's record of what it sent; nil for the other roles.
+	Reported *conv.ClientReport
 }
 
 // onClient makes a judge of what the suite's client saw alone (a case against an origin).

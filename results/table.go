@@ -41,9 +41,9 @@ type tableTarget struct {
 	BreaksHow string
 }
 
-// roleOrder puts the three roles of the suite first, in the order a request meets them reversed:
-// origins, gateways in front of them, forward proxies in front of clients.
-var roleOrder = []string{"origin", "gateway", "proxy"}
+// roleOrder puts the roles of the suite first, in the order a request meets them reversed:
+// origins, gateways in front of them, forward proxies in front of clients, then the clients.
+var roleOrder = []string{"origin", "gateway", "proxy", "client"}
 
 func roleTitle(role string) (title, blurb string) {
 	switch role {
@@ -53,6 +53,8 @@ func roleTitle(role string) (title, blurb string) {
 		return "Gateways (reverse proxies)", "Intermediaries in front of an origin server, which clients take for the origin (load balancers, caches, TLS terminators)."
 	case "proxy":
 		return "Forward proxies", "Intermediaries a client is configured to send every request through (absolute-form request targets)."
+	case "client":
+		return "Clients", "HTTP clients run as commands against the suite's own server, which answers 417, never answers, sends odd 1xx or answers early."
 	case "":
 		return "Targets without a role", ""
 	}

@@ -73,6 +73,13 @@ func fingerprint(r conv.OriginRecord) string {
 // answers 404 from the head (target.EarlyScript) while Path's is a conforming upload resource
 // (target.UploadScript): Play registers both before it plays the case.
 func CaseEnv(t target.Target, base cases.Env, c cases.Case) cases.Env {
+	if t.Role == target.RoleClient {
+		// a client under test: its command gets {url} under the case's own token
+		env := base
+		env.Token, env.OriginAuthority, env.Host, env.Command = target.Token(t.Name, c.ID), t.OriginAuthority, t.OriginAuthority, t.Command
+		env.Path = env.Target("upload")
+		return env
+	}
 	if !t.Intermediary() {
 		return base
 	}

@@ -114,7 +114,7 @@ func resultEntry(tname string, c cases.Case, sched *scheduler) *results.Result {
 	o := j.outcome
 	res := &results.Result{Target: tname, Case: c.ID, Verdict: results.Verdict(o.Verdict), Reason: o.Reason,
 		Requirements: o.Requirements, Fix: o.Fix, BreaksUploads: o.BreaksUploads, DurationMS: j.took.Milliseconds()}
-	res.Trace = mergeTrace(trace(j.tl), originTrace(j.recs))
+	res.Trace = mergeTrace(append(trace(j.tl), clientTrace(j.rep)...), originTrace(j.recs))
 	if len(j.runs) > 1 {
 		for _, v := range j.runs {
 			res.Runs = append(res.Runs, results.Verdict(v))

@@ -22,18 +22,20 @@ import (
 type check string
 
 const (
-	checkTLS      check = "the TLS handshake"
-	checkProbe    check = "the baseline probe"
-	checkContract check = "the target-contract check"
-	checkCapacity check = "the capacity measurement"
+	checkTLS       check = "the TLS handshake"
+	checkProbe     check = "the baseline probe"
+	checkContract  check = "the target-contract check"
+	checkCapacity  check = "the capacity measurement"
+	checkClientRun check = "the client check"
 )
 
 // what says what each check does, after the reason's first sentence.
 var what = map[check]string{
-	checkTLS:      "The target is reached over TLS (an https URL): the suite makes a handshake before every connection, offering ALPN http/1.1.",
-	checkProbe:    "The baseline probe sends a plain GET of the upload resource three times; it measures the round trip that every wait of the cases is scaled by.",
-	checkContract: "The target-contract check sends a POST with 5 octets of content to the upload resource, which must answer 2xx after reading it.",
-	checkCapacity: "The capacity measurement sends a plain GET while other connections wait to send their content, to find how many cases may run at once.",
+	checkTLS:       "The target is reached over TLS (an https URL): the suite makes a handshake before every connection, offering ALPN http/1.1.",
+	checkProbe:     "The baseline probe sends a plain GET of the upload resource three times; it measures the round trip that every wait of the cases is scaled by.",
+	checkContract:  "The target-contract check sends a POST with 5 octets of content to the upload resource, which must answer 2xx after reading it.",
+	checkCapacity:  "The capacity measurement sends a plain GET while other connections wait to send their content, to find how many cases may run at once.",
+	checkClientRun: "The client check runs the command once against a plain upload resource of the suite's server, which answers 200: it must send a request there and exit 0.",
 }
 
 // checkFailure is a target that failed one of the checks: none of its cases runs.
@@ -81,6 +83,9 @@ func prepareTargets(ctx context.Context, cfg Config) (ps []prepared, failed []ch
 }
 
 func prepareTarget(ctx context.Context, cfg Config, t target.Target) (prepared, *checkFailure) {
+	if t.Role == target.RoleClient {
+		return prepareClient(ctx, cfg, t)
+	}
 	negotiated, err := target.Handshake(ctx, t)
 	if err != nil {
 		return prepared{}, &checkFailure{t.Name, checkTLS, err}
@@ -111,4 +116,26 @@ func prepareTarget(ctx context.Context, cfg Config, t target.Target) (prepared, 
 	}
 	fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s%s%s: baseline round trip %s\n", t.Name, t.Role, t.Address, over, via, rtt.Round(10*time.Microsecond))
 	return prepared{t: t, env: Env(t, timing), capacity: capacity}, nil
+}
+
+// clientCapacity bounds how many commands of one client under test run at once: each may be a
+// process that starts a runtime, and the cases time what the client does.
+const clientCapacity = 4
+
+// prepareClient runs the client check (checkClient). The suite's server is on loopback, so the
+// timing rests on a nominal round trip of 1 ms: the waits the cases measure are the client's own.
+func prepareClient(ctx context.Context, cfg Config, t target.Target) (prepared, *checkFailure) {
+	timing := cases.DefaultTiming(time.Millisecond, cfg.TimeoutScale)
+	shows, err := checkClient(ctx, t, timing)
+	if err != nil {
+		return prepared{}, &checkFailure{t.Name, checkClientRun, err}
+	}
+	env := Env(t, timing)
+	env.ClientShowsContent = shows
+	output := "its output shows response content"
+	if !shows {
+		output = "its output shows no response content, so the 1xx cases can only tell whether it completed"
+	}
+	fmt.Fprintf(cfg.Stdout, "client %s against the suite's server at %s: %s\n", t.Name, t.OriginAuthority, output)
+	return prepared{t: t, env: env, capacity: min(cfg.Concurrency, clientCapacity)}, nil
 }

@@ -58,6 +58,7 @@ type prepared struct {
 func Run(ctx context.Context, cfg Config) (int, error) {
 	started := time.Now()
 	cfg.Repeat = max(cfg.Repeat, 1)
+	defer removeContentFiles()
 	selected, err := selector(cfg)
 	if err != nil {
 		return 2, err
@@ -258,8 +259,9 @@ func failureMessage(j *job) string {
 	if j.tl != nil {
 		fmt.Fprintf(&b, "  conversation:\n%s", indent(j.tl.Transcript(), "    "))
 	}
+	b.WriteString(clientSide(j.rep))
 	if side := originTranscript(j.recs); side != "" {
-		fmt.Fprintf(&b, "  at the suite's origin (times from the case's registration there, just before the suite dialled):\n%s", indent(side, "    "))
+		fmt.Fprintf(&b, "  at the suite's origin (times from the case's registration there, %s):\n%s", registeredWhen(j.rep), indent(side, "    "))
 	}
 	return b.String()
 }

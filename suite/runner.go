@@ -57,6 +57,10 @@ func Play(ctx context.Context, addr string, env cases.Env, c cases.Case, o *orig
 			out = failedSuite("case %s panicked (a defect of the suite): %v", c.ID, p)
 		}
 	}()
+	if env.Role == conv.RoleClient {
+		out, _, recs := playClient(ctx, env, c, o) // the scheduler calls playClient itself to keep the report
+		return out, nil, recs
+	}
 	drv, err := driver.For(env.Protocol, driver.Options{TLS: env.TLS})
 	switch {
 	case err != nil:

@@ -47,7 +47,9 @@ type job struct {
 	outcome cases.Outcome
 	tl      *conv.Timeline
 	// recs is what the origin recorded for the case's tokens (intermediaries only).
-	recs      []conv.OriginRecord
+	recs []conv.OriginRecord
+	// rep is what a client under test reported (role client only).
+	rep       *conv.ClientReport
 	took      time.Duration
 	confirmed bool
 	// runs are the verdicts of every run, in order, when the case ran more than once.
@@ -194,11 +196,11 @@ func (s *scheduler) next() *job {
 func (s *scheduler) run(j *job) {
 	var all []played
 	for _, env := range append([]cases.Env{j.env}, j.envs...) {
-		o, tl, recs, took := s.playEnv(j, env)
+		p := s.playEnv(j, env)
 		if s.ctx.Err() != nil {
 			break // the run was cancelled while the case ran: what it saw is not a verdict
 		}
-		all = append(all, played{o, tl, recs, took})
+		all = append(all, p)
 	}
 	interrupted := len(all) <= len(j.envs) // fewer runs than asked for
 	var p played
@@ -208,7 +210,7 @@ func (s *scheduler) run(j *job) {
 		p, runs, reasons = combineRuns(all)
 	}
 	s.mu.Lock()
-	j.outcome, j.tl, j.recs, j.took, j.state = p.o, p.tl, p.recs, p.took, done
+	j.outcome, j.tl, j.recs, j.rep, j.took, j.state = p.o, p.tl, p.recs, p.rep, p.took, done
 	j.runs, j.runReasons, j.interrupted = runs, reasons, interrupted
 	s.inflight--
 	s.busy[j.addr]--
@@ -218,18 +220,22 @@ func (s *scheduler) run(j *job) {
 }
 
 // play runs the job's case once, with its first Env.
-func (s *scheduler) play(j *job) (cases.Outcome, *conv.Timeline, []conv.OriginRecord, time.Duration) {
+func (s *scheduler) play(j *job) played {
 	return s.playEnv(j, j.env)
 }
 
 // playEnv runs the job's case with env (Play), with the suite's origin behind the target when
-// it is an intermediary.
-func (s *scheduler) playEnv(j *job, env cases.Env) (cases.Outcome, *conv.Timeline, []conv.OriginRecord, time.Duration) {
+// it is an intermediary or a client; a client's run keeps its command's report.
+func (s *scheduler) playEnv(j *job, env cases.Env) played {
 	ctx, cancel := context.WithTimeout(s.ctx, caseTimeout(j.c, env))
 	defer cancel()
 	start := time.Now()
+	if env.Role == conv.RoleClient {
+		o, rep, recs := playClient(ctx, env, j.c, j.via)
+		return played{o: o, recs: recs, rep: rep, took: time.Since(start)}
+	}
 	o, tl, recs := Play(ctx, j.addr, env, j.c, j.via)
-	return o, tl, recs, time.Since(start)
+	return played{o: o, tl: tl, recs: recs, took: time.Since(start)}
 }
 
 // played is what one run of a case gave.
@@ -237,6 +243,7 @@ type played struct {
 	o    cases.Outcome
 	tl   *conv.Timeline
 	recs []conv.OriginRecord
+	rep  *conv.ClientReport
 	took time.Duration
 }
 
@@ -328,7 +335,8 @@ func (s *scheduler) confirm(j *job) {
 	}
 	s.mu.Unlock()
 
-	o, tl, recs, took := s.play(j)
+	p := s.play(j)
+	o := p.o
 	first := j.outcome
 
 	s.mu.Lock()
@@ -337,7 +345,7 @@ func (s *scheduler) confirm(j *job) {
 		if o.Verdict != first.Verdict {
 			o.Reason += fmt.Sprintf(" (confirmed alone; the first run, with other cases running concurrently, gave %s: %s)", first.Verdict, first.Reason)
 		}
-		j.outcome, j.tl, j.recs, j.took = o, tl, recs, took
+		j.outcome, j.tl, j.recs, j.rep, j.took = o, p.tl, p.recs, p.rep, p.took
 	}
 	j.confirmed = true
 	s.paused = false

@@ -89,6 +89,9 @@ func derivedWitnesses(servers map[string]witnessServer) []witnessRow {
 			continue
 		}
 		named[r.c.ID+" "+r.w.Requirement] = true
+		if s.role == cases.ClientUnderTest {
+			continue // a client mutant witnesses the client cases by their own rows
+		}
 		if s.role == cases.Origin {
 			originFor[r.w.Requirement] = append(originFor[r.w.Requirement], r)
 		} else {
@@ -104,7 +107,7 @@ func derivedWitnesses(servers map[string]witnessServer) []witnessRow {
 			if _, _, allowed := cases.CannotFailOrWarn(c.ID, req); allowed {
 				continue
 			}
-			if _, informs := cases.OnlyInforms(req); informs {
+			if _, informs := cases.OnlyInforms(req); informs || hasRole(c, cases.ClientUnderTest) {
 				continue
 			}
 			if c.Origin == nil {

@@ -1,9 +1,12 @@
 package suite
 
 import (
+	"strings"
+
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/origin"
+	"github.com/expectspec/expectspec/harness/refclient"
 	"github.com/expectspec/expectspec/harness/reference"
 	"github.com/expectspec/expectspec/harness/target"
 )
@@ -25,6 +28,9 @@ type witnessServer struct {
 	// behaviour starts an origin; start an intermediary in front of the suite's origin.
 	behaviour reference.Behaviour
 	start     func(originAddr string) (string, func(), error)
+	// command is a client's command line (role client), "" for servers; {bin} stands for the
+	// expectspec binary built for the tests.
+	command string
 }
 
 // referenceIntermediaries are the conforming intermediaries of `expectspec run`
@@ -54,7 +60,22 @@ func witnessServers() map[string]witnessServer {
 	for _, m := range gateways.Mutants() {
 		out[m.Name] = witnessServer{name: m.Name, mutant: true, breaks: m.Breaks, start: m.Start}
 	}
+	for _, c := range referenceClients {
+		out[c.name] = witnessServer{name: c.name, role: cases.ClientUnderTest, command: c.command}
+	}
+	for _, m := range refclient.Mutants() {
+		name := refclient.Name(m.Knob)
+		out[name] = witnessServer{name: name, mutant: true, breaks: m.Breaks, role: cases.ClientUnderTest,
+			command: "{bin} ref-client --knob " + string(m.Knob) + " {url} {file}"}
+	}
 	return out
+}
+
+// referenceClients are the conforming clients the client cases are proven against: the suite's
+// reference client, and curl (installed by .ci/run), printing the response content.
+var referenceClients = []struct{ name, command string }{
+	{refclient.Name(""), "{bin} ref-client {url} {file}"},
+	{"ref-client-curl", "curl -sS --data-binary @{file} {url}"},
 }
 
 // roleFor is the role server s runs in for row w of case c: a reference's own role; for a mutant
@@ -85,6 +106,10 @@ func (s witnessServer) targetName(r cases.Role) string {
 // startAs starts server s as a target in role r; intermediaries sit in front of the origin o.
 func (s witnessServer) startAs(r cases.Role, o *origin.Origin) (target.Target, error) {
 	switch {
+	case s.command != "":
+		t, err := target.ParseClient(strings.ReplaceAll(s.command, "{bin}", cliBinary()), s.name, o)
+		t.Stop = func() {} // nothing runs between its cases
+		return t, err
 	case s.start == nil:
 		return target.StartReference(s.behaviour)
 	case r == cases.Proxy:

@@ -52,7 +52,11 @@ type run struct {
 // playWitness queues case c against target t as `expectspec run` plays it, and returns the key of
 // its run: the one place the witnesses run a case.
 func playWitness(sched *scheduler, t target.Target, c cases.Case) string {
-	env := CaseEnv(t, Env(t, cases.DefaultTiming(time.Millisecond, witnessScale)), c)
+	base := Env(t, cases.DefaultTiming(time.Millisecond, witnessScale))
+	if t.Role == target.RoleClient {
+		base.ClientShowsContent = clientShows(t, base.Timing)
+	}
+	env := CaseEnv(t, base, c)
 	k := key(t.Name, c.ID)
 	sched.addVia(k, t.Address, env, c, t.Origin)
 	return k

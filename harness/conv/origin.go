@@ -65,7 +65,17 @@ const (
 	// HeadFinalIfExpect is HeadFinal for requests that carry any Expect field, and HeadWait for
 	// the others: the 417 mock of T25, which accepts the retry without Expect.
 	HeadFinalIfExpect
+	// HeadContinueThenFinal sends the 100 on every head, with or without Expect, and then Early
+	// as soon as the first content octets have arrived, while the rest is still coming: the
+	// early final response to a client in the middle of its upload (T64). AfterEarly then
+	// applies.
+	HeadContinueThenFinal
 )
+
+// A client under test follows what the script tells it: a redirect in an early final (T64) or
+// in a final with a stray 100 behind it (T65) makes it send a next request, without content,
+// whose fate the case judges. FollowUp answers that request, so the script's other behaviours
+// apply to the upload alone.
 
 func (a HeadAction) String() string {
 	switch a {
@@ -79,6 +89,8 @@ func (a HeadAction) String() string {
 		return "final"
 	case HeadFinalIfExpect:
 		return "final-if-expect"
+	case HeadContinueThenFinal:
+		return "continue-then-final"
 	}
 	return "unknown"
 }
@@ -126,6 +138,10 @@ type OriginScript struct {
 	// HTTP10 makes the origin an HTTP/1.0 server: no 1xx at all, the HTTP/1.0 default final, and
 	// a close after every response (T24).
 	HTTP10 bool
+	// FollowUp, when set, is the whole answer to a request that declares no content (the GET of
+	// a client that follows the script's redirect): sent once its head has arrived, whatever
+	// OnHead says, with no 1xx before it.
+	FollowUp RawMessage
 	// ContentIsContent makes the origin read every declared content octet as content, even where
 	// the octets form a request for a case: a conforming origin, as RFC 9112 §6.3 frames it. The
 	// origin-role cases run through an intermediary use it, since their content may itself be a

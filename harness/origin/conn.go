@@ -38,6 +38,9 @@ func (x *exchange) at(t time.Time) time.Duration { return t.Sub(x.e.base) }
 
 func (x *exchange) hasContent() bool { return x.head.chunked || x.head.length > 0 }
 
+// followUp: the script answers this request, which declares no content, with its FollowUp.
+func (x *exchange) followUp() bool { return x.script.FollowUp != "" && !x.hasContent() }
+
 // serve reads and answers requests until one of them ends the connection.
 func (c *conn) serve() {
 	c.r = wire.NewReader(c.nc, c.o.opts.idle)
@@ -118,6 +121,9 @@ func (c *conn) handle(x *exchange) (keep, inside bool) {
 	}
 	end := c.readContent(x)
 	switch end {
+	case contentClosing:
+		c.closeStaged(x)
+		return false, false
 	case contentGone:
 		return false, false
 	case contentLimit:
@@ -155,12 +161,15 @@ func (c *conn) onHead(x *exchange) (early conv.RawMessage, ok bool) {
 	s := x.script
 	// No 1xx ever goes to an HTTP/1.0 request (RFC 9110 §15.2), nor from an HTTP/1.0 origin.
 	no1xx := s.HTTP10 || x.head.minor == 0
+	if x.followUp() {
+		return "", true // answered once its (empty) content is read, by respond
+	}
 	switch s.OnHead {
 	case conv.HeadContinue:
 		if !no1xx && x.rec.ExpectsContinue && x.hasContent() {
 			return "", c.send(x, or(s.Continue, conv.Continue100))
 		}
-	case conv.HeadContinueAlways:
+	case conv.HeadContinueAlways, conv.HeadContinueThenFinal:
 		if !no1xx {
 			return "", c.send(x, or(s.Continue, conv.Continue100))
 		}
@@ -182,9 +191,28 @@ func (c *conn) onHead(x *exchange) (early conv.RawMessage, ok bool) {
 	return early, true
 }
 
+// earlyInContent sends the script's early final once content has started to arrive
+// (HeadContinueThenFinal), at most once; closing says the script then closes the connection.
+// ok is false when the write failed.
+func (c *conn) earlyInContent(x *exchange) (closing, ok bool) {
+	if x.script.OnHead != conv.HeadContinueThenFinal || x.responded {
+		return false, true
+	}
+	if !c.send(x, or(x.script.Early, conv.ExpectationFailed417)) {
+		return false, false
+	}
+	x.responded = true
+	c.o.update(func() { x.rec.EarlyFinal = true })
+	return x.script.AfterEarly == conv.EarlyClose, true
+}
+
 // respond sends the interims and the final once the content has arrived, and returns the final.
 func (c *conn) respond(x *exchange) (final conv.RawMessage, ok bool) {
 	s := x.script
+	if x.followUp() {
+		x.responded = c.send(x, s.FollowUp)
+		return s.FollowUp, x.responded
+	}
 	if !s.HTTP10 && x.head.minor > 0 {
 		for _, m := range s.Interims {
 			if !c.send(x, m) {

@@ -15,6 +15,7 @@ const (
 	contentGone                       // the connection ended or fell silent first
 	contentBroken                     // the chunked coding is broken
 	contentLimit                      // more content than the origin reads for one request
+	contentClosing                    // an early final went out inside the content, and the script closes
 )
 
 // readContent reads the declared content, recording every read with its time. It stops at the
@@ -51,6 +52,15 @@ func (c *conn) readContent(x *exchange) contentEnd {
 		}
 		cr.consume(seg, seg.Data[:end])
 		c.r.Unread(wire.Segment{Data: seg.Data[end:], At: seg.At, Seq: seg.Seq})
+		if end > 0 && !done {
+			closing, ok := c.earlyInContent(x)
+			switch {
+			case !ok:
+				return contentGone
+			case closing:
+				return contentClosing
+			}
+		}
 		switch {
 		case done:
 			c.o.update(func() { x.rec.Complete = true })

@@ -28,6 +28,7 @@ const (
 	RoleOrigin  = conv.RoleOrigin
 	RoleGateway = conv.RoleGateway
 	RoleProxy   = conv.RoleProxy
+	RoleClient  = conv.RoleClient
 )
 
 // Intermediary reports whether the target is a gateway or a forward proxy, tested against the

@@ -23,7 +23,7 @@ import (
 // Target is one server under test.
 type Target struct {
 	Name     string
-	Role     conv.Role // origin, gateway, proxy
+	Role     conv.Role // origin, gateway, proxy, client
 	Address  string    // host:port to dial
 	Host     string    // Host header value
 	Path     string    // the upload resource of the target contract
@@ -50,6 +50,10 @@ type Target struct {
 	Origin          *origin.Origin
 	OriginAuthority string
 	Prefix          string
+
+	// For a client under test (Role "client"): Command is its shell command, placeholders
+	// unfilled (harness/clientcmd); Origin is the suite's server it is pointed at.
+	Command string
 
 	// Stop releases what the suite started for this target (nil for external targets).
 	Stop func()

@@ -4,12 +4,14 @@
 //	expectspec run [--target URL] [--out DIR] [flags]   run the suite (embedded defaults without --target)
 //	expectspec run --gateway URL --origin ADDR [flags]  test a gateway that forwards to the suite's origin at ADDR
 //	expectspec run --proxy URL [--origin ADDR] [flags]  test a forward proxy in front of the suite's origin
+//	expectspec run --client 'COMMAND' [--name N]        test an HTTP client: the suite is its server
 //	expectspec cases                                    list the catalogue
 //	expectspec report [--html F] [--md F] FILE…          merge results files into a compatibility table
 //	expectspec diff OLD NEW                             list changed cells; exit 1 on a regression
 //	expectspec matrix [--only a,b] [--out DIR]          run the real-server recipes, merge the table
 //	expectspec serve SERVER [--listen ADDR]             run one of the suite's Go servers
 //	expectspec diagnose URL [flags]                     why uploads with Expect fail or stall there
+//	expectspec ref-client [--knob K] URL FILE           the suite's reference HTTP client
 //
 // It is the command-line face of package suite: flags, usage and one-line errors; the work is
 // done in suite, and what it imports beside suite is for listing and serving (recipes,
@@ -43,6 +45,8 @@ Usage:
   expectspec run --gateway URL --origin ADDR [flags]  test a gateway (reverse proxy) configured to forward to ADDR,
                                                       where the suite's scripted origin listens
   expectspec run --proxy URL [--origin ADDR] [flags]  test a forward proxy, sending it requests for the suite's origin
+  expectspec run --client 'COMMAND' [--name N]        test an HTTP client: the shell runs COMMAND once per case with
+                                                      {url}, {file} and {size} filled; the suite is its server
   expectspec cases                                    list the catalogue: id, scenario, requirements, keywords, roles
   expectspec report [--html FILE] [--md FILE] RESULTS.json…   merge results into a compatibility table
   expectspec diff OLD.json NEW.json                   list every changed cell; exit 1 on a regression
@@ -53,6 +57,8 @@ Usage:
   expectspec diagnose URL [--hop NAME=URL …] [flags]  why uploads that send Expect: 100-continue fail (417)
                                                       or stall at a deployed upload resource, which hop
                                                       does it, and what to change (exit 0 works, 1 broken)
+  expectspec ref-client [--knob K] URL FILE           upload FILE with the suite's reference HTTP client (or a
+                                                      mutant): the witness of the client cases
   expectspec version                                  print the version
 
 Run "expectspec COMMAND -h" for the flags of a command.
@@ -63,7 +69,7 @@ results.json and junit.xml hold the cases that finished, the rest marked not run
 `
 
 // commands are the commands realMain knows, as the unknown-command message lists them.
-var commands = []string{"run", "cases", "report", "diff", "matrix", "serve", "diagnose", "version", "help"}
+var commands = []string{"run", "cases", "report", "diff", "matrix", "serve", "diagnose", "ref-client", "version", "help"}
 
 func main() {
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
@@ -91,6 +97,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		code, err = serve(args[1:], stdout, stderr)
 	case "diagnose":
 		code, err = diagnoseCmd(args[1:], stdout, stderr)
+	case "ref-client":
+		code, err = refClient(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 	case "version", "--version":
@@ -118,10 +126,11 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 func run(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var targets, gws, proxies, focus multi
+	var targets, gws, proxies, clients, focus multi
 	fs.Var(&targets, "target", "URL of the upload resource of an origin server (repeatable): it must accept a POST with up to 1 KiB of content and answer 2xx after reading it; https:// URLs are tested over TLS")
 	fs.Var(&gws, "gateway", "URL of a gateway (reverse proxy) already configured to forward to --origin ADDR (repeatable); a path in the URL is the gateway's prefix, which it must strip before forwarding; https:// URLs are tested over TLS")
 	fs.Var(&proxies, "proxy", "URL of a forward proxy, like http://127.0.0.1:3128 (repeatable): the suite sends it absolute-form requests for its own origin")
+	fs.Var(&clients, "client", "shell command of an HTTP client to test (repeatable), run once per case with {url} (the case's URL on the suite's server), {file} (the content to upload) and {size} (its octets) filled, e.g. 'curl -sS --data-binary @{file} {url}'; {ca} comes with TLS")
 	originAddr := fs.String("origin", "", "host:port where the suite's scripted origin listens, behind --gateway (required with --gateway) or --proxy (default: a free loopback port)")
 	name := fs.String("name", "", "name of the target in the results (default: host:port of --target, --gateway or --proxy)")
 	out := fs.String("out", "out", "directory for results.json and junit.xml")
@@ -181,8 +190,8 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	if *repeat < 1 || *repeat > 100 {
 		return 2, fmt.Errorf("--repeat must be between 1 and 100, got %d", *repeat)
 	}
-	if n := len(targets) + len(gws) + len(proxies); *name != "" && n > 1 {
-		return 2, fmt.Errorf("--name names a single target; got %d (--target, --gateway and --proxy together)", n)
+	if n := len(targets) + len(gws) + len(proxies) + len(clients); *name != "" && n > 1 {
+		return 2, fmt.Errorf("--name names a single target; got %d (--target, --gateway, --proxy and --client together)", n)
 	}
 	if len(gws) > 0 && *originAddr == "" {
 		return 2, fmt.Errorf("--gateway needs --origin ADDR: configure the gateway to forward to an address where the suite's origin can listen (e.g. 127.0.0.1:9000) and pass the same address as --origin")
@@ -190,7 +199,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	if *originAddr != "" && len(targets) > 0 && len(gws)+len(proxies) == 0 {
 		return 2, fmt.Errorf("--origin is where the suite's origin listens behind --gateway or --proxy; an origin named with --target needs none")
 	}
-	if (*software != "" || *softwareVersion != "") && len(targets)+len(gws)+len(proxies) != 1 {
+	if (*software != "" || *softwareVersion != "") && len(targets)+len(gws)+len(proxies)+len(clients) != 1 {
 		return 2, fmt.Errorf("--software and --software-version describe a single target; give exactly one --target, --gateway or --proxy")
 	}
 	if *early != "" && !strings.HasPrefix(*early, "/") {
@@ -239,8 +248,13 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 			return 2, err
 		}
 	}
-	embedded := len(ts)+len(gws)+len(proxies) == 0
-	if embedded || len(gws)+len(proxies) > 0 {
+	for _, raw := range clients {
+		if _, err := target.ParseClient(raw, "", nil); err != nil {
+			return 2, err
+		}
+	}
+	embedded := len(ts)+len(gws)+len(proxies)+len(clients) == 0
+	if embedded || len(gws)+len(proxies)+len(clients) > 0 {
 		o, err := target.StartOrigin(*originAddr)
 		if err != nil {
 			return 2, err
@@ -262,6 +276,11 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 			t.Upgrade = *upgrade
 			ts = append(ts, t)
 		}
+		cts, err := clientTargets(clients, *name, o)
+		if err != nil {
+			return 2, err
+		}
+		ts = append(ts, cts...)
 		if len(proxies) > 0 && *originAddr == "" {
 			fmt.Fprintf(stdout, "the suite's origin listens on %s (the forward proxy must be able to reach it)\n", target.OriginAuthority(o))
 		}
