@@ -14,8 +14,10 @@ import (
 //     a stream. An interim one (1xx) counts when its block is complete; a final one when its
 //     stream ends (END_STREAM, on DATA or trailers), with the DATA as its body, so that
 //     UntilMessage and UntilFinals wait for what they wait for over HTTP/1.1. UntilFinalHead
-//     ends on a final's header block. A final cut short by RST_STREAM or the end of the
-//     connection is recorded Truncated where its header block arrived, as over HTTP/1.1;
+//     ends on a final's header block. A final is recorded where its header block arrived
+//     (Truncated when RST_STREAM or the end of the connection cut it short), so Messages()
+//     lists a stream's responses in the order their blocks arrived: a 1xx sent between a
+//     final's HEADERS and its END_STREAM follows the final, as over HTTP/1.1;
 //   - close is the end of the awaited stream (Step.H2.Stream, 1 when zero) by the peer's
 //     END_STREAM or RST_STREAM, or the end of the connection (GOAWAY, FIN, reset). As over
 //     HTTP/1.1 it holds at once when that already happened;

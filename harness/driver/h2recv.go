@@ -281,17 +281,24 @@ func (r *h2run) streamEnded(id uint32, reset bool) {
 		r.cutShort(s)
 		return
 	}
-	m := s.final
-	s.final = nil
-	r.message(m)
+	r.placeFinal(s)
 }
 
 // cutShort records a stream's final whose header block arrived and whose stream never ended:
 // Truncated, where its header block arrived, as the HTTP/1.1 driver does.
 func (r *h2run) cutShort(s *h2stream) {
+	s.final.Truncated = true
+	r.placeFinal(s)
+}
+
+// placeFinal records a stream's final, complete or cut short, where its header block arrived,
+// with its body as the DATA brought it. It counts only now, so UntilFinals waits for the
+// stream's end as over HTTP/1.1 it waits for the body's end; but its place is its head's, so a
+// 1xx that came between the final's header block and the stream's end — a late interim that
+// RFC 9113 §8.1 forbids — follows the final in Messages(), in the order the blocks arrived.
+func (r *h2run) placeFinal(s *h2stream) {
 	m := s.final
 	s.final = nil
-	m.Truncated = true
 	r.count(m)
 	e := conv.Event{At: s.head.at, Kind: conv.EvMessage, Step: s.head.step, Msg: m}
 	r.tl.Events = slices.Insert(r.tl.Events, s.head.index, e)
