@@ -20,7 +20,9 @@ func dataEnd(body string) func(*http2.Framer, func(...string) []byte) {
 	return func(fr *http2.Framer, _ func(...string) []byte) { fr.WriteData(1, true, []byte(body)) }
 }
 
-func resetCancel(fr *http2.Framer, _ func(...string) []byte) { fr.WriteRSTStream(1, http2.ErrCodeCancel) }
+func resetCancel(fr *http2.Framer, _ func(...string) []byte) {
+	fr.WriteRSTStream(1, http2.ErrCodeCancel)
+}
 
 func TestH2PeerMessagesKeepTheOrderOfTheirHeaderBlocks(t *testing.T) {
 	for _, tc := range []struct {
@@ -60,4 +62,3 @@ func TestH2PeerMessagesKeepTheOrderOfTheirHeaderBlocks(t *testing.T) {
 		})
 	}
 }
-
