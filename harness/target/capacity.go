@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
-	"github.com/expectspec/expectspec/harness/driver"
 )
 
 // aloneWait is how long the last round of Capacity waits for the answer to a plain GET with no
@@ -52,8 +51,7 @@ func holdsUp(ctx context.Context, t Target, n int, wait time.Duration) error {
 	if held.err != nil {
 		return held.err
 	}
-	get := "GET " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nConnection: close\r\n\r\n"
-	a := play(ctx, t, checkScript("capacity", get, wait), checkOptions(wait+3*time.Second))
+	a := play(ctx, t, checkScript(t, "capacity", plainGET, wait), checkOptions(wait+3*time.Second))
 	switch {
 	case a.err != "":
 		return fmt.Errorf("refused the connection of a plain GET (%s)", a.err)
@@ -81,16 +79,13 @@ type heldConns struct {
 func holdAll(ctx context.Context, t Target, n int, hold time.Duration) *heldConns {
 	ctx, cancel := context.WithCancel(ctx)
 	h := &heldConns{cancel: cancel}
-	head := "POST " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nContent-Length: 5\r\n\r\n"
-	script := conv.Script{Steps: []conv.Step{
-		{Kind: conv.Send, Label: "held head", Data: []byte(head), Within: hold},
-		{Kind: conv.Await, Label: "held", Until: conv.UntilClose, Within: hold},
-	}}
+	held := withContent(checkRequest{method: "POST", hold: true}, "hello")
+	script := conv.Script{Steps: append(t.steps("held head", held, hold),
+		conv.Step{Kind: conv.Await, Label: "held", Until: conv.UntilClose, Within: hold})}
 	for i := 1; i <= n && h.err == nil; i++ {
 		sent := make(chan conv.Event, 1)
 		ended := make(chan *conv.Timeline, 1)
 		opt := checkOptions(hold)
-		opt.TLS = t.TLS
 		opt.Observe = func(e conv.Event) {
 			if e.Kind == conv.EvSent || e.Kind == conv.EvWriteError {
 				sent <- e // the script has one send: this happens once
@@ -99,7 +94,7 @@ func holdAll(ctx context.Context, t Target, n int, hold time.Duration) *heldConn
 		h.wg.Add(1)
 		go func() {
 			defer h.wg.Done()
-			ended <- driver.Run(ctx, t.Address, script, opt)
+			ended <- run(ctx, t, script, opt)
 		}()
 		select {
 		case e := <-sent:

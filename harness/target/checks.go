@@ -37,15 +37,6 @@ func checkOptions(dial time.Duration) driver.Options {
 	}
 }
 
-// checkScript sends one request and waits, within wait, for the head of its final response (or
-// of a 101); the 1xx before it are read on the way, and a body is not awaited.
-func checkScript(label, request string, wait time.Duration) conv.Script {
-	return conv.Script{Steps: []conv.Step{
-		{Kind: conv.Send, Label: label, Data: []byte(request), Within: wait},
-		{Kind: conv.Await, Label: label + " answer", Until: conv.UntilFinalHead, Count: 1, Within: wait},
-	}}
-}
-
 // answer is what the target did in one check's conversation, read off its timeline.
 type answer struct {
 	err      string         // the connection could not be made (Timeline.Err)
@@ -65,21 +56,29 @@ const maxQuoted = 4 << 10
 
 // play plays a check's script against t within ctx and reads its timeline.
 func play(ctx context.Context, t Target, s conv.Script, opt driver.Options) answer {
-	opt.TLS = t.TLS
-	return readAnswer(driver.Run(ctx, t.Address, s, opt))
+	return readAnswer(run(ctx, t, s, opt))
 }
 
-// readAnswer reads a check's timeline.
+// readAnswer reads a check's timeline. Over HTTP/2 what arrived is the frames of the request's
+// stream, each quoted as a line: the connection's own frames (SETTINGS, PING, WINDOW_UPDATE)
+// come whether or not the request is answered.
 func readAnswer(tl *conv.Timeline) answer {
 	a := answer{err: tl.Err}
+	arrived := func(at time.Duration, n int64, quote []byte) {
+		if a.n == 0 {
+			a.first = at
+		}
+		a.n += n
+		a.got = append(a.got, quote[:min(len(quote), maxQuoted-len(a.got))]...)
+	}
 	for _, e := range tl.Events {
 		switch e.Kind {
 		case conv.EvRecv:
-			if a.n == 0 {
-				a.first = e.At
+			arrived(e.At, e.N, e.Data)
+		case conv.EvFrame:
+			if f := e.Frame; !f.Sent && f.Stream != 0 {
+				arrived(e.At, int64(f.Length), []byte(f.String()+"\n"))
 			}
-			a.n += e.N
-			a.got = append(a.got, e.Data[:min(len(e.Data), maxQuoted-len(a.got))]...)
 		case conv.EvMessage, conv.EvHead:
 			switch {
 			case a.final != nil:

@@ -43,8 +43,8 @@ func CheckContract(ctx context.Context, t Target) error {
 // checkContractOnce is one contract check on a new connection; upstreamDown reports an
 // intermediary's 502, 503 or 504, worth another try.
 func checkContractOnce(ctx context.Context, t Target) (upstreamDown bool, err error) {
-	req := "POST " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
-	a := play(ctx, t, checkScript("contract", req, checkDeadline), checkOptions(checkDeadline))
+	q := withContent(checkRequest{method: "POST", close: true, fields: []conv.Field{{Name: "Content-Type", Value: "text/plain"}}}, "hello")
+	a := play(ctx, t, checkScript(t, "contract", q, checkDeadline), checkOptions(checkDeadline))
 	if err := contractUnanswered(t, a); err != nil {
 		return false, err
 	}

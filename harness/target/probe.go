@@ -28,8 +28,7 @@ func Probe(ctx context.Context, t Target, rounds int) (time.Duration, error) {
 func probeOnce(ctx context.Context, t Target) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, checkDeadline) // connecting, sending and the answer
 	defer cancel()
-	req := "GET " + t.Path + " HTTP/1.1\r\nHost: " + t.Host + "\r\nConnection: close\r\n\r\n"
-	a := play(ctx, t, checkScript("probe", req, checkDeadline), checkOptions(checkDeadline))
+	a := play(ctx, t, checkScript(t, "probe", plainGET, checkDeadline), checkOptions(checkDeadline))
 	switch {
 	case a.err != "":
 		return 0, fmt.Errorf("%s is unreachable: %s", describe(t), a.err)
@@ -39,12 +38,14 @@ func probeOnce(ctx context.Context, t Target) (time.Duration, error) {
 		// the round trip is the time to the first octet of the answer on a fresh connection
 		// (the driver's offsets start once connected, before the request is written)
 		return a.first, nil
+	case a.n == 0 && a.parseErr != "":
+		return 0, fmt.Errorf("%s does not speak %s: %s", describe(t), t.speaks(), a.parseErr)
 	case a.n == 0 && a.end.Kind == conv.EvDeadline:
 		return 0, fmt.Errorf("%s accepted a connection but did not answer a plain GET within 5 s (%s)", describe(t), a.ending(checkDeadline))
 	case a.n == 0:
 		return 0, fmt.Errorf("%s accepted a connection but closed it without answering a plain GET (%s)", describe(t), a.ending(checkDeadline))
 	case a.parseErr != "":
-		return 0, fmt.Errorf("%s does not speak HTTP/1.x: it answered %q (%s)", describe(t), truncate(a.firstLine(), 40), a.parseErr)
+		return 0, fmt.Errorf("%s does not speak %s: it answered %q (%s)", describe(t), t.speaks(), truncate(a.firstLine(), 40), a.parseErr)
 	case a.limit != "":
 		return 0, fmt.Errorf("%s answered a plain GET with %d octets (%q) and no end of a response head (%s)", describe(t), a.n, truncate(a.firstLine(), 40), a.limit)
 	}

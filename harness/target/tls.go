@@ -8,18 +8,39 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
-	"github.com/expectspec/expectspec/harness/driver"
 )
 
 // An https target (--target or --gateway with an https URL) is tested over TLS: the driver
 // makes the handshake before each conversation, the cases and the checks are played over it
-// unchanged. SNI and certificate verification use the URL's host; the suite offers only
-// "http/1.1" by ALPN, since HTTP/1.1 is all it speaks for now.
+// unchanged. SNI and certificate verification use the URL's host. A target spoken to in
+// HTTP/1.1 is offered "http/1.1" by ALPN, one spoken to in h2 only "h2" (the HTTP/2 driver sets
+// it), so each row's handshake settles the protocol of its row.
 
-// ALPN is what the suite offers by ALPN (RFC 7301): the protocols it can speak over TLS.
+// ALPN is what the suite offers by ALPN (RFC 7301) to a target it speaks HTTP/1.1 to.
 var ALPN = []string{"http/1.1"}
+
+// OffersH2 reports whether t, reached over TLS, selects h2 by ALPN when offered h2 and
+// http/1.1 (--protocol auto adds an h2 row for it then). A failed handshake is no: the
+// HTTP/1.1 row's own handshake check says what failed.
+func OffersH2(ctx context.Context, t Target) bool {
+	if t.TLS == nil {
+		return false
+	}
+	cfg := t.TLS.Clone()
+	cfg.NextProtos = []string{"h2", "http/1.1"}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	d := tls.Dialer{Config: cfg}
+	c, err := d.DialContext(ctx, "tcp", t.Address)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	return c.(*tls.Conn).ConnectionState().NegotiatedProtocol == "h2"
+}
 
 // Security is how the run verifies the servers it reaches over TLS: the --ca and --insecure
 // flags.
@@ -103,9 +124,7 @@ func Handshake(ctx context.Context, t Target) (string, error) {
 	if t.TLS == nil {
 		return "", nil
 	}
-	opt := checkOptions(checkDeadline)
-	opt.TLS = t.TLS
-	tl := driver.Run(ctx, t.Address, conv.Script{}, opt)
+	tl := run(ctx, t, conv.Script{}, checkOptions(checkDeadline))
 	switch {
 	case strings.HasPrefix(tl.Err, "connect to "):
 		// no TCP connection, so no TLS to judge: the probe that follows says the target is

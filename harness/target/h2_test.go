@@ -1,0 +1,73 @@
+package target
+
+import (
+	"context"
+	"crypto/tls"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/reference"
+)
+
+// The checks before the cases run over the target's protocol: against Go's net/http server in
+// h2c and in h2 over TLS they pass as they do over HTTP/1.1.
+func TestChecksOverH2(t *testing.T) {
+	ts, err := EmbeddedH2()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range ts {
+		defer tg.Stop()
+		t.Run(tg.Name, func(t *testing.T) {
+			ctx := context.Background()
+			got, err := Handshake(ctx, tg)
+			if err != nil || (tg.Protocol == conv.H2) != (got == "TLS 1.3, ALPN h2") {
+				t.Errorf("handshake: %q, %v", got, err)
+			}
+			if _, err := Probe(ctx, tg, 3); err != nil {
+				t.Errorf("probe: %v", err)
+			}
+			if err := CheckContract(ctx, tg); err != nil {
+				t.Errorf("contract: %v", err)
+			}
+			if n, err := Capacity(ctx, tg, 8, time.Second); n != 8 || err != nil {
+				t.Errorf("capacity: %d, %v; want all 8 connections held", n, err)
+			}
+		})
+	}
+	if !OffersH2(context.Background(), ts[1]) {
+		t.Error("the h2 target does not offer h2 by ALPN")
+	}
+}
+
+// A target that does not speak the protocol asked for fails the first check, saying so.
+func TestChecksRefuseAServerWithoutH2(t *testing.T) {
+	srv, err := reference.Start(reference.Conforming()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	tg, _ := Parse(srv.URL(), "h1-only")
+	tg.Protocol = conv.H2C
+	if _, err := Probe(context.Background(), tg, 1); err == nil || !strings.Contains(err.Error(), "target h1-only does not speak HTTP/2 in cleartext (h2c by prior knowledge)") {
+		t.Errorf("probe of an HTTP/1.1 server in h2c: %v", err)
+	}
+
+	ca, leaf := loopbackCert(t)
+	tlsSrv, err := reference.Start(reference.Conforming()[0], reference.WithTLS(&tls.Config{Certificates: []tls.Certificate{leaf.TLS}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tlsSrv.Close()
+	tg, _ = Parse(tlsSrv.URL(), "h1-tls")
+	tg.Secure(Security{Roots: ca.Pool()})
+	if OffersH2(context.Background(), tg) {
+		t.Error("an HTTP/1.1 server over TLS offers h2")
+	}
+	tg.Protocol = conv.H2
+	if _, err := Handshake(context.Background(), tg); err == nil || !strings.Contains(err.Error(), "did not select h2 by ALPN") {
+		t.Errorf("handshake of an HTTP/1.1 server in h2: %v", err)
+	}
+}
