@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/target"
 )
 
@@ -23,6 +24,7 @@ type check string
 
 const (
 	checkTLS       check = "the TLS handshake"
+	checkTLSH2     check = "the TLS handshake for h2"
 	checkProbe     check = "the baseline probe"
 	checkContract  check = "the target-contract check"
 	checkCapacity  check = "the capacity measurement"
@@ -32,6 +34,7 @@ const (
 // what says what each check does, after the reason's first sentence.
 var what = map[check]string{
 	checkTLS:       "The target is reached over TLS (an https URL): the suite makes a handshake before every connection, offering ALPN http/1.1.",
+	checkTLSH2:     "The target is reached over TLS (an https URL) in HTTP/2: the suite makes a handshake before every connection, offering ALPN h2, which the server must select.",
 	checkProbe:     "The baseline probe sends a plain GET of the upload resource three times; it measures the round trip that every wait of the cases is scaled by.",
 	checkContract:  "The target-contract check sends a POST with 5 octets of content to the upload resource, which must answer 2xx after reading it.",
 	checkCapacity:  "The capacity measurement sends a plain GET while other connections wait to send their content, to find how many cases may run at once.",
@@ -88,7 +91,11 @@ func prepareTarget(ctx context.Context, cfg Config, t target.Target) (prepared, 
 	}
 	negotiated, err := target.Handshake(ctx, t)
 	if err != nil {
-		return prepared{}, &checkFailure{t.Name, checkTLS, err}
+		c := checkTLS
+		if t.HTTPProtocol() == conv.H2 {
+			c = checkTLSH2
+		}
+		return prepared{}, &checkFailure{t.Name, c, err}
 	}
 	t.Negotiated = negotiated
 	rtt, err := target.Probe(ctx, t, 3)
@@ -113,6 +120,8 @@ func prepareTarget(ctx context.Context, cfg Config, t target.Target) (prepared, 
 	over := ""
 	if t.Negotiated != "" {
 		over = " over " + t.Negotiated
+	} else if t.HTTPProtocol() == conv.H2C {
+		over = " in h2c (HTTP/2 by prior knowledge)"
 	}
 	fmt.Fprintf(cfg.Stdout, "target %s (%s) at %s%s%s: baseline round trip %s\n", t.Name, t.Role, t.Address, over, via, rtt.Round(10*time.Microsecond))
 	return prepared{t: t, env: Env(t, timing), capacity: capacity}, nil

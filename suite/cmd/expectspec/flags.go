@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/target"
 )
 
@@ -77,19 +76,6 @@ func checkHostPort(flagName, addr string) error {
 		return fmt.Errorf("--%s %q is not a host:port: expected a port from 0 (any free port) to 65535", flagName, addr)
 	}
 	return nil
-}
-
-// protocolFlag turns --protocol into the protocol the suite speaks to every target. Only
-// HTTP/1.1 has a driver so far, so auto means HTTP/1.1 (over TLS for an https URL, cleartext
-// for an http one) until the HTTP/2 driver adds h2 to it.
-func protocolFlag(p string) (conv.Protocol, error) {
-	switch p {
-	case "h1", "auto":
-		return conv.HTTP1, nil
-	case "h2", "h2c":
-		return "", fmt.Errorf("--protocol %s is not supported yet: the suite speaks HTTP/1.1 only (use --protocol h1 or auto)", p)
-	}
-	return "", fmt.Errorf("--protocol %q is not valid: expected h1 or auto (h2 and h2c are not supported yet)", p)
 }
 
 // securityFlags reads --ca and --insecure, which apply to the https URLs among urls (--target

@@ -144,7 +144,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	verbose := fs.Bool("v", false, "verbose: print every case as it finishes")
 	software := fs.String("software", "", "what the target is, for the results (e.g. nginx); --target, --gateway or --proxy, one of them")
 	softwareVersion := fs.String("software-version", "", "the target's version, for the results (e.g. 1.22.1)")
-	protocol := fs.String("protocol", "auto", "HTTP version to speak: h1 (HTTP/1.1; over TLS for https:// URLs) or auto (the same for now: h2 joins auto when the suite's HTTP/2 driver lands; h2 and h2c are not supported yet)")
+	protocol := fs.String("protocol", "auto", "HTTP version to speak to --target: h1 (HTTP/1.1; over TLS for https:// URLs), h2 (HTTP/2 over TLS), h2c (HTTP/2 in cleartext, by prior knowledge) or auto (HTTP/1.1, and for an https:// target that selects h2 by ALPN an h2 row of its own, NAME [h2]); gateways, forward proxies and clients are tested over HTTP/1.1")
 	insecure := fs.Bool("insecure", false, "do not verify the certificates of https:// targets and gateways (any authority, any name)")
 	caFile := fs.String("ca", "", "PEM file of the certificate authorities that https:// targets and gateways are verified against (default: the system's)")
 	fs.Usage = func() {
@@ -162,7 +162,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		"out":           "a directory",
 		"label-filter":  "a Ginkgo label filter, like 'keyword:MUST'",
 		"focus":         "a regular expression",
-		"protocol":      "h1 or auto",
+		"protocol":      "h1, h2, h2c or auto",
 		"ca":            "a PEM file of certificate authorities",
 	}); err != nil {
 		return 2, err
@@ -205,8 +205,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	if *early != "" && !strings.HasPrefix(*early, "/") {
 		return 2, fmt.Errorf("--early-path must be an absolute path like /admin, got %q", *early)
 	}
-	proto, err := protocolFlag(*protocol)
-	if err != nil {
+	if err := checkProtocol(*protocol, targets, len(gws)+len(proxies)+len(clients)); err != nil {
 		return 2, err
 	}
 	sec, err := securityFlags(*caFile, *insecure, append(append([]string{}, targets...), gws...))
@@ -225,7 +224,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	ctx, stop := suite.NotifyInterrupt(context.Background(), stderr)
 	defer stop()
 
-	var ts []target.Target
+	var parsed []target.Target
 	for _, raw := range targets {
 		t, err := target.Parse(raw, *name)
 		if err != nil {
@@ -235,7 +234,8 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 			t.Early = *early
 		}
 		t.Upgrade = *upgrade
-		ts = append(ts, t)
+		t.Secure(sec)
+		parsed = append(parsed, t)
 	}
 	// Check every URL before anything listens.
 	for _, raw := range gws {
@@ -252,6 +252,10 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		if _, err := target.ParseClient(raw, "", nil); err != nil {
 			return 2, err
 		}
+	}
+	var ts []target.Target
+	for _, t := range parsed {
+		ts = append(ts, protocolRows(ctx, t, *protocol, stdout)...)
 	}
 	embedded := len(ts)+len(gws)+len(proxies)+len(clients) == 0
 	if embedded || len(gws)+len(proxies)+len(clients) > 0 {
@@ -290,11 +294,18 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 				return 2, err
 			}
 			defer stopAll(emb)
+			embH2, err := target.EmbeddedH2()
+			if err != nil {
+				return 2, err
+			}
+			defer stopAll(embH2)
 			gwTargets, err := target.EmbeddedIntermediaries(o)
 			if err != nil {
 				return 2, err
 			}
 			defer stopAll(gwTargets)
+			emb, _ = embeddedRows(append(emb, embH2...), *protocol)
+			gwTargets, _ = embeddedRows(gwTargets, *protocol)
 			nProxies := 0
 			for _, t := range gwTargets {
 				if t.Role == target.RoleProxy {
@@ -308,8 +319,9 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 
 	for i := range ts {
-		ts[i].Secure(sec)
-		ts[i].Protocol = proto
+		if !embedded { // the embedded h2 target trusts the authority that issued its certificate
+			ts[i].Secure(sec)
+		}
 		if *software != "" {
 			ts[i].Software = *software
 		}
