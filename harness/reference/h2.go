@@ -2,6 +2,7 @@ package reference
 
 import (
 	"bytes"
+	"crypto/tls"
 	"io"
 	"net"
 	"strconv"
@@ -15,10 +16,13 @@ import (
 
 // The HTTP/2 reference origin: a raw-frame server on x/net/http2's Framer (no net/http between
 // the suite and the frames, so a mutant can send exactly the frame that is wrong). It serves h2c
-// by prior knowledge on loopback. Each request stream: a 100 (Continue) as a HEADERS frame
-// carrying only :status and no END_STREAM when the request expects 100-continue and its header
-// block did not end the stream (RFC 9113 §8.1, §8.8.5), then, once the request's content ended,
-// a 200 echoing it. What it does not need — priorities, push, trailers — it ignores.
+// by prior knowledge on loopback, or h2 over TLS (StartH2TLS). Each request stream to the upload
+// resource: a 100 (Continue) as a HEADERS frame carrying only :status and no END_STREAM when the
+// request expects 100-continue and its header block did not end the stream (RFC 9113 §8.1,
+// §8.8.5), then, once the request's content ended, a 200 echoing it. Any other path is answered
+// 404 from the header block at once, the response ending the stream (RFC 9113 §8.1.1 lets a
+// server answer before the whole request arrived). What it does not need — priorities, push,
+// trailers — it ignores.
 
 // H2Behaviour is an HTTP/2 reference's behaviour; the zero knobs conform.
 type H2Behaviour struct {
@@ -26,10 +30,24 @@ type H2Behaviour struct {
 	// EndStreamOn100 sends the 100 with END_STREAM, which makes it malformed (RFC 9113 §8.1:
 	// an informational HEADERS frame carrying END_STREAM) and ends the stream before its final.
 	EndStreamOn100 bool
+	// NoContinue sends no 100 while it waits for the content: it answers only once the
+	// content arrived, which a client that waits for the 100 never sends (RFC 9110 §10.1.1).
+	NoContinue bool
+	// InterimAfterFinal writes the final's HEADERS before its content, then a 100, then the
+	// content: a 1xx after the final (RFC 9113 §8.1), as golang/go #14030 once did.
+	InterimAfterFinal bool
+	// ResetAfterEarlyFinal follows a 404 decided from the header block (complete, with
+	// END_STREAM) with RST_STREAM carrying EarlyResetCode, to stop the upload it will not read.
+	// RFC 9113 §8.1 names NO_ERROR for that; another code lets a client drop the response.
+	ResetAfterEarlyFinal bool
+	EarlyResetCode       http2.ErrCode
 }
 
-// H2Conforming returns the conforming HTTP/2 references.
-func H2Conforming() []H2Behaviour { return []H2Behaviour{{Name: "ref-h2-continue"}} }
+// H2Conforming returns the conforming HTTP/2 references: one that ends an early final's stream
+// with END_STREAM alone, one that then also resets it with NO_ERROR.
+func H2Conforming() []H2Behaviour {
+	return []H2Behaviour{{Name: "ref-h2-continue"}, {Name: "ref-h2-early-reset", ResetAfterEarlyFinal: true, EarlyResetCode: http2.ErrCodeNo}}
+}
 
 // H2Mutant is an HTTP/2 mutant: one knob set, the requirements it breaks, the scenario that
 // shows it.
@@ -43,6 +61,9 @@ type H2Mutant struct {
 func H2Mutants() []H2Mutant {
 	return []H2Mutant{
 		{H2Behaviour{Name: "mut-h2-100-end-stream", EndStreamOn100: true}, []string{"H2-1XX-NO-END-STREAM"}, "T40"},
+		{H2Behaviour{Name: "mut-h2-no-continue", NoContinue: true}, []string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT"}, "T40"},
+		{H2Behaviour{Name: "mut-h2-interim-after-final", InterimAfterFinal: true}, []string{"IR-SEQUENCE-ONE-FINAL", "H2-NO-HEADERS-AFTER-FINAL"}, "T42"},
+		{H2Behaviour{Name: "mut-h2-early-cancel", ResetAfterEarlyFinal: true, EarlyResetCode: http2.ErrCodeCancel}, []string{"H2-EARLY-RST-NO-ERROR"}, "T41"},
 	}
 }
 
@@ -69,10 +90,19 @@ type H2Server struct {
 }
 
 // StartH2 serves b as h2c on a loopback port.
-func StartH2(b H2Behaviour) (*H2Server, error) {
+func StartH2(b H2Behaviour) (*H2Server, error) { return StartH2TLS(b, nil) }
+
+// StartH2TLS serves b on a loopback port over TLS with cfg (h2 by ALPN: cfg's NextProtos are
+// set to h2 alone), or as h2c when cfg is nil.
+func StartH2TLS(b H2Behaviour, cfg *tls.Config) (*H2Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
+	}
+	if cfg != nil {
+		cfg = cfg.Clone()
+		cfg.NextProtos = []string{"h2"}
+		ln = tls.NewListener(ln, cfg)
 	}
 	s := &H2Server{ln: ln, b: b}
 	s.wg.Add(1)
@@ -123,9 +153,14 @@ func (s *H2Server) serve(c net.Conn) {
 		}
 		return fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block.Bytes(), EndStream: end, EndHeaders: true})
 	}
-	final := func(id uint32, content []byte) error {
-		if err := headers(id, len(content) == 0, ":status", "200", "content-length", strconv.Itoa(len(content))); err != nil || len(content) == 0 {
+	final := func(id uint32, status string, content []byte) error {
+		if err := headers(id, len(content) == 0, ":status", status, "content-length", strconv.Itoa(len(content))); err != nil || len(content) == 0 {
 			return err
+		}
+		if s.b.InterimAfterFinal {
+			if err := headers(id, false, ":status", "100"); err != nil {
+				return err
+			}
 		}
 		return fr.WriteData(id, true, content)
 	}
@@ -149,35 +184,49 @@ func (s *H2Server) serve(c net.Conn) {
 			}
 		case *http2.MetaHeadersFrame:
 			id := f.StreamID
-			if f.StreamEnded() {
-				err = final(id, nil)
-				break
-			}
-			streams[id] = &h2Request{}
-			if expectsContinue(f.Fields) {
-				err = headers(id, s.b.EndStreamOn100, ":status", "100")
+			switch {
+			case f.PseudoValue("path") != UploadPath:
+				err = s.early(fr, final, id)
+			case f.StreamEnded():
+				err = final(id, "200", nil)
+			default:
+				streams[id] = &h2Request{}
+				if expectsContinue(f.Fields) && !s.b.NoContinue {
+					err = headers(id, s.b.EndStreamOn100, ":status", "100")
+				}
 			}
 		case *http2.DataFrame:
 			q := streams[f.StreamID]
+			if n := f.Length; n > 0 { // give the credit back, so uploads never stall on us
+				fr.WriteWindowUpdate(0, n)
+				if q != nil && !f.StreamEnded() {
+					fr.WriteWindowUpdate(f.StreamID, n)
+				}
+			}
 			if q == nil {
 				break
 			}
 			q.content.Write(f.Data())
-			if n := f.Length; n > 0 { // give the credit back, so uploads never stall on us
-				fr.WriteWindowUpdate(0, n)
-				if !f.StreamEnded() {
-					fr.WriteWindowUpdate(f.StreamID, n)
-				}
-			}
 			if f.StreamEnded() {
 				delete(streams, f.StreamID)
-				err = final(f.StreamID, q.content.Bytes())
+				err = final(f.StreamID, "200", q.content.Bytes())
 			}
 		}
 		if err != nil {
 			return
 		}
 	}
+}
+
+// early answers a request for a path other than the upload resource with a complete 404 at
+// once, and, with ResetAfterEarlyFinal, resets the stream to stop the upload it will not read.
+// The DATA still arriving on the stream is dropped (the loop keeps no state for it), its credit
+// given back on the connection.
+func (s *H2Server) early(fr *http2.Framer, final func(uint32, string, []byte) error, id uint32) error {
+	if err := final(id, "404", []byte("no such resource\n")); err != nil || !s.b.ResetAfterEarlyFinal {
+		return err
+	}
+	return fr.WriteRSTStream(id, s.b.EarlyResetCode)
 }
 
 // expectsContinue reports whether a request's fields carry the 100-continue expectation (the

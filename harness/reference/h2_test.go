@@ -59,6 +59,60 @@ var _ = Describe("the HTTP/2 reference origin", func() {
 		Expect(fins[0].Step).To(Equal("final"))
 	})
 
+	early := conv.Script{Steps: []conv.Step{
+		conv.Headers("head", false, time.Second,
+			conv.Field{Name: ":method", Value: "POST"}, conv.Field{Name: ":scheme", Value: "http"},
+			conv.Field{Name: ":authority", Value: "t"}, conv.Field{Name: ":path", Value: "/elsewhere"},
+			conv.Field{Name: "content-length", Value: "5"}, conv.Field{Name: "expect", Value: "100-continue"}),
+		{Kind: conv.Await, Label: "final", Until: conv.UntilFinals, Count: 1, Within: 2 * time.Second},
+		{Kind: conv.Await, Label: "after", Until: conv.UntilClose, Within: 200 * time.Millisecond, H2: conv.H2Frame{Stream: 99}},
+	}}
+	resets := func(tl *conv.Timeline) []uint32 {
+		var codes []uint32
+		for _, e := range tl.Frames(1) {
+			if e.Frame.Type == "RST_STREAM" {
+				codes = append(codes, e.Frame.Code)
+			}
+		}
+		return codes
+	}
+	playEarly := func(name string) *conv.Timeline {
+		b, _ := reference.H2ByName(name)
+		s, err := reference.StartH2(b)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		d, _ := driver.For(conv.H2C, driver.Options{})
+		return d.Play(context.Background(), s.Addr(), early)
+	}
+
+	It("answers another path 404 from the header block, ending the stream (and resetting it with NO_ERROR in ref-h2-early-reset)", func() {
+		tl := playEarly("ref-h2-continue")
+		Expect(tl.Finals()).To(HaveLen(1), tl.Transcript())
+		Expect(tl.Finals()[0].Msg.Status).To(Equal(404))
+		Expect(resets(tl)).To(BeEmpty(), tl.Transcript())
+		tl = playEarly("ref-h2-early-reset")
+		Expect(tl.Finals()[0].Msg.Truncated).To(BeFalse(), tl.Transcript())
+		Expect(resets(tl)).To(Equal([]uint32{conv.CodeNoError}), tl.Transcript())
+		tl = playEarly("mut-h2-early-cancel")
+		Expect(resets(tl)).To(Equal([]uint32{conv.CodeCancel}), tl.Transcript())
+	})
+
+	It("mut-h2-interim-after-final sends a 100 between its final's HEADERS and its DATA", func() {
+		tl := play("mut-h2-interim-after-final")
+		var got []int
+		for _, m := range tl.Messages() {
+			got = append(got, m.Msg.Status)
+		}
+		Expect(got).To(Equal([]int{100, 200, 100}), tl.Transcript())
+	})
+
+	It("mut-h2-no-continue sends nothing while the content is withheld", func() {
+		tl := play("mut-h2-no-continue")
+		Expect(tl.Messages()).NotTo(BeEmpty(), tl.Transcript())
+		Expect(tl.Messages()[0].Msg.Status).To(Equal(200))
+		Expect(tl.Messages()[0].Step).To(Equal("final"))
+	})
+
 	It("mut-h2-100-end-stream sends its 100 with END_STREAM", func() {
 		Expect(reference.H2Mutants()[0].Behaviour.Name).To(Equal("mut-h2-100-end-stream"))
 		tl := play("mut-h2-100-end-stream")

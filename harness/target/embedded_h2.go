@@ -2,6 +2,7 @@ package target
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/expectspec/expectspec/harness/certs"
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/reference"
 )
 
 // The embedded defaults in HTTP/2: Go's net/http server with the same upload resource
@@ -54,19 +56,51 @@ func StartNetHTTPH2(secure bool) (Target, error) {
 		go func() { _ = srv.Serve(ln) }()
 		return t, nil
 	}
-	ca, err := certs.NewCA("expectspec embedded h2 target")
-	if err == nil {
-		var leaf *certs.Leaf
-		if leaf, err = ca.Issue("127.0.0.1"); err == nil {
-			srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{leaf.TLS}, NextProtos: []string{"h2", "http/1.1"}}
-		}
-	}
+	cfg, roots, err := throwawayTLS("expectspec embedded h2 target")
 	if err != nil {
 		ln.Close()
-		return Target{}, fmt.Errorf("a certificate for the net/http h2 target: %w", err)
+		return Target{}, err
 	}
+	cfg.NextProtos = []string{"h2", "http/1.1"}
+	srv.TLSConfig = cfg
 	go func() { _ = srv.ServeTLS(ln, "", "") }()
 	t.Name, t.Protocol = "go-net-http [h2]", conv.H2
-	t.TLS = Security{Roots: ca.Pool()}.TLSConfig("127.0.0.1")
+	t.TLS = Security{Roots: roots}.TLSConfig("127.0.0.1")
+	return t, nil
+}
+
+// throwawayTLS is a server configuration for 127.0.0.1 with a certificate from an authority
+// made here and now, and that authority for the suite to trust.
+func throwawayTLS(name string) (*tls.Config, *x509.CertPool, error) {
+	ca, err := certs.NewCA(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("a certificate authority for %s: %w", name, err)
+	}
+	leaf, err := ca.Issue("127.0.0.1")
+	if err != nil {
+		return nil, nil, fmt.Errorf("a certificate for %s: %w", name, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{leaf.TLS}}, ca.Pool(), nil
+}
+
+// StartH2Reference starts an HTTP/2 reference (or mutant) as a target: h2 over TLS when
+// secure (named NAME-tls), else h2c.
+func StartH2Reference(b reference.H2Behaviour, secure bool) (Target, error) {
+	t := Target{Name: b.Name, Role: RoleOrigin, Path: reference.UploadPath, Early: "/expectspec-no-such-resource",
+		Software: "expectspec HTTP/2 reference server", Protocol: conv.H2C}
+	var cfg *tls.Config
+	if secure {
+		var roots *x509.CertPool
+		var err error
+		if cfg, roots, err = throwawayTLS("expectspec h2 reference"); err != nil {
+			return Target{}, err
+		}
+		t.Name, t.Protocol, t.TLS = b.Name+"-tls", conv.H2, Security{Roots: roots}.TLSConfig("127.0.0.1")
+	}
+	srv, err := reference.StartH2TLS(b, cfg)
+	if err != nil {
+		return Target{}, fmt.Errorf("starting HTTP/2 reference server %s: %w", b.Name, err)
+	}
+	t.Address, t.Host, t.Stop = srv.Addr(), srv.Addr(), func() { _ = srv.Close() }
 	return t, nil
 }

@@ -18,6 +18,13 @@ func TestChecksOverH2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, secure := range []bool{false, true} { // the raw-frame reference, h2c and h2 over TLS
+		ref, err := StartH2Reference(reference.H2Conforming()[0], secure)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts = append(ts, ref)
+	}
 	for _, tg := range ts {
 		defer tg.Stop()
 		t.Run(tg.Name, func(t *testing.T) {
@@ -37,7 +44,7 @@ func TestChecksOverH2(t *testing.T) {
 			}
 		})
 	}
-	if !OffersH2(context.Background(), ts[1]) {
+	if !OffersH2(context.Background(), ts[1]) || !OffersH2(context.Background(), ts[3]) {
 		t.Error("the h2 target does not offer h2 by ALPN")
 	}
 }
