@@ -66,6 +66,10 @@ var caseAccepts = func() map[string]string {
 		"gateway/early-final-then-close-relayed": "The origin's early final (401 with Connection: close, the origin then closing) delivered to the client, promptly or after the content. Any other answer in its place, or none, is a warning (CLI-STOP-ON-CLOSE). na when the origin's early final was never asked for.",
 		"chain/early-final-relayed-promptly":     "The origin's early 401 at the client while it still withholds the content, within the immediate bound (later: a warning). The intermediary's own 100 or final first, or the header section reaching the origin only with the content, is info. The 401 held until the content: fail through a gateway, warning through a forward proxy.",
 		"gateway/early-final-upstream-in-step":   "Upstream: the rest of the content relayed to the origin, or the connection to it closed, before any other request uses it. Towards the client: the content read as content, or a close. A connection left open and unused while the case ran is info.",
+
+		"origin/h2-continue-as-headers":    "Over HTTP/2: " + acceptsWithheld + " Every 1xx is a HEADERS frame without END_STREAM (a 1xx with END_STREAM fails), and no 1xx header block follows the final.",
+		"origin/h2-no-interim-after-final": "Over HTTP/2, the content sent with the header block: a final response with or without a 100 before it; a 1xx header block after the final's fails. na when no final response came.",
+		"origin/h2-early-final-stream-end": "Over HTTP/2: a final status from the header block within the immediate bound, its stream ended by END_STREAM, then nothing or RST_STREAM(NO_ERROR). A reset with another code after the complete response, or any reset before END_STREAM, is a warning. A final only after the content is info.",
 	}
 	for _, c := range spellingCases {
 		if _, ok := m[c.ID]; !ok {

@@ -29,9 +29,15 @@ var immediateHundred = Case{
 		fails("mut-continue-after-final", "IR-SEQUENCE-ONE-FINAL"),
 		fails("mut-silent-idle-close", "EXP-ORIGIN-IMMEDIATE"),
 		fails("mut-silent-idle-close", "EXP-ORIGIN-NO-WAIT"),
+		passes("ref-h2-continue"),
+		fails("mut-h2-no-continue", "EXP-ORIGIN-IMMEDIATE"),
 	},
-	Roles: []Role{Origin, Gateway},
+	Roles:     []Role{Origin, Gateway},
+	Protocols: []conv.Protocol{conv.HTTP1, conv.H2, conv.H2C},
 	Client: func(env Env) conv.Script {
+		if env.Protocol.IsH2() { // the same request as a header block and a DATA frame
+			return h2WithheldThenContent(env, env.Path, conv.Field{Name: "content-type", Value: "text/plain"}, expectContinue)
+		}
 		return withheldThenContent(env, post(env, env.Path, len(body), "Content-Type: text/plain", "Expect: 100-continue"))
 	},
 	Judge: onClient(judgeWithheld),

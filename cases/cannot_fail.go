@@ -149,6 +149,15 @@ var cannotFailIn = map[string]map[string]unbroken{
 		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
 		"H1-READ-OR-CLOSE":        {why: "content sent with the head and answered as a request: no mutant does it only for an expectation other than 100-continue; mut-skip-unread-content does it for 100-continue in origin/content-with-head-one-final", witnessedIn: "origin/content-with-head-one-final"},
 	},
+	"origin/h2-continue-as-headers": {
+		"EXP-FINAL-AFTER-100":     {why: "finalAfterContinue, the same code as in origin/immediate-100, where mut-no-final-after-continue breaks it; every HTTP/2 mutant sends its final response after the content", witnessedIn: "origin/immediate-100"},
+		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
+		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
+	},
+	"origin/h2-early-final-stream-end": {
+		"EXP-ORIGIN-IMMEDIATE": {why: sameFirstResponse, witnessedIn: "origin/immediate-100"},
+		"EXP-FINAL-AFTER-100":  {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
+	},
 	"origin/unknown-with-param-withheld": {
 		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
 		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},

@@ -176,9 +176,10 @@ func writeCase(p printer, c Case) {
 	p("Scenario %s · roles: %s · requirements: %s\n\n", c.Scenario, strings.Join(roles, ", "), reqLinks(c.Requirements))
 	p("Accepts: %s\n\n", linkInterpretations(caseAccepts[c.ID]))
 	env := docEnv(c)
-	if c.Client != nil {
+	if c.Client != nil && c.AppliesTo(conv.HTTP1) {
 		p("Sends:\n\n```\n%s```\n\n", renderScript(env, c.Client(env)))
 	}
+	writeH2Script(p, c, env)
 	if c.Origin != nil {
 		p("The suite's origin: %s\n\n", describeOrigin(c.Origin(env)))
 	}
@@ -239,7 +240,7 @@ func renderScript(env Env, s conv.Script) string {
 		case conv.HalfClose:
 			fmt.Fprintf(&b, "half-close %q: send FIN, keep reading%s\n", st.Label, cond)
 		default:
-			fmt.Fprintf(&b, "step %q of kind %d\n", st.Label, st.Kind)
+			renderH2Step(&b, env, st)
 		}
 	}
 	return b.String()
@@ -274,6 +275,9 @@ func untilText(st conv.Step) string {
 	case conv.UntilFinals:
 		return finalsText(st.Count, "")
 	case conv.UntilClose:
+		if st.H2.Stream != 0 {
+			return untilH2Text(st)
+		}
 		return "the peer closes (a negative wait: nothing more should come)"
 	case conv.UntilFinalOrSwitch:
 		return finalsText(st.Count, " or 101 (Switching Protocols)")

@@ -56,4 +56,8 @@ var fixes = map[string]string{
 	"S417-MEANING":                 "Answer 100 (Continue) or relay the origin's answer to Expect: 100-continue; relay an upstream 417 as a 417 so the client retries without the expectation.",
 	"PRX-NO-AUTO-RETRY":            "Do not re-send a non-idempotent request upstream on your own after a 417; relay the 417 and let the client retry.",
 	"CLI-NO-INDEFINITE-WAIT":       "When you add Expect: 100-continue upstream, send the content anyway after a short wait (about 1 s) if no 100 arrives.",
+	"H2-1XX-NO-END-STREAM":         "Send a 100 (Continue) over HTTP/2 as a HEADERS frame with only :status and without END_STREAM; END_STREAM belongs on the final response (or its last DATA frame).",
+	"H2-NO-HEADERS-AFTER-FINAL":    "Once a stream's final response headers are written, write no interim (1xx) header block on it: a \"send 100 on first body read\" hook must check that no response was written yet.",
+	"H2-EARLY-RST-NO-ERROR":        "After a complete early response (END_STREAM sent), stop the client's upload with RST_STREAM(NO_ERROR), not CANCEL or another code, and never reset before the response is complete.",
+	"H2-EARLY-FINAL":               "End an early final response's stream with END_STREAM (on its HEADERS or last DATA frame), whether or not the request's content ever arrives.",
 }

@@ -23,17 +23,28 @@ var _ = Describe("the protocols a case applies to", func() {
 		Expect(c.AppliesTo(conv.H2)).To(BeTrue())
 		Expect(c.AppliesTo(conv.H2C)).To(BeTrue())
 	})
-	It("leaves every case whose script is HTTP/1.1 octets on HTTP/1.1", func() {
+	It("gives every case, over each protocol it applies to, a script of that protocol's steps", func() {
 		for _, c := range cases.All() {
 			if c.Client == nil {
 				continue
 			}
-			h2 := false
-			for _, st := range c.Client(cases.Env{Host: "t", Path: "/upload", Token: "tok", Timing: cases.DefaultTiming(0, 1)}).Steps {
-				h2 = h2 || st.Kind >= conv.SendHeaders
+			for _, p := range []conv.Protocol{conv.HTTP1, conv.H2, conv.H2C} {
+				if !c.AppliesTo(p) {
+					continue
+				}
+				h2 := false
+				for _, st := range c.Client(cases.Env{Host: "t", Path: "/upload", Token: "tok", Protocol: p, Timing: cases.DefaultTiming(0, 1)}).Steps {
+					h2 = h2 || st.Kind >= conv.SendHeaders
+				}
+				Expect(h2).To(Equal(p.IsH2()), "%s over %s", c.ID, p)
 			}
-			Expect(c.AppliesTo(conv.HTTP1)).To(Equal(!h2), c.ID)
-			Expect(c.AppliesTo(conv.H2) || c.AppliesTo(conv.H2C)).To(Equal(h2), c.ID)
+		}
+	})
+	It("leaves every case that names no protocol on HTTP/1.1, its script HTTP/1.1 octets", func() {
+		for _, c := range cases.All() {
+			if len(c.Protocols) == 0 {
+				Expect(c.AppliesTo(conv.H2) || c.AppliesTo(conv.H2C)).To(BeFalse(), c.ID)
+			}
 		}
 	})
 })

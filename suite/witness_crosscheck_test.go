@@ -112,7 +112,7 @@ func derivedWitnesses(servers map[string]witnessServer) []witnessRow {
 			}
 			if c.Origin == nil {
 				if hasRole(c, cases.Origin) {
-					for _, m := range candidates(c, originFor[req]) {
+					for _, m := range candidates(c, spokenBy(c, originFor[req], servers)) {
 						out = append(out, witnessRow{c, cases.Witness{Server: m, Requirement: req}})
 					}
 				}
@@ -126,6 +126,18 @@ func derivedWitnesses(servers map[string]witnessServer) []witnessRow {
 				out = append(out, witnessRow{c, cases.Witness{Server: r.w.Server, Requirement: req, Role: role}})
 				break
 			}
+		}
+	}
+	return out
+}
+
+// spokenBy keeps the rows whose server speaks a protocol case c applies to: an HTTP/2 mutant
+// cannot witness an HTTP/1.1 case, nor the other way round.
+func spokenBy(c cases.Case, rows []witnessRow, servers map[string]witnessServer) []witnessRow {
+	var out []witnessRow
+	for _, r := range rows {
+		if c.AppliesTo(servers[r.w.Server].httpProtocol()) {
+			out = append(out, r)
 		}
 	}
 	return out

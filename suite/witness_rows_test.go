@@ -45,6 +45,9 @@ var _ = Describe("the witness rows", func() {
 			if _, known := cases.Lookup(r.w.Requirement); s.mutant && !known {
 				bad = append(bad, where+" for "+r.w.Requirement+", which is not in the catalogue")
 			}
+			if !r.c.AppliesTo(s.httpProtocol()) {
+				bad = append(bad, where+", spoken to in "+string(s.httpProtocol())+", a protocol the case does not apply to")
+			}
 			if role := s.roleFor(r.w, r.c); !hasRole(r.c, role) {
 				bad = append(bad, where+" as "+string(role)+", a role the case does not apply to")
 			}

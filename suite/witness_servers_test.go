@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/origin"
 	"github.com/expectspec/expectspec/harness/refclient"
@@ -31,6 +32,19 @@ type witnessServer struct {
 	// command is a client's command line (role client), "" for servers; {bin} stands for the
 	// expectspec binary built for the tests.
 	command string
+	// h2 is an HTTP/2 reference or mutant (harness/reference/h2.go), served over TLS when
+	// secure; protocol is what the suite speaks to the server (HTTP/1.1 when "").
+	h2       *reference.H2Behaviour
+	secure   bool
+	protocol conv.Protocol
+}
+
+// httpProtocol is the protocol the suite speaks to s.
+func (s witnessServer) httpProtocol() conv.Protocol {
+	if s.protocol == "" {
+		return conv.HTTP1
+	}
+	return s.protocol
 }
 
 // referenceIntermediaries are the conforming intermediaries of `expectspec run`
@@ -59,6 +73,15 @@ func witnessServers() map[string]witnessServer {
 	}
 	for _, m := range gateways.Mutants() {
 		out[m.Name] = witnessServer{name: m.Name, mutant: true, breaks: m.Breaks, start: m.Start}
+	}
+	// The HTTP/2 references in h2c under their names, and again over TLS (NAME-tls), which no
+	// row names: like every reference, each must pass every case that applies to it.
+	for _, b := range reference.H2Conforming() {
+		out[b.Name] = witnessServer{name: b.Name, role: cases.Origin, h2: &b, protocol: conv.H2C}
+		out[b.Name+"-tls"] = witnessServer{name: b.Name + "-tls", role: cases.Origin, h2: &b, secure: true, protocol: conv.H2}
+	}
+	for _, m := range reference.H2Mutants() {
+		out[m.Behaviour.Name] = witnessServer{name: m.Behaviour.Name, mutant: true, breaks: m.Breaks, role: cases.Origin, h2: &m.Behaviour, protocol: conv.H2C}
 	}
 	for _, c := range referenceClients {
 		out[c.name] = witnessServer{name: c.name, role: cases.ClientUnderTest, command: c.command}
@@ -110,6 +133,8 @@ func (s witnessServer) startAs(r cases.Role, o *origin.Origin) (target.Target, e
 		t, err := target.ParseClient(strings.ReplaceAll(s.command, "{bin}", cliBinary()), s.name, o)
 		t.Stop = func() {} // nothing runs between its cases
 		return t, err
+	case s.h2 != nil:
+		return target.StartH2Reference(*s.h2, s.secure)
 	case s.start == nil:
 		return target.StartReference(s.behaviour)
 	case r == cases.Proxy:

@@ -126,7 +126,7 @@ var _ = Describe("witnesses", Ordered, func() {
 			}
 		}
 		for _, t := range refs {
-			for _, c := range applicable(cases.All(), t.Role) {
+			for _, c := range applicableOver(cases.All(), t.Role, t.HTTPProtocol()) {
 				play(t, c)
 			}
 		}
@@ -149,7 +149,7 @@ var _ = Describe("witnesses", Ordered, func() {
 
 	It("gives no conforming reference a fail, warn or error from any case that applies to its role", func() {
 		for _, t := range refs {
-			for _, c := range applicable(cases.All(), t.Role) {
+			for _, c := range applicableOver(cases.All(), t.Role, t.HTTPProtocol()) {
 				r := runs[key(t.Name, c.ID)]
 				Expect(r.outcome.Verdict).To(BeElementOf(cases.Pass, cases.Info, cases.NA),
 					"%s on %s as %s: %s\n%s%s", c.ID, t.Name, t.Role, r.outcome, transcript(r.tl), originTranscript(r.recs))
