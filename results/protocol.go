@@ -1,7 +1,7 @@
 package results
 
 // A column of the tables is a target: one implementation spoken to in one protocol. Target's
-// Protocol is that protocol ("http/1.1"; h2 and h2c come with the HTTP/2 driver), its TLS how the
+// Protocol is that protocol ("http/1.1", "h2" or "h2c"), its TLS how the
 // connections were secured: what the TLS handshake settled ("TLS 1.3, ALPN http/1.1"), "TLS"
 // when none completed, "" (absent) for cleartext.
 

@@ -12,8 +12,9 @@ import (
 )
 
 // The checks before a run (Probe, CheckContract, Capacity) are conversations like the cases':
-// each plays a script through the driver and decides from its timeline, so the target's answer
-// is read by the one HTTP/1 parser and every read is bounded the way a case's is.
+// each plays a script through the driver of the target's protocol (request.go) and decides from
+// its timeline, so the target's answer is read as a case's is and every read is bounded the
+// same way.
 
 // checkDeadline is each check's deadline: connecting, sending and the answer of one round.
 const checkDeadline = 5 * time.Second

@@ -1,8 +1,9 @@
 // Package target resolves what the suite talks to: an external origin named by a URL, or the
 // embedded defaults started in-process, and runs the checks a target meets before its cases
 // (Handshake, for a target reached over TLS; Probe, which measures the baseline round trip the
-// suite's timing is derived from; CheckContract and Capacity). The checks are scripts played by the driver and decided from
-// their timelines, so the target's answers are read by the suite's one HTTP/1 parser.
+// suite's timing is derived from; CheckContract and Capacity). The checks are scripts played by
+// the driver of the target's protocol and decided from their timelines, so the target's answers
+// are read by the suite's one HTTP/1 parser, or its HTTP/2 driver's frame reader.
 //
 // It may import other harness packages, never cases, suite or results.
 package target
