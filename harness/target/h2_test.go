@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/reference"
@@ -33,15 +32,7 @@ func TestChecksOverH2(t *testing.T) {
 			if err != nil || (tg.Protocol == conv.H2) != (got == "TLS 1.3, ALPN h2") {
 				t.Errorf("handshake: %q, %v", got, err)
 			}
-			if _, err := Probe(ctx, tg, 3); err != nil {
-				t.Errorf("probe: %v", err)
-			}
-			if err := CheckContract(ctx, tg); err != nil {
-				t.Errorf("contract: %v", err)
-			}
-			if n, err := Capacity(ctx, tg, 8, time.Second); n != 8 || err != nil {
-				t.Errorf("capacity: %d, %v; want all 8 connections held", n, err)
-			}
+			passesChecks(t, tg)
 		})
 	}
 	if !OffersH2(context.Background(), ts[1]) || !OffersH2(context.Background(), ts[3]) {

@@ -132,6 +132,11 @@ func TestChecksOverTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	tg.Secure(Security{Roots: ca.Pool()})
+	passesChecks(t, tg)
+}
+
+// passesChecks expects the probe, the contract check and the capacity measurement to pass.
+func passesChecks(t *testing.T, tg Target) {
 	ctx := context.Background()
 	if _, err := Probe(ctx, tg, 3); err != nil {
 		t.Errorf("probe: %v", err)
