@@ -3,7 +3,6 @@ package recipes
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/expectspec/expectspec/harness/conv"
@@ -20,10 +19,8 @@ func (r *Recipe) ClientCommand(dir string) (string, error) {
 	if r.Role != Client || r.CommandLine == "" {
 		return "", fmt.Errorf("%s is not a client recipe", r.Name)
 	}
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
+	// dir stays as given (relative to the working directory, which the run inherits), so a
+	// committed results file does not carry the path of the machine's checkout.
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
