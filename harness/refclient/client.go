@@ -3,7 +3,6 @@ package refclient
 import (
 	"bufio"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -99,39 +98,6 @@ func (c *client) run(rawURL, path, caFile string) error {
 		}
 	}
 	return cn.nc.Close()
-}
-
-func (c *client) dial() (*conn, error) {
-	d := &net.Dialer{Timeout: ioDeadline}
-	var nc net.Conn
-	var err error
-	if c.tls != nil {
-		nc, err = tls.DialWithDialer(d, "tcp", c.host, c.tls)
-	} else {
-		nc, err = d.Dial("tcp", c.host)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &conn{nc: nc, br: bufio.NewReader(nc)}, nil
-}
-
-// tlsConfig verifies the server as host against the authorities in caFile (the system's when
-// ""), offering only http/1.1 by ALPN: the client speaks nothing else.
-func tlsConfig(host, caFile string) (*tls.Config, error) {
-	cfg := &tls.Config{ServerName: host, NextProtos: []string{"http/1.1"}, MinVersion: tls.VersionTLS12}
-	if caFile == "" {
-		return cfg, nil
-	}
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		return nil, err
-	}
-	cfg.RootCAs = x509.NewCertPool()
-	if !cfg.RootCAs.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("%s holds no PEM certificate", caFile)
-	}
-	return cfg, nil
 }
 
 func (c *client) write(cn *conn, s string) error {
