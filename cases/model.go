@@ -131,13 +131,20 @@ type Env struct {
 	// its output), which is what lets a judge see which response it returned.
 	Command            string
 	ClientShowsContent bool
+	// ClientCA is, when the suite's server speaks TLS to the client (run --client-tls), the PEM
+	// file of the throwaway authority its certificate is signed by ({ca}); the client's {url} is
+	// then https. "" is cleartext. No judge reads it: the cases judge the same HTTP/1.1 either way.
+	ClientCA string
 }
 
 // Target returns the request-target for a resource of this case's token at the suite's origin:
 // "<prefix>/__expectspec/<token>/<resource>" through a gateway, "http://<origin>/__expectspec/…"
-// through a forward proxy and for a client under test (its {url}).
+// through a forward proxy and for a client under test (its {url}; https:// when ClientCA is set).
 func (e Env) Target(resource string) string {
 	p := conv.OriginPath(e.Token, resource)
+	if e.Role == ClientUnderTest && e.ClientCA != "" {
+		return "https://" + e.OriginAuthority + p
+	}
 	if e.Role == Proxy || e.Role == ClientUnderTest {
 		return "http://" + e.OriginAuthority + p
 	}

@@ -65,7 +65,7 @@ func playClient(ctx context.Context, env cases.Env, c cases.Case, o *origin.Orig
 	}
 	o.Register(env.Token, c.Origin(env))
 	base := time.Now()
-	cmd := clientcmd.Expand(env.Command, clientcmd.Vars{URL: env.Target("upload"), File: file, Size: c.Upload})
+	cmd := clientcmd.Expand(env.Command, clientcmd.Vars{URL: env.Target("upload"), File: file, Size: c.Upload, CA: env.ClientCA})
 	rep := clientcmd.Run(ctx, cmd, base, c.Budget(env))
 	rec := settle(ctx, o, env.Token, env.Timing.Quiet)
 	recs := []conv.OriginRecord{rec}
@@ -92,12 +92,14 @@ func checkClient(ctx context.Context, t target.Target, timing cases.Timing) (sho
 	if err != nil {
 		return false, err
 	}
-	url := "http://" + t.OriginAuthority + conv.OriginPath(tok, "upload")
-	rep := clientcmd.Run(ctx, clientcmd.Expand(t.Command, clientcmd.Vars{URL: url, File: file, Size: clientCheckUpload}), time.Now(), timing.Max+timing.Response)
+	url := t.ClientScheme() + "://" + t.OriginAuthority + conv.OriginPath(tok, "upload")
+	rep := clientcmd.Run(ctx, clientcmd.Expand(t.Command, clientcmd.Vars{URL: url, File: file, Size: clientCheckUpload, CA: t.CAFile}), time.Now(), timing.Max+timing.Response)
 	rec := settle(ctx, t.Origin, tok, timing.Quiet)
 	switch {
 	case rep.StartErr != "":
 		return false, fmt.Errorf("client %q: the command could not be started: %s", t.Name, rep.StartErr)
+	case len(rec.Requests) == 0 && t.CAFile != "":
+		return false, fmt.Errorf("client %q made no request to %s (%s); over TLS the command must trust the run's authority, {ca} (curl --cacert {ca})", t.Name, url, reportLine(&rep))
 	case len(rec.Requests) == 0:
 		return false, fmt.Errorf("client %q made no request to %s (%s)", t.Name, url, reportLine(&rep))
 	case rep.Killed || rep.Exit != 0:

@@ -125,12 +125,21 @@ func suffix(detail string) string {
 	return ": " + detail
 }
 
-// runRecipe starts one recipe, runs the suite against it in a child process and stops it.
+// runRecipe starts one recipe, runs the suite against it in a child process and stops it; a
+// client recipe starts nothing: the child run is its server.
 func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixOutcome {
 	dir := filepath.Join(cfg.Out, r.Name)
 	if m := r.Missing(); m != "" {
 		return placeholder(cfg, r, results.NA, MatrixNotInstalled,
 			fmt.Sprintf("not installed: %s is missing; install it with `%s`", m, r.Install()))
+	}
+	if r.Role == recipes.Client {
+		// nothing starts: the run is the client's server, and runs the client once per case
+		cmd, err := r.ClientCommand(filepath.Join(dir, "client"))
+		if err != nil {
+			return placeholder(cfg, r, results.Error, MatrixDidNotStart, err.Error())
+		}
+		return runChild(ctx, cfg, r, dir, []string{"--client", cmd})
 	}
 	var origin string
 	if r.Role != recipes.Origin {
@@ -148,26 +157,31 @@ func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixO
 		return placeholder(cfg, r, results.Error, MatrixDidNotStart, "could not start "+r.Name+": "+err.Error())
 	}
 	defer in.Stop()
-	version := ""
-	if r.Version != nil {
-		version = r.Version(ctx)
-	}
-	args := []string{"run", "--name", r.Name, "--software", r.Software, "--out", dir}
-	if version != "" {
-		args = append(args, "--software-version", version)
-	}
+	var target []string
 	switch r.Role {
 	case recipes.Origin:
-		args = append(args, "--target", in.URL())
+		target = []string{"--target", in.URL()}
 		if r.Early != "" {
-			args = append(args, "--early-path", r.Early)
+			target = append(target, "--early-path", r.Early)
 		}
 	case recipes.Gateway:
-		args = append(args, "--gateway", in.URL(), "--origin", origin)
+		target = []string{"--gateway", in.URL(), "--origin", origin}
 	case recipes.Proxy:
-		args = append(args, "--proxy", in.URL(), "--origin", origin)
+		target = []string{"--proxy", in.URL(), "--origin", origin}
 	}
-	args = append(append(args, r.RunArgs...), cfg.RunArgs...)
+	return runChild(ctx, cfg, r, dir, target)
+}
+
+// runChild runs `expectspec run` for recipe r with the flags that name its target, in a process
+// of its own writing into dir, and copies its results file to Out/NAME.json.
+func runChild(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe, dir string, target []string) MatrixOutcome {
+	args := []string{"run", "--name", r.Name, "--software", r.Software, "--out", dir}
+	if r.Version != nil {
+		if version := r.Version(ctx); version != "" {
+			args = append(args, "--software-version", version)
+		}
+	}
+	args = append(append(append(args, target...), r.RunArgs...), cfg.RunArgs...)
 
 	logPath := filepath.Join(dir, "run.log")
 	log, err := os.Create(logPath)

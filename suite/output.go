@@ -126,8 +126,12 @@ func resultEntry(tname string, c cases.Case, sched *scheduler) *results.Result {
 }
 
 // tlsOf is the results' note of how the target was secured: what its handshake settled, "TLS"
+// for a client the suite served over TLS (no handshake of the suite's own to describe) or
 // when no handshake completed, "" for cleartext.
 func tlsOf(t target.Target) string {
+	if t.CAFile != "" {
+		return "TLS" // a client under test, to which the suite's server spoke TLS
+	}
 	if t.TLS == nil || t.Negotiated != "" {
 		return t.Negotiated
 	}

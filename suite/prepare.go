@@ -145,6 +145,10 @@ func prepareClient(ctx context.Context, cfg Config, t target.Target) (prepared, 
 	if !shows {
 		output = "its output shows no response content, so the 1xx cases can only tell whether it completed"
 	}
-	fmt.Fprintf(cfg.Stdout, "client %s against the suite's server at %s: %s\n", t.Name, t.OriginAuthority, output)
+	over := ""
+	if t.CAFile != "" {
+		over = " over TLS (its authority: " + t.CAFile + ")"
+	}
+	fmt.Fprintf(cfg.Stdout, "client %s against the suite's server at %s%s: %s\n", t.Name, t.OriginAuthority, over, output)
 	return prepared{t: t, env: env, capacity: min(cfg.Concurrency, clientCapacity)}, nil
 }

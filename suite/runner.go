@@ -21,7 +21,7 @@ import (
 // Env derives what a case knows about a target from the target and the measured timing.
 func Env(t target.Target, timing cases.Timing) cases.Env {
 	return cases.Env{Host: t.Host, Path: t.Path, EarlyPath: t.Early, UpgradeProtocol: t.Upgrade, Timing: timing,
-		Protocol: t.HTTPProtocol(), TLS: t.TLS, Role: t.Role}
+		Protocol: t.HTTPProtocol(), TLS: t.TLS, Role: t.Role, ClientCA: t.CAFile}
 }
 
 // Play runs case c against the target at addr and judges what its sides observed. o is the

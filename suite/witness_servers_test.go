@@ -130,7 +130,7 @@ func (s witnessServer) targetName(r cases.Role) string {
 func (s witnessServer) startAs(r cases.Role, o *origin.Origin) (target.Target, error) {
 	switch {
 	case s.command != "":
-		t, err := target.ParseClient(strings.ReplaceAll(s.command, "{bin}", cliBinary()), s.name, o)
+		t, err := target.ParseClient(strings.ReplaceAll(s.command, "{bin}", cliBinary()), s.name, o, "")
 		t.Stop = func() {} // nothing runs between its cases
 		return t, err
 	case s.h2 != nil:

@@ -1,7 +1,8 @@
 // Package clientcmd runs a client under test: a shell command with the placeholders {url},
-// {file} and {size} filled, once per case, with a deadline. A command still running at its
-// deadline is killed with its whole process group, so a client that hangs, and whatever it
-// started, never outlives its case. It also writes the content files the commands upload.
+// {file}, {size} and, when the suite's server speaks TLS, {ca} filled, once per case, with a
+// deadline. A command still running at its deadline is killed with its whole process group, so
+// a client that hangs, and whatever it started, never outlives its case. It also writes the
+// content files the commands upload.
 //
 // It may import conv and the standard library.
 package clientcmd
@@ -26,19 +27,22 @@ type Vars struct {
 	URL  string // {url}: the case's URL on the suite's server
 	File string // {file}: the content file the case asks the client to upload
 	Size int64  // {size}: its size in octets
+	CA   string // {ca}: the PEM file of the authority of the suite's TLS server ("" over cleartext)
 }
 
-// CAPlaceholder is filled with the CA file when the suite's server speaks TLS; this version
-// serves cleartext only, so a command that uses it is refused before anything runs.
+// CAPlaceholder is filled with the CA file when the suite's server speaks TLS (run
+// --client-tls); over cleartext there is no such file, so a command that uses it is refused
+// before anything runs.
 const CAPlaceholder = "{ca}"
 
-// Check refuses a command this version cannot run.
-func Check(command string) error {
+// Check refuses a command that cannot run: tls says whether the suite's server for it speaks
+// TLS, which is what gives {ca} a value.
+func Check(command string, tls bool) error {
 	if strings.TrimSpace(command) == "" {
 		return fmt.Errorf("--client needs a command, like 'curl -sS --data-binary @{file} {url}'")
 	}
-	if strings.Contains(command, CAPlaceholder) {
-		return fmt.Errorf("--client %q uses {ca}, the CA file of the suite's TLS server, which comes with TLS; this version serves http:// only", command)
+	if !tls && strings.Contains(command, CAPlaceholder) {
+		return fmt.Errorf("--client %q uses {ca}, the CA file of the suite's TLS server, which exists only with --client-tls", command)
 	}
 	if !strings.Contains(command, "{url}") {
 		return fmt.Errorf("--client %q never names {url}, the URL each case gives the client", command)
@@ -49,7 +53,7 @@ func Check(command string) error {
 // Expand fills the placeholders. The values are made by the suite of letters, digits and
 // "/:._-~", so they need no quoting in a shell word.
 func Expand(command string, v Vars) string {
-	return strings.NewReplacer("{url}", v.URL, "{file}", v.File, "{size}", strconv.FormatInt(v.Size, 10)).Replace(command)
+	return strings.NewReplacer("{url}", v.URL, "{file}", v.File, "{size}", strconv.FormatInt(v.Size, 10), CAPlaceholder, v.CA).Replace(command)
 }
 
 // killGrace is how long Run waits for the output pipes to close after the process group was

@@ -16,9 +16,25 @@ func TestExpandAndCheck(t *testing.T) {
 	if got != "curl --data-binary @/tmp/f http://a/b # 7" {
 		t.Fatalf("Expand: %q", got)
 	}
-	for cmd, ok := range map[string]bool{"curl {url}": true, "curl --cacert {ca} {url}": false, "curl": false, " ": false} {
-		if err := clientcmd.Check(cmd); (err == nil) != ok {
-			t.Errorf("Check(%q) = %v", cmd, err)
+	got = clientcmd.Expand("curl --cacert {ca} {url}", clientcmd.Vars{URL: "https://a/b", CA: "/tmp/ca.pem"})
+	if got != "curl --cacert /tmp/ca.pem https://a/b" {
+		t.Fatalf("Expand with {ca}: %q", got)
+	}
+	for _, c := range []struct {
+		cmd string
+		tls bool
+		ok  bool
+	}{
+		{"curl {url}", false, true}, {"curl {url}", true, true},
+		{"curl --cacert {ca} {url}", false, false}, {"curl --cacert {ca} {url}", true, true},
+		{"curl", false, false}, {"curl", true, false}, {" ", false, false},
+	} {
+		err := clientcmd.Check(c.cmd, c.tls)
+		if (err == nil) != c.ok {
+			t.Errorf("Check(%q, tls %v) = %v", c.cmd, c.tls, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("Check(%q) is not one line: %q", c.cmd, err)
 		}
 	}
 }

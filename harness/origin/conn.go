@@ -1,6 +1,7 @@
 package origin
 
 import (
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -256,10 +257,8 @@ func (c *conn) send(x *exchange, raw conv.RawMessage) bool {
 // make the kernel answer with a reset, which can destroy the response before it is read.
 func (c *conn) closeStaged(x *exchange) {
 	c.closed(conv.ClosedByOrigin)
-	if tc, ok := c.nc.(*net.TCPConn); ok {
-		if tc.CloseWrite() != nil {
-			return
-		}
+	if closeWrite(c.nc) != nil {
+		return
 	}
 	deadline := time.Now().Add(c.o.opts.linger)
 	logging := true
@@ -278,6 +277,21 @@ func (c *conn) closeStaged(x *exchange) {
 			logging = false
 		}
 	}
+}
+
+// closeWrite half-closes nc: over TLS the close_notify alert (RFC 8446 §6.1) and then the TCP
+// half-close, so a client sees the end of the response the same way over either.
+func closeWrite(nc net.Conn) error {
+	if tc, ok := nc.(*tls.Conn); ok {
+		if err := tc.CloseWrite(); err != nil {
+			return err
+		}
+		nc = tc.NetConn()
+	}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		return tc.CloseWrite()
+	}
+	return nil
 }
 
 // logAfter records octets that arrived after the final response; false once the bound is hit.

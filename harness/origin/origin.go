@@ -19,6 +19,7 @@
 package origin
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"sync"
@@ -64,6 +65,7 @@ type Option func(*options)
 type options struct {
 	idle   time.Duration
 	linger time.Duration
+	tls    *tls.Config
 }
 
 // WithIdleTimeout sets how long a connection may stay silent (DefaultIdleTimeout when unset).
@@ -82,6 +84,13 @@ func WithLinger(d time.Duration) Option {
 			o.linger = d
 		}
 	}
+}
+
+// WithTLS makes the origin speak HTTP/1.1 over TLS with cfg (the server of a client under test
+// reached by an https URL). The handshake happens on the connection's first read, so it counts
+// as the client's time before its head; everything after it is recorded as over cleartext.
+func WithTLS(cfg *tls.Config) Option {
+	return func(o *options) { o.tls = cfg }
 }
 
 // Origin is a running scripted origin. Its methods are safe for concurrent use.
@@ -128,6 +137,9 @@ func StartOn(addr string, opts ...Option) (*Origin, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("scripted origin: %w", err)
+	}
+	if o.tls != nil {
+		ln = tls.NewListener(ln, o.tls)
 	}
 	now := time.Now()
 	org := &Origin{

@@ -43,7 +43,7 @@ const (
 // Recipe is one implementation in one role.
 type Recipe struct {
 	Name     string    // the column of the table, unique: "nginx", "nginx-gateway", "squid-proxy"
-	Role     conv.Role // Origin, Gateway or Proxy
+	Role     conv.Role // Origin, Gateway, Proxy or Client
 	Software string    // what it is, for the results: "nginx"
 	Packages []string  // the Debian packages that install it
 	// Needs are what it runs: names of executables looked up in PATH, or absolute paths of files
@@ -59,8 +59,11 @@ type Recipe struct {
 	// files ending in .tmpl are rendered with text/template (the Instance is the data, plus the
 	// function port NAME, which allocates a further free loopback port) and lose the suffix.
 	Configs string
-	// Command is the argv that runs the implementation in the foreground.
+	// Command is the argv that runs the implementation in the foreground (a server).
 	Command func(in *Instance) []string
+	// CommandLine is, for a client (role Client), the shell command `expectspec run --client`
+	// is given, with {dir} for the folder its Configs were copied to (ClientCommand).
+	CommandLine string
 	// Env is added to the process environment (optional).
 	Env func(in *Instance) []string
 	// Prepare runs after the configs are rendered and before Command (optional): to compile a
@@ -149,6 +152,9 @@ type Options struct {
 func Start(ctx context.Context, r *Recipe, opts Options) (*Instance, error) {
 	if m := r.Missing(); m != "" {
 		return nil, &NotInstalledError{Recipe: r, Missing: m}
+	}
+	if r.Role == Client {
+		return nil, fmt.Errorf("%s is a client: nothing starts, the suite runs its ClientCommand", r.Name)
 	}
 	if (r.Role == Gateway || r.Role == Proxy) && opts.Origin == "" {
 		return nil, fmt.Errorf("%s: a %s needs the suite's origin address", r.Name, r.Role)

@@ -32,10 +32,19 @@ func TestEveryRecipeRenders(t *testing.T) {
 				}
 				return nil
 			})
-			if argv := r.Command(in); len(argv) == 0 || argv[0] == "" {
+			switch {
+			case r.Role == Client:
+				if !strings.Contains(r.CommandLine, "{url}") || r.Command != nil {
+					t.Errorf("a client needs a CommandLine that names {url}, and no Command")
+				}
+			case r.Command == nil:
 				t.Errorf("no command")
+			default:
+				if argv := r.Command(in); len(argv) == 0 || argv[0] == "" {
+					t.Errorf("no command")
+				}
 			}
-			if r.Role != Origin && r.Role != Gateway && r.Role != Proxy {
+			if r.Role != Origin && r.Role != Gateway && r.Role != Proxy && r.Role != Client {
 				t.Errorf("role %q", r.Role)
 			}
 			if r.Notes == "" {
@@ -77,5 +86,28 @@ func TestStartReportsAnEarlyExitWithItsLog(t *testing.T) {
 	_, err := Start(context.Background(), r, Options{Dir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "cannot bind") || !strings.Contains(err.Error(), "exited") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A client recipe's files are copied beside its command, and {dir} is quoted for the shell when
+// the folder needs it.
+func TestClientCommandFillsDir(t *testing.T) {
+	rs, err := Select([]string{"python-requests"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "a b")
+	cmd, err := rs[0].ClientCommand(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "'" + dir + "'/upload.py {url} {file}"; !strings.HasSuffix(cmd, want) {
+		t.Errorf("command %q does not end in %q", cmd, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "upload.py")); err != nil {
+		t.Errorf("upload.py not copied: %v", err)
+	}
+	if _, err := Start(context.Background(), &Recipe{Name: "c", Role: Client, CommandLine: "true {url}"}, Options{Dir: t.TempDir()}); err == nil {
+		t.Errorf("Start of a client recipe: no error")
 	}
 }

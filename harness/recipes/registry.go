@@ -13,10 +13,10 @@ var registry []*Recipe
 
 func register(rs ...*Recipe) { registry = append(registry, rs...) }
 
-// All returns every recipe, origins first, then gateways, then proxies, each by name.
+// All returns every recipe, origins first, then gateways, proxies and clients, each by name.
 func All() []*Recipe {
 	out := append([]*Recipe(nil), registry...)
-	order := map[conv.Role]int{Origin: 0, Gateway: 1, Proxy: 2}
+	order := map[conv.Role]int{Origin: 0, Gateway: 1, Proxy: 2, Client: 3}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Role != out[j].Role {
 			return order[out[i].Role] < order[out[j].Role]

@@ -2,6 +2,7 @@ package refclient
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -15,12 +16,13 @@ import (
 	"time"
 )
 
-// Run uploads the file at path to rawURL (http only) as a POST, and follows one 303 See Other
-// with a GET. It prints the content of every final response to stdout and one line per
+// Run uploads the file at path to rawURL as a POST, and follows one 303 See Other with a GET.
+// An https URL is reached over TLS, verified against the PEM authorities in caFile (the
+// system's when ""). It prints the content of every final response to stdout and one line per
 // response to stderr. The exit status is 0 when the upload got a final response, 1 otherwise.
-func Run(rawURL, path string, k Knob, stdout, stderr io.Writer) int {
+func Run(rawURL, path, caFile string, k Knob, stdout, stderr io.Writer) int {
 	c := &client{knob: k, out: stdout, log: stderr}
-	if err := c.run(rawURL, path); err != nil {
+	if err := c.run(rawURL, path, caFile); err != nil {
 		fmt.Fprintln(stderr, "ref-client:", err)
 		return 1
 	}
@@ -31,6 +33,7 @@ type client struct {
 	knob     Knob
 	out, log io.Writer
 	host     string
+	tls      *tls.Config // nil for http
 }
 
 // conn is one connection; reusable says whether another request may follow on it.
@@ -49,10 +52,15 @@ type response struct {
 	body     []byte
 }
 
-func (c *client) run(rawURL, path string) error {
+func (c *client) run(rawURL, path, caFile string) error {
 	u, err := url.Parse(rawURL)
-	if err != nil || u.Scheme != "http" || u.Host == "" {
-		return fmt.Errorf("%q is not an http:// URL", rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http:// or https:// URL", rawURL)
+	}
+	if u.Scheme == "https" {
+		if c.tls, err = tlsConfig(u.Hostname(), caFile); err != nil {
+			return err
+		}
 	}
 	content, err := os.ReadFile(path)
 	if err != nil {
@@ -90,14 +98,6 @@ func (c *client) run(rawURL, path string) error {
 		}
 	}
 	return cn.nc.Close()
-}
-
-func (c *client) dial() (*conn, error) {
-	nc, err := net.DialTimeout("tcp", c.host, ioDeadline)
-	if err != nil {
-		return nil, err
-	}
-	return &conn{nc: nc, br: bufio.NewReader(nc)}, nil
 }
 
 func (c *client) write(cn *conn, s string) error {

@@ -62,7 +62,7 @@ func TestReferenceClient(t *testing.T) {
 			tok := "rc" + strings.ReplaceAll(tc.name[:8], " ", "-")
 			o.Register(tok, tc.script)
 			var out, errOut bytes.Buffer
-			code := refclient.Run("http://"+o.Addr()+conv.OriginPath(tok, "upload"), file(tc.size), "", &out, &errOut)
+			code := refclient.Run("http://"+o.Addr()+conv.OriginPath(tok, "upload"), file(tc.size), "", "", &out, &errOut)
 			if code != 0 || out.String() != "final" {
 				t.Fatalf("exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
 			}

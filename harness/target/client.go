@@ -1,21 +1,29 @@
 package target
 
 import (
+	"crypto/tls"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/expectspec/expectspec/harness/certs"
 	"github.com/expectspec/expectspec/harness/clientcmd"
 	"github.com/expectspec/expectspec/harness/origin"
 )
 
 // ParseClient turns --client into a target: the command of a client under test, pointed at the
-// suite's origin o, which plays the server of every client case. With o nil it only checks the
-// command. name defaults to "client", numbered from the second on by the caller.
-func ParseClient(command, name string, o *origin.Origin) (Target, error) {
-	if err := clientcmd.Check(command); err != nil {
+// suite's origin o, which plays the server of every client case. caFile is the PEM file of the
+// authority of o's certificate when o speaks TLS (StartTLSOrigin), "" when it speaks cleartext;
+// a command that uses {ca} needs one. With o nil it only checks the command. name defaults to
+// "client", numbered from the second on by the caller.
+func ParseClient(command, name string, o *origin.Origin, caFile string) (Target, error) {
+	if err := clientcmd.Check(command, caFile != ""); err != nil {
 		return Target{}, err
 	}
 	if name == "" {
 		name = "client"
 	}
-	t := Target{Name: name, Role: RoleClient, Command: command}
+	t := Target{Name: name, Role: RoleClient, Command: command, CAFile: caFile}
 	if o != nil {
 		t.Origin = o
 		t.OriginAuthority = OriginAuthority(o)
@@ -23,4 +31,46 @@ func ParseClient(command, name string, o *origin.Origin) (Target, error) {
 		t.Host = t.OriginAuthority
 	}
 	return t, nil
+}
+
+// ClientScheme is the scheme of the URLs a client under test is given: https when the suite's
+// server speaks TLS to it.
+func (t Target) ClientScheme() string {
+	if t.CAFile != "" {
+		return "https"
+	}
+	return "http"
+}
+
+// StartTLSOrigin starts a scripted origin that speaks HTTP/1.1 over TLS on a free loopback port,
+// for clients under test (run --client-tls). Its certificate, for 127.0.0.1 and localhost, is
+// signed by an authority made for this run alone, whose certificate it writes to caFile in a
+// fresh directory: the {ca} a client is told to trust, so no client needs to skip verification
+// and nothing is added to the system's trust. It offers only http/1.1 by ALPN, as the suite
+// speaks only HTTP/1.1 to clients. stop closes the origin and removes the directory.
+func StartTLSOrigin() (o *origin.Origin, caFile string, stop func(), err error) {
+	ca, err := certs.NewCA("expectspec client run")
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("the throwaway authority for --client-tls: %w", err)
+	}
+	leaf, err := ca.Issue("127.0.0.1", "localhost")
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("the certificate for --client-tls: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "expectspec-ca-")
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("a directory for the CA file of --client-tls: %w", err)
+	}
+	caFile = filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(caFile, ca.PEM, 0o644); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, "", nil, fmt.Errorf("the CA file of --client-tls: %w", err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{leaf.TLS}, NextProtos: ALPN, MinVersion: tls.VersionTLS12}
+	o, err = origin.Start(origin.WithTLS(cfg))
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, "", nil, err
+	}
+	return o, caFile, func() { _ = o.Close(); _ = os.RemoveAll(dir) }, nil
 }

@@ -53,8 +53,10 @@ type Target struct {
 	Prefix          string
 
 	// For a client under test (Role "client"): Command is its shell command, placeholders
-	// unfilled (harness/clientcmd); Origin is the suite's server it is pointed at.
+	// unfilled (harness/clientcmd); Origin is the suite's server it is pointed at, and CAFile,
+	// when that server speaks TLS (StartTLSOrigin), the PEM file of its authority ({ca}).
 	Command string
+	CAFile  string
 
 	// Stop releases what the suite started for this target (nil for external targets).
 	Stop func()

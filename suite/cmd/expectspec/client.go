@@ -5,34 +5,57 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/expectspec/expectspec/harness/clientcmd"
 	"github.com/expectspec/expectspec/harness/origin"
 	"github.com/expectspec/expectspec/harness/refclient"
 	"github.com/expectspec/expectspec/harness/target"
 )
 
-// clientTargets turns the --client commands into targets pointed at the suite's origin o:
-// named by --name (one client), else "client", "client-2", ….
-func clientTargets(commands []string, name string, o *origin.Origin) ([]target.Target, error) {
-	var out []target.Target
+// checkClients checks the --client commands before anything listens: with tls (--client-tls)
+// {ca} has a value, and --client-tls needs a --client.
+func checkClients(commands []string, tls bool) error {
+	if tls && len(commands) == 0 {
+		return fmt.Errorf("--client-tls makes the suite's server speak TLS to the --client commands; give at least one --client")
+	}
+	for _, cmd := range commands {
+		if err := clientcmd.Check(cmd, tls); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clientTargets turns the --client commands into targets pointed at the suite's origin o, or
+// with tls at an origin of their own that speaks TLS (target.StartTLSOrigin), which stop
+// closes: named by --name (one client), else "client", "client-2", ….
+func clientTargets(commands []string, name string, o *origin.Origin, tls bool) (ts []target.Target, stop func(), err error) {
+	stop, caFile := func() {}, ""
+	if tls && len(commands) > 0 {
+		if o, caFile, stop, err = target.StartTLSOrigin(); err != nil {
+			return nil, nil, err
+		}
+	}
 	for i, cmd := range commands {
 		n := name
 		if n == "" && i > 0 {
 			n = fmt.Sprintf("client-%d", i+1)
 		}
-		t, err := target.ParseClient(cmd, n, o)
+		t, err := target.ParseClient(cmd, n, o, caFile)
 		if err != nil {
-			return nil, err
+			stop()
+			return nil, nil, err
 		}
-		out = append(out, t)
+		ts = append(ts, t)
 	}
-	return out, nil
+	return ts, stop, nil
 }
 
-const refClientUsage = `Usage: expectspec ref-client [--knob KNOB] URL FILE
-Upload FILE to URL (http://) with the suite's reference HTTP/1.1 client, or one of its mutants,
+const refClientUsage = `Usage: expectspec ref-client [--knob KNOB] [--ca FILE] URL FILE
+Upload FILE to URL (http://, or https:// verified against --ca) with the suite's reference HTTP/1.1 client, or one of its mutants,
 and follow one 303. It prints the content of the final responses on stdout, one line per response
 on stderr, and exits 0 when the upload got a final response. It is the witness of the client cases:
   expectspec run --client 'expectspec ref-client {url} {file}'
+  expectspec run --client-tls --client 'expectspec ref-client --ca {ca} {url} {file}'
 
 Knobs (each breaks one rule; none is the conforming reference):
 `
@@ -42,6 +65,7 @@ func refClient(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("ref-client", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	knob := fs.String("knob", "", "the mutant to run (none: the conforming reference)")
+	caFile := fs.String("ca", "", "PEM file of the authorities an https:// URL is verified against (default: the system's)")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, refClientUsage)
 		for _, m := range refclient.Mutants() {
@@ -57,5 +81,5 @@ func refClient(args []string, stdout, stderr io.Writer) (int, error) {
 	if !refclient.Known(refclient.Knob(*knob)) {
 		return 2, fmt.Errorf("ref-client: unknown knob %q (see expectspec ref-client --help)", *knob)
 	}
-	return refclient.Run(fs.Arg(0), fs.Arg(1), refclient.Knob(*knob), stdout, stderr), nil
+	return refclient.Run(fs.Arg(0), fs.Arg(1), *caFile, refclient.Knob(*knob), stdout, stderr), nil
 }

@@ -47,6 +47,7 @@ Usage:
   expectspec run --proxy URL [--origin ADDR] [flags]  test a forward proxy, sending it requests for the suite's origin
   expectspec run --client 'COMMAND' [--name N]        test an HTTP client: the shell runs COMMAND once per case with
                                                       {url}, {file} and {size} filled; the suite is its server
+                                                      (--client-tls: over TLS, with {ca} its authority's PEM file)
   expectspec cases                                    list the catalogue: id, scenario, requirements, keywords, roles
   expectspec report [--html FILE] [--md FILE] RESULTS.json…   merge results into a compatibility table
   expectspec diff OLD.json NEW.json                   list every changed cell; exit 1 on a regression
@@ -130,7 +131,8 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.Var(&targets, "target", "URL of the upload resource of an origin server (repeatable): it must accept a POST with up to 1 KiB of content and answer 2xx after reading it; https:// URLs are tested over TLS")
 	fs.Var(&gws, "gateway", "URL of a gateway (reverse proxy) already configured to forward to --origin ADDR (repeatable); a path in the URL is the gateway's prefix, which it must strip before forwarding; https:// URLs are tested over TLS")
 	fs.Var(&proxies, "proxy", "URL of a forward proxy, like http://127.0.0.1:3128 (repeatable): the suite sends it absolute-form requests for its own origin")
-	fs.Var(&clients, "client", "shell command of an HTTP client to test (repeatable), run once per case with {url} (the case's URL on the suite's server), {file} (the content to upload) and {size} (its octets) filled, e.g. 'curl -sS --data-binary @{file} {url}'; {ca} comes with TLS")
+	fs.Var(&clients, "client", "shell command of an HTTP client to test (repeatable), run once per case with {url} (the case's URL on the suite's server), {file} (the content to upload) and {size} (its octets) filled, e.g. 'curl -sS --data-binary @{file} {url}'; {ca} comes with --client-tls")
+	clientTLS := fs.Bool("client-tls", false, "the suite's server speaks TLS to the --client commands: {url} is https:// and {ca} the PEM file of a throwaway authority made for the run, which signed the server's certificate (for 127.0.0.1 and localhost)")
 	originAddr := fs.String("origin", "", "host:port where the suite's scripted origin listens, behind --gateway (required with --gateway) or --proxy (default: a free loopback port)")
 	name := fs.String("name", "", "name of the target in the results (default: host:port of --target, --gateway or --proxy)")
 	out := fs.String("out", "out", "directory for results.json and junit.xml")
@@ -248,10 +250,8 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 			return 2, err
 		}
 	}
-	for _, raw := range clients {
-		if _, err := target.ParseClient(raw, "", nil); err != nil {
-			return 2, err
-		}
+	if err := checkClients(clients, *clientTLS); err != nil {
+		return 2, err
 	}
 	var ts []target.Target
 	for _, t := range parsed {
@@ -280,10 +280,11 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 			t.Upgrade = *upgrade
 			ts = append(ts, t)
 		}
-		cts, err := clientTargets(clients, *name, o)
+		cts, stopTLS, err := clientTargets(clients, *name, o, *clientTLS)
 		if err != nil {
 			return 2, err
 		}
+		defer stopTLS()
 		ts = append(ts, cts...)
 		if len(proxies) > 0 && *originAddr == "" {
 			fmt.Fprintf(stdout, "the suite's origin listens on %s (the forward proxy must be able to reach it)\n", target.OriginAuthority(o))

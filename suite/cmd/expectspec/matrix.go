@@ -24,7 +24,7 @@ func matrix(args []string, stdout, stderr io.Writer) (int, error) {
 	only := fs.String("only", "", "comma-separated recipe names to run (default: all; see --list)")
 	out := fs.String("out", "out/matrix", "directory for each implementation's results (NAME.json, NAME/) and the merged table (results.json, table.html, table.md)")
 	parallel := fs.Int("parallel", max(1, runtime.NumCPU()/2), "implementations tested at once")
-	list := fs.Bool("list", false, "list the recipes: name, role, whether installed, Debian package")
+	list := fs.Bool("list", false, "list the recipes: name, role, whether installed, Debian package, notes (a client's command line)")
 	packages := fs.Bool("packages", false, "print the Debian packages the selected recipes need, space-separated, and exit")
 	scale := fs.Float64("timeout-scale", 1, "passed to every run: multiply every wait by this factor")
 	repeat := fs.Int("repeat", 1, "passed to every run: run every case this many times and report flaky cells")
@@ -77,7 +77,11 @@ func matrix(args []string, stdout, stderr io.Writer) (int, error) {
 			if m := r.Missing(); m != "" {
 				installed = "no (" + m + ")"
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Role, installed, strings.Join(r.Packages, " "), r.Notes)
+			notes := r.Notes
+			if r.CommandLine != "" { // a client: the command run --client is given ({dir}: its files)
+				notes = "runs: " + r.CommandLine + ". " + notes
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Role, installed, strings.Join(r.Packages, " "), notes)
 		}
 		return 0, w.Flush()
 	}

@@ -1,0 +1,86 @@
+package recipes
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// Client is the role of a client recipe: nothing is started; the matrix runs
+// `expectspec run --client` with the recipe's CommandLine, and the suite is the client's server.
+const Client = conv.RoleClient
+
+// ClientCommand copies the client recipe's committed files (Configs) into dir and returns its
+// CommandLine with {dir} filled in; the placeholders of the suite ({url}, {file}, {size}) are
+// left for `run --client`.
+func (r *Recipe) ClientCommand(dir string) (string, error) {
+	if r.Role != Client || r.CommandLine == "" {
+		return "", fmt.Errorf("%s is not a client recipe", r.Name)
+	}
+	// dir stays as given (relative to the working directory, which the run inherits), so a
+	// committed results file does not carry the path of the machine's checkout.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	in := &Instance{Recipe: r, Dir: dir, ports: map[string]int{}}
+	if err := in.render(); err != nil {
+		return "", fmt.Errorf("%s: copying its files: %w", r.Name, err)
+	}
+	return strings.ReplaceAll(r.CommandLine, "{dir}", shellWord(dir)), nil
+}
+
+// shellWord quotes s for sh when it holds anything but letters, digits and "/._-+:,".
+func shellWord(s string) string {
+	if strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// The clients: each at its defaults, uploading {file} to {url} by the means its users use, and
+// printing the final response's content on stdout (which lets the 1xx cases see which response
+// the client returned). Notes say what the command or program chooses beyond the defaults.
+func init() {
+	register(&Recipe{
+		Name: "curl", Role: Client, Software: "curl", Packages: []string{"curl"}, Needs: []string{"curl"},
+		CommandLine: "curl -sS --data-binary @{file} {url}",
+		Version:     versionOf([]string{"curl", "--version"}, `curl (\S+)`),
+		Notes: "curl's defaults: Expect: 100-continue on content above 1 MiB, a 1 s wait for the 100, " +
+			"no redirect followed (no -L). -sS keeps errors on stderr; the response content goes to stdout.",
+	}, &Recipe{
+		Name: "wget", Role: Client, Software: "GNU Wget", Packages: []string{"wget"}, Needs: []string{"wget"},
+		CommandLine: "wget -q -O - --post-file={file} {url}",
+		Version:     versionOf([]string{"wget", "--version"}, `GNU Wget (\S+)`),
+		Notes: "--post-file uploads the file as the POST's content; -O - prints the response content. Wget " +
+			"follows a 303 with a GET by default, and exits 8 on a 4xx or 5xx final response.",
+	}, &Recipe{
+		Name: "python-urllib", Role: Client, Software: "Python urllib.request", Packages: []string{"python3"},
+		Needs: []string{debianPython}, Configs: "python-urllib-client",
+		CommandLine: "PYTHONDONTWRITEBYTECODE=1 " + debianPython + " {dir}/upload.py {url} {file}",
+		Version:     versionOf([]string{debianPython, "--version"}, `Python (\S+)`),
+		Notes:       "urlopen with the file's octets as data, at the module's defaults (upload.py); it follows a 303 with a GET.",
+	}, &Recipe{
+		Name: "python-requests", Role: Client, Software: "Python requests", Packages: []string{"python3-requests"},
+		Needs: []string{debianPython}, Modules: []string{"requests"}, Configs: "python-requests-client",
+		CommandLine: "PYTHONDONTWRITEBYTECODE=1 " + debianPython + " {dir}/upload.py {url} {file}",
+		Version:     versionOf([]string{debianPython, "-c", "import requests; print(requests.__version__)"}, `^(\S+)`),
+		Notes:       "requests.post with the open file as data, at the library's defaults (upload.py); it follows a 303 with a GET.",
+	}, &Recipe{
+		Name: "node-http-request", Role: Client, Software: "Node.js http.request", Packages: []string{"nodejs"},
+		Needs: []string{"node"}, Configs: "node-http-request-client",
+		CommandLine: "node {dir}/upload.js {url} {file}",
+		Version:     versionOf([]string{"node", "--version"}, `v(\S+)`),
+		Notes: "Node never adds Expect itself: upload.js sets Expect: 100-continue on any upload with content and " +
+			"writes the content on the first 'continue' event, as Node's documentation shows; Node has no timer " +
+			"for the 100, so neither has the program. No redirect is followed.",
+	}, &Recipe{
+		Name: "java-httpclient", Role: Client, Software: "Java java.net.http.HttpClient",
+		Packages: []string{"default-jdk-headless"}, Needs: []string{"java", "javac"}, Configs: "java-httpclient-client",
+		CommandLine: "java {dir}/Upload.java {url} {file}",
+		Version:     versionOf([]string{"java", "-version"}, `version "([^"]+)"`),
+		Notes: "HttpClient with expectContinue(true), run as a single-file source program (Upload.java); HTTP/1.1 " +
+			"is asked for, since the default (HTTP/2) would offer an h2c upgrade the suite's server does not take. No redirect is followed.",
+	})
+}
