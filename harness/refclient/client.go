@@ -135,8 +135,13 @@ func (c *client) post(cn *conn, target string, content []byte, expect bool) (res
 		if r.status < 200 && c.knob != InterimIsFinal {
 			continue // any number of 1xx, of any code, before the final (RFC 9110 §15.2)
 		}
-		if w != nil && !w.finished() {
+		if w != nil && !w.lastStarted() {
 			return c.earlyFinal(cn, r, w)
+		}
+		if w != nil {
+			// the last chunk was on its way: the server may have read all of it and answered
+			// before the write returned here, which is no early final; let the write finish
+			_ = w.wait()
 		}
 		c.settle(cn, r)
 		return r, nil
@@ -324,6 +329,7 @@ func readLine(br *bufio.Reader) (string, error) {
 // chunks.
 type writer struct {
 	stopped atomic.Bool
+	last    atomic.Bool // the write of the last chunk has begun
 	done    chan struct{}
 	mu      sync.Mutex
 	err     error
@@ -342,7 +348,11 @@ func startWriter(nc net.Conn, content []byte) *writer {
 			if off > 0 {
 				time.Sleep(writePace) // an upload that takes a moment, so responses can come during it
 			}
-			if _, err := nc.Write(content[off:min(off+writeChunk, len(content))]); err != nil {
+			end := min(off+writeChunk, len(content))
+			if end == len(content) {
+				w.last.Store(true)
+			}
+			if _, err := nc.Write(content[off:end]); err != nil {
 				w.mu.Lock()
 				w.err = err
 				w.mu.Unlock()
@@ -358,16 +368,12 @@ func startWriter(nc net.Conn, content []byte) *writer {
 
 func (w *writer) stop() { w.stopped.Store(true) }
 
-func (w *writer) finished() bool {
-	select {
-	case <-w.done:
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		return w.all
-	default:
-		return false
-	}
-}
+// lastStarted reports whether the writer has begun writing the last chunk of the content. A final
+// response read before then answered part of the content at most: an early final. One read after
+// it may answer the whole content even though the write has not returned yet (the server reads
+// what the kernel took and answers before the writer goroutine runs again), so whether the write
+// has returned cannot tell the two apart.
+func (w *writer) lastStarted() bool { return w.last.Load() }
 
 func (w *writer) wait() error {
 	<-w.done
