@@ -15,9 +15,9 @@ import (
 
 // Clients under test over TLS (run --client-tls): the suite's server speaks TLS with a
 // certificate from an authority made for the run, {url} is https and {ca} that authority's PEM
-// file. TLS changes the connection, never what a client case judges, so the reference client and
-// curl (installed by .ci/run, as for the witness rows) must get the verdicts they get in
-// cleartext. Without --client-tls a command that names {ca} is refused in one line.
+// file. TLS changes the connection, never what a client case judges, so the reference client,
+// curl (installed by .ci/run, as for the witness rows) and Go's client (built in) must get the
+// verdicts they get in cleartext. Without --client-tls a command that names {ca} is refused in one line.
 var _ = Describe("the expectspec command with --client-tls", Ordered, func() {
 	var bin string
 	BeforeAll(func() { bin = cliBinary() })
@@ -52,6 +52,7 @@ var _ = Describe("the expectspec command with --client-tls", Ordered, func() {
 		},
 		Entry("the reference client", "{bin} ref-client {url} {file}", "{bin} ref-client --ca {ca} {url} {file}"),
 		Entry("curl", "curl -sS --data-binary @{file} {url}", "curl -sS --cacert {ca} --data-binary @{file} {url}"),
+		Entry("Go net/http (go-client)", "{bin} go-client {url} {file}", "{bin} go-client --ca {ca} {url} {file}"),
 	)
 
 	It("fails the client check of a client that does not trust the run's authority, in one line", func() {

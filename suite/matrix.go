@@ -192,6 +192,12 @@ func runChild(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe, dir stri
 	fmt.Fprintf(log, "$ %s %s\n", cfg.Self, strings.Join(args, " "))
 	cmd := exec.CommandContext(ctx, cfg.Self, args...)
 	cmd.Stdout, cmd.Stderr = log, log
+	if r.Role == recipes.Client {
+		// A client recipe may run the suite's own executable (go-http-client: `expectspec
+		// go-client`) by name, as a user with expectspec on PATH types it; the command line stays
+		// free of this machine's path, so committed results do not carry it.
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(cfg.Self)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	}
 	// On interrupt the run gets SIGINT, so it writes the cases that finished and marks the rest
 	// not run; it is killed only if it has not ended 5 s later.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }

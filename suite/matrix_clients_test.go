@@ -60,6 +60,7 @@ var _ = Describe("expectspec matrix with client recipes", Label("matrix"), func(
 		},
 		Entry(nil, "wget"), Entry(nil, "python-urllib"), Entry(nil, "python-requests"),
 		Entry(nil, "node-http-request"), Entry(nil, "java-httpclient"),
+		Entry(nil, "go-http-client"),
 	)
 
 	It("has a spec above for every client recipe", func() {
@@ -69,6 +70,7 @@ var _ = Describe("expectspec matrix with client recipes", Label("matrix"), func(
 				names = append(names, r.Name)
 			}
 		}
-		Expect(names).To(ConsistOf("curl", "wget", "python-urllib", "python-requests", "node-http-request", "java-httpclient"))
+		Expect(names).To(ConsistOf("curl", "wget", "python-urllib", "python-requests", "node-http-request", "java-httpclient",
+			"go-http-client"))
 	})
 })

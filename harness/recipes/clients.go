@@ -82,5 +82,13 @@ func init() {
 		Version:     versionOf([]string{"java", "-version"}, `version "([^"]+)"`),
 		Notes: "HttpClient with expectContinue(true), run as a single-file source program (Upload.java); HTTP/1.1 " +
 			"is asked for, since the default (HTTP/2) would offer an h2c upgrade the suite's server does not take. No redirect is followed.",
+	}, &Recipe{
+		// Built into expectspec (suite/cmd/expectspec/goclient.go), so it needs no Go on the
+		// machine; the matrix puts the running expectspec first on the command's PATH.
+		Name: "go-http-client", Role: Client, Software: "Go net/http Client",
+		CommandLine: "expectspec go-client {url} {file}",
+		Version:     goVersion,
+		Notes: "`expectspec go-client`: http.Client over a clone of DefaultTransport with ExpectContinueTimeout 1 s; " +
+			"the program sets Expect: 100-continue on an upload with content (Go never adds it). It follows a 303 with a GET.",
 	})
 }

@@ -6,9 +6,11 @@ import (
 	"strconv"
 )
 
-// The Go recipes run the suite's own executable (`expectspec serve`), built with this Go.
+// goVersion is the version of the Go recipes (servers and the go-http-client): they run the
+// suite's own executable (`expectspec serve`, `expectspec go-client`), built with this Go.
+func goVersion(context.Context) string { return runtime.Version() }
+
 func init() {
-	goVersion := func(context.Context) string { return runtime.Version() }
 	register(&Recipe{
 		Name: "go-net-http", Role: Origin, Software: "Go net/http", Version: goVersion,
 		Command: func(in *Instance) []string {

@@ -12,6 +12,7 @@
 //	expectspec serve SERVER [--listen ADDR]             run one of the suite's Go servers
 //	expectspec diagnose URL [flags]                     why uploads with Expect fail or stall there
 //	expectspec ref-client [--knob K] URL FILE           the suite's reference HTTP client
+//	expectspec go-client [--ca F] URL FILE              Go net/http's client, the go-http-client recipe
 //
 // It is the command-line face of package suite: flags, usage and one-line errors; the work is
 // done in suite, and what it imports beside suite is for listing and serving (recipes,
@@ -60,6 +61,8 @@ Usage:
                                                       does it, and what to change (exit 0 works, 1 broken)
   expectspec ref-client [--knob K] URL FILE           upload FILE with the suite's reference HTTP client (or a
                                                       mutant): the witness of the client cases
+  expectspec go-client [--ca FILE] URL FILE           upload FILE with Go net/http's client asking for 100-continue
+                                                      (the go-http-client recipe)
   expectspec version                                  print the version
 
 Run "expectspec COMMAND -h" for the flags of a command.
@@ -70,7 +73,7 @@ results.json and junit.xml hold the cases that finished, the rest marked not run
 `
 
 // commands are the commands realMain knows, as the unknown-command message lists them.
-var commands = []string{"run", "cases", "report", "diff", "matrix", "serve", "diagnose", "ref-client", "version", "help"}
+var commands = []string{"run", "cases", "report", "diff", "matrix", "serve", "diagnose", "ref-client", "go-client", "version", "help"}
 
 func main() {
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
@@ -100,6 +103,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		code, err = diagnoseCmd(args[1:], stdout, stderr)
 	case "ref-client":
 		code, err = refClient(args[1:], stdout, stderr)
+	case "go-client":
+		code, err = goClient(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 	case "version", "--version":
