@@ -60,7 +60,7 @@ var _ = Describe("expectspec matrix with client recipes", Label("matrix"), func(
 		},
 		Entry(nil, "wget"), Entry(nil, "python-urllib"), Entry(nil, "python-requests"),
 		Entry(nil, "node-http-request"), Entry(nil, "java-httpclient"),
-		Entry(nil, "go-http-client"),
+		Entry(nil, "go-http-client"), Entry(nil, "node-fetch"), Entry(nil, "python-aiohttp"), Entry(nil, "python-boto3"),
 	)
 
 	It("has a spec above for every client recipe", func() {
@@ -71,6 +71,6 @@ var _ = Describe("expectspec matrix with client recipes", Label("matrix"), func(
 			}
 		}
 		Expect(names).To(ConsistOf("curl", "wget", "python-urllib", "python-requests", "node-http-request", "java-httpclient",
-			"go-http-client"))
+			"go-http-client", "node-fetch", "python-aiohttp", "python-boto3"))
 	})
 })

@@ -90,5 +90,29 @@ func init() {
 		Version:     goVersion,
 		Notes: "`expectspec go-client`: http.Client over a clone of DefaultTransport with ExpectContinueTimeout 1 s; " +
 			"the program sets Expect: 100-continue on an upload with content (Go never adds it). It follows a 303 with a GET.",
+	}, &Recipe{
+		Name: "node-fetch", Role: Client, Software: "Node.js fetch (undici)", Packages: []string{"nodejs"},
+		Needs: []string{"node"}, Configs: "node-fetch-client",
+		CommandLine: "node {dir}/upload.js {url} {file}",
+		Version: versionOf([]string{"node", "-p", "process.versions.node + ' undici ' + process.versions.undici"},
+			`^(\S+ undici \S+)`),
+		Notes: "Node 20's global fetch, which is undici (bundled; nothing from npm). upload.js sets Expect: 100-continue " +
+			"on content; undici refuses the header (UND_ERR_NOT_SUPPORTED), so the program says so on stderr and " +
+			"uploads without it: the cases needing Expect are na. fetch follows a 303 with a GET.",
+	}, &Recipe{
+		Name: "python-aiohttp", Role: Client, Software: "Python aiohttp client", Packages: []string{"python3-aiohttp"},
+		Needs: []string{debianPython}, Modules: []string{"aiohttp"}, Configs: "python-aiohttp-client",
+		CommandLine: "PYTHONDONTWRITEBYTECODE=1 " + debianPython + " {dir}/upload.py {url} {file}",
+		Version:     versionOf([]string{debianPython, "-c", "import aiohttp; print(aiohttp.__version__)"}, `^(\S+)`),
+		Notes:       "ClientSession.post with the file's octets and expect100=True (upload.py); it follows a 303 with a GET.",
+	}, &Recipe{
+		Name: "python-boto3", Role: Client, Software: "Python boto3 (botocore) S3 client", Packages: []string{"python3-boto3"},
+		Needs: []string{debianPython}, Modules: []string{"boto3"}, Configs: "python-boto3-client",
+		CommandLine: "PYTHONDONTWRITEBYTECODE=1 " + debianPython + " {dir}/upload.py {url} {file}",
+		Version: versionOf([]string{debianPython, "-c", "import boto3, botocore; print(boto3.__version__, 'botocore', botocore.__version__)"},
+			`^(\S+ botocore \S+)`),
+		Notes: "S3 put_object with the open file as Body to {url}'s authority as endpoint_url, path-style (bucket and key " +
+			"from {url}'s path), dummy credentials (upload.py); botocore adds Expect: 100-continue to a file body itself. " +
+			"put_object returns no content, so nothing is printed.",
 	})
 }
