@@ -318,8 +318,12 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 					nProxies++
 				}
 			}
-			fmt.Fprintf(stdout, "no --target given: running against the %d embedded default targets (%d origins; %d gateways and %d forward proxy in front of the suite's origin at %s)\n",
-				len(emb)+len(gwTargets), len(emb), len(gwTargets)-nProxies, nProxies, target.OriginAuthority(o))
+			if len(gwTargets) == 0 { // --protocol h2/h2c: the intermediaries speak HTTP/1.1 only
+				fmt.Fprintf(stdout, "no --target given: running against the embedded default origins over %s (%d)\n", *protocol, len(emb))
+			} else {
+				fmt.Fprintf(stdout, "no --target given: running against the %d embedded default targets (%d origins; %d gateways and %d forward proxy in front of the suite's origin at %s)\n",
+					len(emb)+len(gwTargets), len(emb), len(gwTargets)-nProxies, nProxies, target.OriginAuthority(o))
+			}
 			ts = append(emb, gwTargets...)
 		}
 	}
