@@ -68,5 +68,18 @@ var _ = Describe("the expectspec command in HTTP/2", Ordered, func() {
 			Expect(r.Verdict).To(Equal(results.Verdict("pass")), "%s: %s", r.Case, r.Reason)
 		}
 		Expect(f.Results).To(HaveLen(3))
+		// the trace shows the frames, with their streams, flags and decoded fields
+		var trace []string
+		for _, r := range f.Results {
+			if r.Case == "origin/h2-continue-as-headers" {
+				for _, e := range r.Trace {
+					trace = append(trace, e.Dir+" "+e.Data)
+				}
+			}
+		}
+		Expect(trace).To(ContainElement(HavePrefix("send HEADERS stream=1 flags=END_HEADERS")))
+		Expect(trace).To(ContainElement(ContainSubstring("expect: 100-continue")))
+		Expect(trace).To(ContainElement("recv HEADERS stream=1 flags=END_HEADERS len=4 {:status: 100}"))
+		Expect(trace).To(ContainElement(HavePrefix("send DATA stream=1 flags=END_STREAM")))
 	})
 })

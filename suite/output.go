@@ -146,6 +146,16 @@ func trace(tl *conv.Timeline) []results.TraceEntry {
 	var out []results.TraceEntry
 	for _, e := range tl.Events {
 		t := float64(e.At.Microseconds()) / 1000
+		switch {
+		case e.Frame != nil && (e.Kind == conv.EvSent || e.Frame.Sent):
+			// an HTTP/2 frame of ours: a step's, or one the driver sent itself (SETTINGS, ACKs,
+			// PING answers, WINDOW_UPDATE); its octets are framing, so the frame says more
+			out = append(out, results.TraceEntry{TMS: t, Dir: "send", Data: e.Frame.String()})
+			continue
+		case e.Kind == conv.EvFrame && e.Frame != nil:
+			out = append(out, results.TraceEntry{TMS: t, Dir: "recv", Data: e.Frame.String()})
+			continue
+		}
 		switch e.Kind {
 		case conv.EvSent:
 			out = append(out, results.TraceEntry{TMS: t, Dir: "send", Data: printable(e.Data, e.N)})
@@ -153,7 +163,7 @@ func trace(tl *conv.Timeline) []results.TraceEntry {
 			out = append(out, results.TraceEntry{TMS: t, Dir: "recv", Data: printable(e.Data, e.N)})
 		case conv.EvMessage:
 			// the octets are already in the recv entries; the event marks where a message ended
-			out = append(out, results.TraceEntry{TMS: t, Dir: "event", Data: fmt.Sprintf("message %d %s", e.Msg.Status, e.Msg.Reason)})
+			out = append(out, results.TraceEntry{TMS: t, Dir: "event", Data: strings.TrimSpace(fmt.Sprintf("message %d %s", e.Msg.Status, e.Msg.Reason))})
 		default:
 			data := string(e.Kind)
 			if e.Kind == conv.EvConnect && len(e.Data) > 0 {
