@@ -11,6 +11,13 @@ import (
 	"github.com/expectspec/expectspec/harness/certs"
 )
 
+// Origins over TLS with HTTP/2 (TLS: true) are registered beside their cleartext recipe
+// (nginx-tls in nginx.go, …), each from a config of its own that is the cleartext config with the
+// listener on TLS and h2 offered by ALPN beside http/1.1, so one run (--protocol auto) gives the
+// row NAME, HTTP/1.1 over TLS, and NAME [h2]. Where the same software speaks h2c by prior
+// knowledge on a cleartext listener, a NAME-h2c recipe runs its cleartext config with
+// --protocol h2c (h2o-h2c, go-net-http-h2c).
+//
 // A TLS recipe's certificate is made per start, by an authority made for it alone: nothing is
 // committed, nothing outlives the run, and the run trusts exactly that authority (--ca), so a
 // verified handshake is part of every row. The certificate names 127.0.0.1 (the URL the matrix
@@ -78,3 +85,6 @@ func certPool(pem []byte) *x509.CertPool {
 	p.AppendCertsFromPEM(pem)
 	return p
 }
+
+// tlsNote is the part of a TLS recipe's Notes that says where its certificate comes from.
+const tlsNote = "; over TLS with a certificate made for the run by a throwaway authority (the run's --ca), "
