@@ -164,6 +164,11 @@ func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixO
 		if r.Early != "" {
 			target = append(target, "--early-path", r.Early)
 		}
+		if r.TLS {
+			// the authority made for this start, and a row per protocol the server selects by
+			// ALPN: HTTP/1.1 over TLS, and NAME [h2] when it offers h2
+			target = append(target, "--ca", in.CA, "--protocol", "auto")
+		}
 	case recipes.Gateway:
 		target = []string{"--gateway", in.URL(), "--origin", origin}
 	case recipes.Proxy:

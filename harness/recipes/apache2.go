@@ -18,5 +18,11 @@ func init() {
 		Packages: []string{"apache2"}, Needs: []string{"apache2"}, Configs: "apache2-gateway",
 		Command: cmd, Version: version,
 		Notes: "ProxyPass / to the suite's origin; mod_proxy_http at its defaults.",
+	}, &Recipe{
+		Name: "apache2-tls", Role: Origin, Software: "Apache httpd", Packages: []string{"apache2"},
+		Needs: []string{"apache2"}, Configs: "apache2-tls-origin", TLS: true, Early: "/denied",
+		Command: cmd, Version: version,
+		Notes: "the apache2 recipe's config (event MPM, a CGI upload buffered by mod_buffer, /denied refused)" +
+			tlsNote + "mod_ssl and mod_http2 with `Protocols h2 http/1.1`.",
 	})
 }

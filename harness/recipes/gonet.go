@@ -23,5 +23,19 @@ func init() {
 			return []string{in.Self, "serve", "go-reverseproxy", "--listen", "127.0.0.1:" + strconv.Itoa(in.Port), "--origin", in.Origin}
 		},
 		Notes: "NewSingleHostReverseProxy with a clone of http.DefaultTransport (ExpectContinueTimeout 1 s).",
+	}, &Recipe{
+		Name: "go-net-http-tls", Role: Origin, Software: "Go net/http", Version: goVersion, TLS: true,
+		Command: func(in *Instance) []string {
+			return []string{in.Self, "serve", "go-net-http", "--listen", in.Addr(), "--tls-cert", in.CertFile(), "--tls-key", in.KeyFile()}
+		},
+		Notes: "the go-net-http recipe's server with ServeTLS" + tlsNote + "h2 by ALPN (net/http's bundled HTTP/2), else http/1.1.",
+	}, &Recipe{
+		Name: "go-net-http-h2c", Role: Origin, Software: "Go net/http", Version: goVersion,
+		RunArgs: []string{"--protocol", "h2c"},
+		Command: func(in *Instance) []string {
+			return []string{in.Self, "serve", "go-net-http", "--listen", in.Addr(), "--h2c"}
+		},
+		Notes: "the go-net-http recipe's server with http.Protocols allowing unencrypted HTTP/2 beside HTTP/1.1 " +
+			"(`expectspec serve go-net-http --h2c`), run with --protocol h2c.",
 	})
 }

@@ -18,5 +18,11 @@ func init() {
 		Needs: []string{"nginx"}, Configs: "nginx-gateway", Command: cmd, Version: version,
 		Notes: "proxy_pass to the suite's origin; everything else at nginx's defaults " +
 			"(request buffering on, HTTP/1.0 upstream).",
+	}, &Recipe{
+		Name: "nginx-tls", Role: Origin, Software: "nginx", Packages: []string{"nginx"},
+		Needs: []string{"nginx"}, Configs: "nginx-tls-h2-origin", TLS: true, Early: "/denied",
+		Command: cmd, Version: version,
+		Notes: "the nginx recipe's config (/upload a proxy_pass to a second server of the same nginx, /denied `return 403`)" +
+			tlsNote + "`listen … ssl http2`: h2 by ALPN, else http/1.1.",
 	})
 }

@@ -25,5 +25,15 @@ func init() {
 		Notes: "A 'checkContinue' listener (Node's documented way to decide on the header section) " +
 			"refuses /early with 401 and calls writeContinue() for everything else; /upload reads all of the content " +
 			"with req.on('data') and answers with Content-Length set and res.end(body), as Express's res.send does.",
+	}, &Recipe{
+		Name: "node-http2-tls", Role: Origin, Software: "Node.js http2", Packages: []string{"nodejs"},
+		Needs: []string{"node"}, Configs: "node-http2-tls-origin", TLS: true,
+		Command: func(in *Instance) []string {
+			return []string{"node", in.Dir + "/server.js", strconv.Itoa(in.Port), in.CertFile(), in.KeyFile()}
+		},
+		Version: version,
+		Notes: "http2.createSecureServer with allowHTTP1 (h2 by ALPN, else Node's HTTP/1.1)" + tlsNote +
+			"the handler uses the compatibility API; /upload reads all of the content and answers with Content-Length " +
+			"set; Node sends the 100 itself, so there is no early-response resource.",
 	})
 }

@@ -5,8 +5,8 @@
 // A recipe changes an implementation's defaults only where a case needs it, and says why in
 // Notes: a published table is only as fair as its configs.
 //
-// It may import harness/conv (for the role a recipe plays) and the standard library; never
-// cases, suite or results.
+// It may import harness/conv (for the role a recipe plays), harness/certs (for a TLS recipe's
+// throwaway certificate) and the standard library; never cases, suite or results.
 package recipes
 
 import (
@@ -81,6 +81,9 @@ type Recipe struct {
 	// RunArgs are extra flags for `expectspec run` against this recipe, with the reason in Notes
 	// (e.g. --concurrency 1 for a server with a fixed number of blocking workers).
 	RunArgs []string
+	// TLS makes the recipe listen on TLS (tls.go): Start issues it a certificate from a
+	// throwaway authority, and the matrix runs it with --ca and --protocol auto.
+	TLS bool
 }
 
 // Instance is one running implementation.
@@ -91,6 +94,7 @@ type Instance struct {
 	Origin string // host:port of the suite's origin behind a gateway or proxy
 	Self   string // the expectspec executable, for recipes that run the suite's own Go servers
 	Log    string // the file its stdout and stderr go to
+	CA     string // a TLS recipe's authority certificate (PEM), the run's --ca; "" without TLS
 
 	ports map[string]int
 	cmd   *exec.Cmd
@@ -108,7 +112,7 @@ func (in *Instance) Addr() string { return net.JoinHostPort("127.0.0.1", strconv
 // URL is what `expectspec run` is given: the upload resource of an origin, the prefix of a
 // gateway, the address of a forward proxy.
 func (in *Instance) URL() string {
-	base := "http://" + in.Addr()
+	base := in.scheme() + "://" + in.Addr()
 	switch in.Recipe.Role {
 	case Origin:
 		return base + in.UploadPath()
@@ -177,6 +181,9 @@ func Start(ctx context.Context, r *Recipe, opts Options) (*Instance, error) {
 		Log: filepath.Join(dir, "server.log"), ports: map[string]int{}, done: make(chan struct{})}
 	if err := in.render(); err != nil {
 		return nil, fmt.Errorf("%s: rendering its configs: %w", r.Name, err)
+	}
+	if err := in.issueCert(); err != nil {
+		return nil, fmt.Errorf("%s: its TLS certificate: %w", r.Name, err)
 	}
 	if r.Prepare != nil {
 		if err := r.Prepare(ctx, in); err != nil {
@@ -271,6 +278,9 @@ func (in *Instance) waitReady(ctx context.Context, timeout time.Duration) error 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	probe := probeHTTP
+	if in.Recipe.TLS {
+		probe = in.probeTLS
+	}
 	if in.Recipe.Role != Origin {
 		probe = probeTCP
 	}
@@ -303,6 +313,11 @@ func probeHTTP(addr string) error {
 	if err != nil {
 		return err
 	}
+	return askOptions(c, addr)
+}
+
+// askOptions sends OPTIONS * on c, closing it after.
+func askOptions(c net.Conn, addr string) error {
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
 	if _, err := c.Write([]byte("OPTIONS * HTTP/1.1\r\nHost: " + addr + "\r\nConnection: close\r\n\r\n")); err != nil {

@@ -2,6 +2,7 @@ package recipes
 
 import (
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -48,6 +49,14 @@ func TestRecipesServe(t *testing.T) {
 			defer in.Stop()
 
 			client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{}}
+			if r.TLS {
+				// verified against the authority made for this start, and offering h2 by ALPN
+				pem, err := os.ReadFile(in.CA)
+				if err != nil {
+					t.Fatal(err)
+				}
+				client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: certPool(pem)}, ForceAttemptHTTP2: true}
+			}
 			target := in.URL()
 			switch r.Role {
 			case Gateway:
@@ -63,6 +72,9 @@ func TestRecipesServe(t *testing.T) {
 			}
 			if resp.StatusCode/100 != 2 {
 				t.Errorf("POST %s: %s %q%s", target, resp.Status, body, in.logTail())
+			}
+			if r.TLS && resp.Proto != "HTTP/2.0" {
+				t.Errorf("POST %s was answered in %s: a TLS recipe should select h2 by ALPN", target, resp.Proto)
 			}
 			if r.Role != Origin && (body != "xxxxx" || resp.Header.Get("X-Received") != "/recipes-test") {
 				t.Errorf("POST %s: %q (X-Received %q), want the origin's answer for 5 octets read at /recipes-test", target, body, resp.Header.Get("X-Received"))

@@ -32,6 +32,10 @@ Flags:
   --max-content SIZE   go-net-http: the largest content /upload reads, in octets or with a unit
                        (64KiB, 10MiB, 1GiB); default 1024, the target contract's 1 KiB
   --origin HOST:PORT   go-reverseproxy: the origin to forward to (required)
+  --tls-cert FILE      go-net-http: serve TLS with this certificate chain (PEM), HTTP/1.1 and h2
+                       selected by ALPN; needs --tls-key
+  --tls-key FILE       go-net-http: the certificate's private key (PEM)
+  --h2c                go-net-http: also speak HTTP/2 in cleartext (prior knowledge) beside HTTP/1.1
 `
 
 // serve runs one of the suite's Go servers in the foreground until SIGINT or SIGTERM, so the
@@ -57,14 +61,27 @@ func serve(args []string, stdout, stderr io.Writer) (int, error) {
 	listen := fs.String("listen", "127.0.0.1:0", "host:port to listen on")
 	originAddr := fs.String("origin", "", "host:port of the origin behind go-reverseproxy")
 	maxContent := fs.String("max-content", "", "go-net-http: the largest content /upload reads")
+	tlsCert := fs.String("tls-cert", "", "go-net-http: certificate chain (PEM) to serve TLS with")
+	tlsKey := fs.String("tls-key", "", "go-net-http: the certificate's private key (PEM)")
+	h2c := fs.Bool("h2c", false, "go-net-http: also speak HTTP/2 in cleartext")
 	fs.Usage = func() { fmt.Fprint(stdout, serveUsage) }
 	if err := parseFlags(fs, args[1:], stderr, map[string]string{
 		"listen": "host:port, like 127.0.0.1:8080", "origin": "host:port, like 127.0.0.1:9000", "max-content": "a size like 1024 or 10MiB",
+		"tls-cert": "a PEM file", "tls-key": "a PEM file",
 	}); err != nil {
 		return 2, err
 	}
 	if fs.NArg() > 0 {
 		return 2, fmt.Errorf("serve %s takes no arguments, got %q (see expectspec serve --help)", which, fs.Arg(0))
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return 2, fmt.Errorf("--tls-cert and --tls-key go together: give both to serve TLS, or neither")
+	}
+	if which != "go-net-http" && (*tlsCert != "" || *h2c) {
+		return 2, fmt.Errorf("--tls-cert, --tls-key and --h2c are for go-net-http")
+	}
+	if *h2c && *tlsCert != "" {
+		return 2, fmt.Errorf("--h2c is HTTP/2 in cleartext and --tls-cert serves TLS (where h2 comes by ALPN): give one")
 	}
 	var srv *http.Server
 	switch which {
@@ -81,6 +98,12 @@ func serve(args []string, stdout, stderr io.Writer) (int, error) {
 			limit = n
 		}
 		srv = target.NewNetHTTPServerLimit(limit)
+		if *h2c {
+			p := new(http.Protocols)
+			p.SetHTTP1(true)
+			p.SetUnencryptedHTTP2(true)
+			srv.Protocols = p
+		}
 	case "go-reverseproxy":
 		if *maxContent != "" {
 			return 2, fmt.Errorf("--max-content is for go-net-http; go-reverseproxy forwards whatever content comes")
@@ -101,7 +124,12 @@ func serve(args []string, stdout, stderr io.Writer) (int, error) {
 		<-ctx.Done()
 		_ = srv.Close()
 	}()
-	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+	serveOn := srv.Serve
+	if *tlsCert != "" {
+		// net/http's defaults: TLS 1.2 and up, ALPN offering h2 and http/1.1
+		serveOn = func(ln net.Listener) error { return srv.ServeTLS(ln, *tlsCert, *tlsKey) }
+	}
+	if err := serveOn(ln); err != nil && err != http.ErrServerClosed {
 		return 2, err
 	}
 	return 0, nil
