@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"context"
 	"net"
 	"os"
 	"os/exec"
@@ -101,20 +102,7 @@ var _ = Describe("the expectspec command against a target that fails a check bef
 			go func() {
 				defer GinkgoRecover()
 				defer wg.Done()
-				out := filepath.Join(GinkgoT().TempDir(), "out")
-				args := append([]string{"run", "--target", "http://" + srv.addr + "/upload", "--name", hc.server, "--out", out}, hc.args...)
-				cmd := exec.CommandContext(ctx, bin, args...)
-				var stdout, stderr strings.Builder
-				cmd.Stdout, cmd.Stderr = &stdout, &stderr
-				cmd.WaitDelay = time.Second
-				start := time.Now()
-				Expect(cmd.Start()).To(Succeed())
-				err := cmd.Wait()
-				r := checkRun{wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), out: out, code: cmd.ProcessState.ExitCode()}
-				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-					r.maxRSS = ru.Maxrss
-				}
-				_ = err // the exit status is checked below
+				r := runMeasured(ctx, bin, append([]string{"run", "--target", "http://" + srv.addr + "/upload", "--name", hc.server}, hc.args...))
 				mu.Lock()
 				runs[hc.server] = r
 				mu.Unlock()
@@ -201,6 +189,24 @@ var _ = Describe("the expectspec command with one target that fails a check amon
 		Expect(string(s.Err.Contents())).To(ContainSubstring("does not speak HTTP/1.x"))
 	}, SpecTimeout(time.Minute))
 })
+
+// runMeasured runs the CLI with args and --out in a new directory, and measures its wall time
+// and its peak resident memory (the child's rusage).
+func runMeasured(ctx context.Context, bin string, args []string) checkRun {
+	out := filepath.Join(GinkgoT().TempDir(), "out")
+	cmd := exec.CommandContext(ctx, bin, append(args, "--out", out)...)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = time.Second
+	start := time.Now()
+	Expect(cmd.Start()).To(Succeed())
+	_ = cmd.Wait() // the exit status is the caller's to check
+	r := checkRun{wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), out: out, code: cmd.ProcessState.ExitCode()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = ru.Maxrss
+	}
+	return r
+}
 
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
