@@ -57,12 +57,18 @@ var _ = Describe("the HTTP/2 field-rule judges (T43)", func() {
 	})
 	It("passes a 400, with the reset after it or none", func() {
 		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 400, true) }, cases.Pass, "rule", "H2-MALFORMED-STREAM-ERROR")
-		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 400, true).reset(1, "answer", conv.CodeProtocolError) }, cases.Pass, "rule")
+		check(func(b *h2TL) *h2TL {
+			return b.headers(1, "answer", 400, true).reset(1, "answer", conv.CodeProtocolError)
+		}, cases.Pass, "rule")
 	})
 	It("passes GOAWAY(PROTOCOL_ERROR), and reads a reset and GOAWAY in either order", func() {
 		check(func(b *h2TL) *h2TL { return goaway(b, 1, conv.CodeProtocolError) }, cases.Pass, "rule")
-		check(func(b *h2TL) *h2TL { return goaway(b.reset(1, "answer", conv.CodeProtocolError), 1, conv.CodeProtocolError) }, cases.Pass, "rule")
-		check(func(b *h2TL) *h2TL { return goaway(b, 1, conv.CodeProtocolError).reset(1, "answer", conv.CodeProtocolError) }, cases.Pass, "rule")
+		check(func(b *h2TL) *h2TL {
+			return goaway(b.reset(1, "answer", conv.CodeProtocolError), 1, conv.CodeProtocolError)
+		}, cases.Pass, "rule")
+		check(func(b *h2TL) *h2TL {
+			return goaway(b, 1, conv.CodeProtocolError).reset(1, "answer", conv.CodeProtocolError)
+		}, cases.Pass, "rule")
 	})
 	It("warns a reset with another code, and reports GOAWAY with another code as info", func() {
 		check(func(b *h2TL) *h2TL { return b.reset(1, "answer", conv.CodeCancel) }, cases.Warn, "H2-MALFORMED-STREAM-ERROR")
@@ -71,14 +77,18 @@ var _ = Describe("the HTTP/2 field-rule judges (T43)", func() {
 	It("fails a 100 or a 2xx, whatever follows", func() {
 		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 200, true) }, cases.Fail, "rule", "H2-MALFORMED-STREAM-ERROR")
 		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 100, false).headers(3, "answer", 200, true) }, cases.Fail, "rule")
-		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 100, false).reset(2, "answer", conv.CodeProtocolError) }, cases.Fail, "rule")
+		check(func(b *h2TL) *h2TL {
+			return b.headers(1, "answer", 100, false).reset(2, "answer", conv.CodeProtocolError)
+		}, cases.Fail, "rule")
 	})
 	It("reports another 4xx as info and a 5xx as a warning", func() {
 		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 417, true) }, cases.Info, "rule")
 		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 502, true) }, cases.Warn, "rule")
 	})
 	It("is na on silence and on a close without a word, which may be an idle timeout", func() {
-		check(func(b *h2TL) *h2TL { return b.add(5000, "answer", conv.Event{Kind: conv.EvDeadline, Cause: conv.CauseDeadline}) }, cases.NA)
+		check(func(b *h2TL) *h2TL {
+			return b.add(5000, "answer", conv.Event{Kind: conv.EvDeadline, Cause: conv.CauseDeadline})
+		}, cases.NA)
 		check(func(b *h2TL) *h2TL { return b.add(3000, "answer", conv.Event{Kind: conv.EvFIN}) }, cases.NA)
 	})
 	It("reads only stream 1 for resets and responses", func() {

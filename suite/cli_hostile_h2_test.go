@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -36,29 +35,7 @@ var _ = Describe("the expectspec command against hostile HTTP/2 peers", Label("h
 	runs := map[string]checkRun{}
 
 	BeforeAll(func(ctx SpecContext) {
-		bin := cliBinary()
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for _, spec := range h2HostileSpecs {
-			srv, err := startHostile(spec)
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(srv.stop)
-			wg.Add(1)
-			go func() {
-				defer GinkgoRecover()
-				defer wg.Done()
-				r := runMeasured(ctx, bin, []string{"run", "--target", "http://" + srv.addr + "/upload", "--protocol", "h2c", "--name", spec.Name})
-				mu.Lock()
-				runs[spec.Name] = r
-				mu.Unlock()
-			}()
-		}
-		wg.Wait()
-		for _, spec := range h2HostileSpecs {
-			r := runs[spec.Name]
-			GinkgoWriter.Printf("%-28s exit %d in %s, max RSS %.1f MiB; last line: %s\n", spec.Name, r.code, r.wall.Round(time.Millisecond),
-				float64(r.maxRSS)/1024, lastLine(r.stdout))
-		}
+		runs = runHostile(ctx, h2HostileSpecs, func(string) []string { return []string{"--protocol", "h2c"} })
 	}, NodeTimeout(2*time.Minute))
 
 	var rows []TableEntry
