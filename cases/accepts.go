@@ -67,9 +67,12 @@ var caseAccepts = func() map[string]string {
 		"chain/early-final-relayed-promptly":     "The origin's early 401 at the client while it still withholds the content, within the immediate bound (later: a warning). The intermediary's own 100 or final first, or the header section reaching the origin only with the content, is info. The 401 held until the content: fail through a gateway, warning through a forward proxy.",
 		"gateway/early-final-upstream-in-step":   "Upstream: the rest of the content relayed to the origin, or the connection to it closed, before any other request uses it. Towards the client: the content read as content, or a close. A connection left open and unused while the case ran is info.",
 
-		"origin/h2-continue-as-headers":    "Over HTTP/2: " + acceptsWithheld + " Every 1xx is a HEADERS frame without END_STREAM (a 1xx with END_STREAM fails), and no 1xx header block follows the final.",
-		"origin/h2-no-interim-after-final": "Over HTTP/2, the content sent with the header block: a final response with or without a 100 before it; a 1xx header block after the final's fails. na when no final response came.",
-		"origin/h2-early-final-stream-end": "Over HTTP/2: a final status from the header block within the immediate bound, its stream ended by END_STREAM, then nothing or RST_STREAM(NO_ERROR). A reset with another code after the complete response, or any reset before END_STREAM, is a warning. A final only after the content is info.",
+		"origin/h2-continue-as-headers":          "Over HTTP/2: " + acceptsWithheld + " Every 1xx is a HEADERS frame without END_STREAM (a 1xx with END_STREAM fails), and no 1xx header block follows the final.",
+		"origin/h2-no-interim-after-final":       "Over HTTP/2, the content sent with the header block: a final response with or without a 100 before it; a 1xx header block after the final's fails. na when no final response came.",
+		"origin/h2-early-final-stream-end":       "Over HTTP/2: a final status from the header block within the immediate bound, its stream ended by END_STREAM, then nothing or RST_STREAM(NO_ERROR). A reset with another code after the complete response, or any reset before END_STREAM, is a warning. A final only after the content is info.",
+		"origin/h2-uppercase-expect-name":        acceptsH2Malformed,
+		"origin/h2-expect-leading-space":         acceptsH2Malformed,
+		"origin/h2-connection-field-with-expect": acceptsH2Malformed,
 	}
 	for _, c := range spellingCases {
 		if _, ok := m[c.ID]; !ok {
@@ -99,3 +102,6 @@ const (
 	acceptsChainSyntax = "A 400 with nothing forwarded, or the malformation replaced with SP before forwarding; an expectation the intermediary answered itself and did not forward is info. Another answer, a close, or silence with nothing forwarded is info. Forwarding something other than the repaired line is a warning; the malformed line reaching the origin unchanged fails."
 	refused417Warns    = " A 417 to this lone `Expect: 100-continue` is a warning (interpretation refused-100-continue)."
 )
+
+// acceptsH2Malformed is what the T43 judges accept (h2fields.go).
+const acceptsH2Malformed = "Over HTTP/2, the malformed request and its content sent at once: RST_STREAM(PROTOCOL_ERROR), a 400, or GOAWAY(PROTOCOL_ERROR) passes; a reset with another code warns; a 100 or a 2xx (the request processed) fails; another 4xx is info; a 3xx or 5xx warns. na when nothing came, or the connection ended without a word."

@@ -17,7 +17,7 @@ func All() []Case {
 		proxyCases,      // T20-T27 (forward proxies; some apply to gateways too)
 		gatewayCases,    // T30, T31
 		earlyRelayCases, // T31b, T31c (early_relay.go)
-		h2Cases,         // T40-T42 over HTTP/2 (h2.go, h2early.go)
+		h2Cases,         // T40-T43 over HTTP/2 (h2.go, h2early.go, h2fields.go)
 		clientCases,     // T60-T65 (client.go)
 	} {
 		out = append(out, topic...)

@@ -184,6 +184,7 @@ var scenarioTitles = map[string]string{
 	"T40": "Expect over HTTP/2: the 100 as a header block",
 	"T41": "An early final response over HTTP/2 and the end of its stream",
 	"T42": "Nothing after the final response over HTTP/2",
+	"T43": "HTTP/2 field rules as they apply to expect",
 	"T60": "A client's Expect: only with content, and always when it waits",
 	"T61": "A client facing a server that never answers the header section",
 	"T62": "A client after a 417",

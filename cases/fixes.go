@@ -60,4 +60,7 @@ var fixes = map[string]string{
 	"H2-NO-HEADERS-AFTER-FINAL":    "Once a stream's final response headers are written, write no interim (1xx) header block on it: a \"send 100 on first body read\" hook must check that no response was written yet.",
 	"H2-EARLY-RST-NO-ERROR":        "After a complete early response (END_STREAM sent), stop the client's upload with RST_STREAM(NO_ERROR), not CANCEL or another code, and never reset before the response is complete.",
 	"H2-EARLY-FINAL":               "End an early final response's stream with END_STREAM (on its HEADERS or last DATA frame), whether or not the request's content ever arrives.",
+	"H2-FIELD-VALIDITY":            "Validate every HTTP/2 request field before acting on it: a name with an uppercase letter, or a value that starts or ends with SP or HTAB, makes the request malformed; reset its stream with PROTOCOL_ERROR (a 400 before it is allowed), never trim or lowercase and go on.",
+	"H2-CONN-SPECIFIC":             "Treat an HTTP/2 request carrying connection, keep-alive, proxy-connection, transfer-encoding, upgrade, or te other than trailers as malformed (reset with PROTOCOL_ERROR), and never send those fields in HTTP/2.",
+	"H2-MALFORMED-STREAM-ERROR":    "Answer a malformed HTTP/2 request with RST_STREAM(PROTOCOL_ERROR), optionally after a 400; never a 100 or a 2xx as if it were well-formed.",
 }

@@ -91,4 +91,4 @@ func codeName(code uint32) string {
 	return fmt.Sprintf("error code %#x", code)
 }
 
-var h2Cases = []Case{h2ContinueAsHeaders, h2EarlyFinalReset, h2NoInterimAfterFinal}
+var h2Cases = []Case{h2ContinueAsHeaders, h2EarlyFinalReset, h2NoInterimAfterFinal, h2UppercaseExpect, h2PaddedExpect, h2ConnectionField}

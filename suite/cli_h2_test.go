@@ -64,10 +64,18 @@ var _ = Describe("the expectspec command in HTTP/2", Ordered, func() {
 		DeferCleanup(tg.Stop)
 		f, _ := run("--target", "http://"+tg.Address+"/upload", "--protocol", "h2c", "--name", "go", "--focus", "h2-")
 		Expect(rows(f)).To(Equal(map[string]string{"go": "h2c"}))
+		// Go's server resets an uppercase name and a connection-specific field with
+		// PROTOCOL_ERROR, but takes an expect value with a leading space for 100-continue and
+		// sends a 100, where RFC 9113 §8.2.1 has the request malformed.
 		for _, r := range f.Results {
-			Expect(r.Verdict).To(Equal(results.Verdict("pass")), "%s: %s", r.Case, r.Reason)
+			want := results.Verdict("pass")
+			if r.Case == "origin/h2-expect-leading-space" {
+				want = results.Verdict("fail")
+				Expect(r.Requirements).To(ContainElement("H2-FIELD-VALIDITY"))
+			}
+			Expect(r.Verdict).To(Equal(want), "%s: %s", r.Case, r.Reason)
 		}
-		Expect(f.Results).To(HaveLen(3))
+		Expect(f.Results).To(HaveLen(6))
 		// the trace shows the frames, with their streams, flags and decoded fields
 		var trace []string
 		for _, r := range f.Results {

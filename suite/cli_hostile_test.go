@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"context"
 	"net"
 	"os"
 	"os/exec"
@@ -86,46 +87,17 @@ var _ = Describe("the expectspec command against a target that fails a check bef
 	runs := map[string]checkRun{}
 
 	BeforeAll(func(ctx SpecContext) {
-		bin := cliBinary()
 		specs := map[string]hostileSpec{"answers-then-silent": answersThenSilent()}
 		for _, s := range hostileSpecs {
 			specs[s.Name] = s
 		}
-		var mu sync.Mutex
-		var wg sync.WaitGroup
+		var servers []hostileSpec
+		args := map[string][]string{}
 		for _, hc := range hostileChecksTable {
-			srv, err := startHostile(specs[hc.server])
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(srv.stop)
-			wg.Add(1)
-			go func() {
-				defer GinkgoRecover()
-				defer wg.Done()
-				out := filepath.Join(GinkgoT().TempDir(), "out")
-				args := append([]string{"run", "--target", "http://" + srv.addr + "/upload", "--name", hc.server, "--out", out}, hc.args...)
-				cmd := exec.CommandContext(ctx, bin, args...)
-				var stdout, stderr strings.Builder
-				cmd.Stdout, cmd.Stderr = &stdout, &stderr
-				cmd.WaitDelay = time.Second
-				start := time.Now()
-				Expect(cmd.Start()).To(Succeed())
-				err := cmd.Wait()
-				r := checkRun{wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), out: out, code: cmd.ProcessState.ExitCode()}
-				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-					r.maxRSS = ru.Maxrss
-				}
-				_ = err // the exit status is checked below
-				mu.Lock()
-				runs[hc.server] = r
-				mu.Unlock()
-			}()
+			servers = append(servers, specs[hc.server])
+			args[hc.server] = hc.args
 		}
-		wg.Wait()
-		for _, hc := range hostileChecksTable {
-			r := runs[hc.server]
-			GinkgoWriter.Printf("%-20s exit %d in %s, max RSS %.1f MiB; last line: %s\n", hc.server, r.code, r.wall.Round(time.Millisecond),
-				float64(r.maxRSS)/1024, lastLine(r.stdout))
-		}
+		runs = runHostile(ctx, servers, func(name string) []string { return args[name] })
 	}, NodeTimeout(2*time.Minute))
 
 	var rows []TableEntry
@@ -201,6 +173,54 @@ var _ = Describe("the expectspec command with one target that fails a check amon
 		Expect(string(s.Err.Contents())).To(ContainSubstring("does not speak HTTP/1.x"))
 	}, SpecTimeout(time.Minute))
 })
+
+// runHostile starts each hostile server and runs the CLI against it as a target named after it,
+// with the server's extra arguments, all at once; it prints what it measured.
+func runHostile(ctx context.Context, servers []hostileSpec, extra func(name string) []string) map[string]checkRun {
+	bin := cliBinary()
+	runs := map[string]checkRun{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, spec := range servers {
+		srv, err := startHostile(spec)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(srv.stop)
+		wg.Add(1)
+		go func() {
+			defer GinkgoRecover()
+			defer wg.Done()
+			r := runMeasured(ctx, bin, append([]string{"run", "--target", "http://" + srv.addr + "/upload", "--name", spec.Name}, extra(spec.Name)...))
+			mu.Lock()
+			runs[spec.Name] = r
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	for _, spec := range servers {
+		r := runs[spec.Name]
+		GinkgoWriter.Printf("%-36s exit %d in %s, max RSS %.1f MiB; last line: %s\n", spec.Name, r.code, r.wall.Round(time.Millisecond),
+			float64(r.maxRSS)/1024, lastLine(r.stdout))
+	}
+	return runs
+}
+
+// runMeasured runs the CLI with args and --out in a new directory, and measures its wall time
+// and its peak resident memory (the child's rusage).
+func runMeasured(ctx context.Context, bin string, args []string) checkRun {
+	out := filepath.Join(GinkgoT().TempDir(), "out")
+	cmd := exec.CommandContext(ctx, bin, append(args, "--out", out)...)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = time.Second
+	start := time.Now()
+	Expect(cmd.Start()).To(Succeed())
+	_ = cmd.Wait() // the exit status is the caller's to check
+	r := checkRun{wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), out: out, code: cmd.ProcessState.ExitCode()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = ru.Maxrss
+	}
+	return r
+}
 
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")

@@ -41,6 +41,13 @@ type H2Behaviour struct {
 	// RFC 9113 §8.1 names NO_ERROR for that; another code lets a client drop the response.
 	ResetAfterEarlyFinal bool
 	EarlyResetCode       http2.ErrCode
+	// The field rules (h2fields.go): each knob processes a request RFC 9113 makes malformed
+	// as a normal one, a 100 and all, instead of resetting its stream with PROTOCOL_ERROR:
+	// one with an uppercase letter in a field name (§8.2.1), one with a value that starts or
+	// ends with SP or HTAB (§8.2.1), one with a connection-specific field (§8.2.2).
+	AcceptUppercaseName   bool
+	AcceptPaddedValue     bool
+	AcceptConnectionField bool
 }
 
 // H2Conforming returns the conforming HTTP/2 references: one that ends an early final's stream
@@ -64,6 +71,9 @@ func H2Mutants() []H2Mutant {
 		{H2Behaviour{Name: "mut-h2-no-continue", NoContinue: true}, []string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT"}, "T40"},
 		{H2Behaviour{Name: "mut-h2-interim-after-final", InterimAfterFinal: true}, []string{"IR-SEQUENCE-ONE-FINAL", "H2-NO-HEADERS-AFTER-FINAL"}, "T42"},
 		{H2Behaviour{Name: "mut-h2-early-cancel", ResetAfterEarlyFinal: true, EarlyResetCode: http2.ErrCodeCancel}, []string{"H2-EARLY-RST-NO-ERROR"}, "T41"},
+		{H2Behaviour{Name: "mut-h2-accepts-uppercase-name", AcceptUppercaseName: true}, []string{"H2-FIELD-VALIDITY", "H2-MALFORMED-STREAM-ERROR"}, "T43"},
+		{H2Behaviour{Name: "mut-h2-accepts-padded-value", AcceptPaddedValue: true}, []string{"H2-FIELD-VALIDITY", "H2-MALFORMED-STREAM-ERROR"}, "T43"},
+		{H2Behaviour{Name: "mut-h2-accepts-connection-field", AcceptConnectionField: true}, []string{"H2-CONN-SPECIFIC", "H2-MALFORMED-STREAM-ERROR"}, "T43"},
 	}
 }
 
@@ -143,7 +153,7 @@ func (s *H2Server) serve(c net.Conn) {
 		return
 	}
 	fr := http2.NewFramer(c, c)
-	fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	blocks := newHeaderBlocks()
 	var block bytes.Buffer
 	enc := hpack.NewEncoder(&block)
 	headers := func(id uint32, end bool, fields ...string) error {
@@ -182,16 +192,23 @@ func (s *H2Server) serve(c net.Conn) {
 			if !f.IsAck() {
 				err = fr.WritePing(true, f.Data)
 			}
-		case *http2.MetaHeadersFrame:
-			id := f.StreamID
+		case *http2.HeadersFrame, *http2.ContinuationFrame:
+			mh, berr := blocks.add(f)
+			if berr != nil || mh == nil {
+				err = berr
+				break
+			}
+			id := mh.StreamID
 			switch {
-			case f.PseudoValue("path") != UploadPath:
+			case s.b.malformed(mh.Fields):
+				err = fr.WriteRSTStream(id, http2.ErrCodeProtocol)
+			case mh.PseudoValue("path") != UploadPath:
 				err = s.early(fr, final, id)
-			case f.StreamEnded():
+			case mh.StreamEnded():
 				err = final(id, "200", nil)
 			default:
 				streams[id] = &h2Request{}
-				if expectsContinue(f.Fields) && !s.b.NoContinue {
+				if expectsContinue(mh.Fields) && !s.b.NoContinue {
 					err = headers(id, s.b.EndStreamOn100, ":status", "100")
 				}
 			}
@@ -230,10 +247,11 @@ func (s *H2Server) early(fr *http2.Framer, final func(uint32, string, []byte) er
 }
 
 // expectsContinue reports whether a request's fields carry the 100-continue expectation (the
-// value compares case-insensitively, RFC 9110 §10.1.1; h2 field names are lowercase).
+// value compares case-insensitively, RFC 9110 §10.1.1; the name too, so that a mutant that
+// accepts an uppercase name treats it as HTTP/1.1 would).
 func expectsContinue(fields []hpack.HeaderField) bool {
 	for _, f := range fields {
-		if f.Name == "expect" && strings.EqualFold(strings.TrimSpace(f.Value), "100-continue") {
+		if strings.EqualFold(f.Name, "expect") && strings.EqualFold(strings.TrimSpace(f.Value), "100-continue") {
 			return true
 		}
 	}
