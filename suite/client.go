@@ -70,7 +70,7 @@ func playClient(ctx context.Context, env cases.Env, c cases.Case, o *origin.Orig
 	rec := settle(ctx, o, env.Token, env.Timing.Quiet)
 	recs := []conv.OriginRecord{rec}
 	if err := ctx.Err(); err != nil && !rep.Killed {
-		return cases.Outcome{Verdict: cases.Error, Reason: "the case was interrupted before it finished (" + err.Error() + ")"}, &rep, recs
+		return interruptedCase(err), &rep, recs
 	}
 	judged, reported := rec.Clone(), rep.Clone()
 	return c.Decide(env, cases.Observed{Origin: &judged, Reported: &reported}), &rep, recs

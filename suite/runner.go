@@ -51,16 +51,30 @@ func Env(t target.Target, timing cases.Timing) cases.Env {
 //
 // env.Token must be unique among the cases running at once against o: CaseEnv sets it (one
 // token per target and case).
-func Play(ctx context.Context, addr string, env cases.Env, c cases.Case, o *origin.Origin) (out cases.Outcome, tl *conv.Timeline, recs []conv.OriginRecord) {
+func Play(ctx context.Context, addr string, env cases.Env, c cases.Case, o *origin.Origin) (cases.Outcome, *conv.Timeline, []conv.OriginRecord) {
+	p := playCase(ctx, addr, env, c, o)
+	return p.o, p.tl, p.recs
+}
+
+// playCase is Play keeping a client's report (what the scheduler records). It holds the one
+// panic guard of both roles: a panic in a client case's origin side or judge is the suite's
+// defect as much as one in a server case's.
+func playCase(ctx context.Context, addr string, env cases.Env, c cases.Case, o *origin.Origin) (p played) {
 	defer func() {
-		if p := recover(); p != nil {
-			out = failedSuite("case %s panicked (a defect of the suite): %v", c.ID, p)
+		if r := recover(); r != nil {
+			p.o = failedSuite("case %s panicked (a defect of the suite): %v", c.ID, r)
 		}
 	}()
 	if env.Role == conv.RoleClient {
-		out, _, recs := playClient(ctx, env, c, o) // the scheduler calls playClient itself to keep the report
-		return out, nil, recs
+		p.o, p.rep, p.recs = playClient(ctx, env, c, o)
+		return p
 	}
+	p.o, p.tl, p.recs = playServer(ctx, addr, env, c, o)
+	return p
+}
+
+// playServer is Play for a target that serves (origin, gateway, forward proxy).
+func playServer(ctx context.Context, addr string, env cases.Env, c cases.Case, o *origin.Origin) (out cases.Outcome, tl *conv.Timeline, recs []conv.OriginRecord) {
 	drv, err := driver.For(env.Protocol, driver.Options{TLS: env.TLS})
 	switch {
 	case err != nil:
@@ -90,7 +104,7 @@ func Play(ctx context.Context, addr string, env cases.Env, c cases.Case, o *orig
 		return cases.Outcome{Verdict: cases.Error, Reason: tl.Err}, tl, recs
 	}
 	if err := ctx.Err(); err != nil {
-		return cases.Outcome{Verdict: cases.Error, Reason: "the case was interrupted before it finished (" + err.Error() + ")"}, tl, recs
+		return interruptedCase(err), tl, recs
 	}
 	seen := cases.Observed{Client: tl}
 	if c.Origin != nil {
@@ -107,6 +121,11 @@ func Play(ctx context.Context, addr string, env cases.Env, c cases.Case, o *orig
 // failedSuite is the error outcome of a run the suite could not make.
 func failedSuite(format string, args ...any) cases.Outcome {
 	return cases.Outcome{Verdict: cases.Error, Reason: fmt.Sprintf(format, args...)}
+}
+
+// interruptedCase is the error outcome of a case whose context ended before it finished.
+func interruptedCase(err error) cases.Outcome {
+	return cases.Outcome{Verdict: cases.Error, Reason: "the case was interrupted before it finished (" + err.Error() + ")"}
 }
 
 // caseTimeout is the per-entry deadline: the sum of the script's waits plus a margin for

@@ -230,12 +230,9 @@ func (s *scheduler) playEnv(j *job, env cases.Env) played {
 	ctx, cancel := context.WithTimeout(s.ctx, caseTimeout(j.c, env))
 	defer cancel()
 	start := time.Now()
-	if env.Role == conv.RoleClient {
-		o, rep, recs := playClient(ctx, env, j.c, j.via)
-		return played{o: o, recs: recs, rep: rep, took: time.Since(start)}
-	}
-	o, tl, recs := Play(ctx, j.addr, env, j.c, j.via)
-	return played{o: o, tl: tl, recs: recs, took: time.Since(start)}
+	p := playCase(ctx, j.addr, env, j.c, j.via)
+	p.took = time.Since(start)
+	return p
 }
 
 // played is what one run of a case gave.
