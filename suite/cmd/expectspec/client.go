@@ -63,7 +63,6 @@ Knobs (each breaks one rule; none is the conforming reference):
 // refClient runs the reference client or a mutant once.
 func refClient(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("ref-client", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	knob := fs.String("knob", "", "the mutant to run (none: the conforming reference)")
 	caFile := fs.String("ca", "", "PEM file of the authorities an https:// URL is verified against (default: the system's)")
 	fs.Usage = func() {
@@ -72,7 +71,7 @@ func refClient(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stdout, "  %-26s %s\n", m.Knob, m.What)
 		}
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr, map[string]string{"knob": "a knob of expectspec ref-client --help", "ca": "a PEM file"}); err != nil {
 		return 2, err
 	}
 	if fs.NArg() != 2 {

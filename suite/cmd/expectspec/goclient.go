@@ -2,13 +2,14 @@ package main
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/expectspec/expectspec/harness/target"
 )
 
 const goClientUsage = `Usage: expectspec go-client [--ca FILE] URL FILE
@@ -27,10 +28,9 @@ It is the go-http-client recipe of the matrix, the real Go client beside the ref
 // expectspec (its version is the recipe's).
 func goClient(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("go-client", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	caFile := fs.String("ca", "", "PEM file of the authorities an https:// URL is verified against (default: the system's)")
 	fs.Usage = func() { fmt.Fprint(stdout, goClientUsage) }
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr, map[string]string{"ca": "a PEM file"}); err != nil {
 		return 2, err
 	}
 	if fs.NArg() != 2 {
@@ -41,13 +41,9 @@ func goClient(args []string, stdout, stderr io.Writer) (int, error) {
 	// the header section Go waits this long for a 100 (or a final), then sends the content.
 	tr.ExpectContinueTimeout = 1 * time.Second
 	if *caFile != "" {
-		pem, err := os.ReadFile(*caFile)
+		pool, err := target.LoadCA(*caFile)
 		if err != nil {
-			return 2, err
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return 2, fmt.Errorf("go-client: %s holds no PEM certificate", *caFile)
+			return 2, fmt.Errorf("go-client: %v", err)
 		}
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
 	}
