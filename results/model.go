@@ -147,7 +147,7 @@ type Suite struct {
 // a file.
 type Target struct {
 	Name     string `json:"name"`
-	Role     string `json:"role"` // origin, gateway or proxy
+	Role     string `json:"role"` // origin, gateway, proxy or client
 	Address  string `json:"address"`
 	Software string `json:"software"`
 	Version  string `json:"version"`
