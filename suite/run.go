@@ -80,10 +80,11 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	catalogue := cases.All()
 	for _, p := range ps {
 		sched.limit(p.t.Address, p.capacity)
-		if len(applicableOver(catalogue, p.t.Role, p.t.HTTPProtocol())) == 0 {
+		applicable := applicableOver(catalogue, p.t.Role, p.t.HTTPProtocol())
+		if len(applicable) == 0 {
 			fmt.Fprintf(cfg.Stdout, "no case of this version applies to role %s: nothing to run against %s\n", p.t.Role, p.t.Name)
 		}
-		for _, c := range applicableOver(catalogue, p.t.Role, p.t.HTTPProtocol()) {
+		for _, c := range applicable {
 			sched.addRuns(key(p.t.Name, c.ID), p.t.Address, runEnvs(p, c, cfg.Repeat), c, p.t.Origin)
 		}
 	}
