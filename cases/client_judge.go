@@ -90,7 +90,13 @@ func judgeNoExpectWithoutContent(env Env, rep conv.ClientReport, rec conv.Origin
 	}
 	if j.Worst() == Pass {
 		q := rec.Requests[0]
-		j.Pass(req, "the client uploaded an empty file with %q (%s) and no Expect: 100-continue", q.RequestLine, framingOf(q))
+		expect := "no Expect: 100-continue"
+		if q.ExpectsContinue {
+			// only a request that declared content gets here with Expect: chunked framing, with
+			// which a client does not say ahead that the content is empty
+			expect = "Expect: 100-continue on content it declared"
+		}
+		j.Pass(req, "the client uploaded an empty file with %q (%s) and %s", q.RequestLine, framingOf(q), expect)
 	}
 	return j.Outcome()
 }
