@@ -282,9 +282,10 @@ func judgeEarlyFinalKeepAlive(env Env, rep conv.ClientReport, rec conv.OriginRec
 // killMargin separates a close of the client's own from the one its kill at the deadline causes.
 const killMargin = 500 * time.Millisecond
 
-// closedBeforeKill: the connection of q ended well before the suite killed the client.
+// closedBeforeKill: the connection of q ended well before the suite killed the client (rep is
+// the report of a killed client).
 func closedBeforeKill(q conv.OriginRequest, rep conv.ClientReport) bool {
-	return q.Closed && (!rep.Killed || q.ClosedAt+killMargin < rep.StartedAt+rep.Duration)
+	return q.Closed && q.ClosedAt+killMargin < rep.StartedAt+rep.Duration
 }
 
 func followed(rec conv.OriginRecord) string {
