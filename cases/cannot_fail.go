@@ -40,6 +40,35 @@ const (
 	sameFirstResponse = "firstResponse, the same code as in origin/immediate-100, where mut-no-continue and mut-slow-continue break it; no mutant delays or withholds its answer to this conversation (an early final, a refused length)"
 )
 
+// finalAfter100 is the entry of a case whose final response after a 100 goes through
+// finalAfterContinue.
+var finalAfter100 = unbroken{why: sameFinalAfter100, witnessedIn: "origin/immediate-100"}
+
+// firstResponseChecked is the entry of a case whose first response goes through firstResponse.
+var firstResponseChecked = unbroken{why: sameFirstResponse, witnessedIn: "origin/immediate-100"}
+
+// withHygiene is a case's entries plus the two of interimHygiene (sameHygiene), which every case
+// whose 1xx it checks cites without a mutant of its own.
+func withHygiene(others map[string]unbroken) map[string]unbroken {
+	m := map[string]unbroken{
+		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
+		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
+	}
+	for req, e := range others {
+		m[req] = e
+	}
+	return m
+}
+
+// unknownExpectationAnswered are the entries of an unknown-expectation case whose content goes
+// with the head: the hygiene of its 1xx, and content answered as a request, which no mutant
+// does for an expectation other than 100-continue.
+func unknownExpectationAnswered() map[string]unbroken {
+	return withHygiene(map[string]unbroken{
+		"H1-READ-OR-CLOSE": {why: "content sent with the head and answered as a request: no mutant does it only for an expectation other than 100-continue; mut-skip-unread-content does it for 100-continue in origin/content-with-head-one-final", witnessedIn: "origin/content-with-head-one-final"},
+	})
+}
+
 // cannotFailIn are the entries, by case ID, then requirement.
 var cannotFailIn = map[string]map[string]unbroken{
 	"client/orphan-100-after-final": {
@@ -48,125 +77,74 @@ var cannotFailIn = map[string]map[string]unbroken{
 	"origin/content-after-head-one-final": {
 		"H1-READ-OR-CLOSE": {why: "judgeContentSent, the same judge as origin/content-with-head-one-final, where mut-skip-unread-content breaks it; that mutant skips only content that arrived with the head, and here the content is a separate write, so whether it does is a race (a derived pair would flip from run to run)", witnessedIn: "origin/content-with-head-one-final"},
 	},
-	"chain/interim-responses-relayed": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-	},
+	"chain/interim-responses-relayed": withHygiene(nil),
 	"chain/upstream-417-relayed": {
 		"CLI-417-RETRY-WITHOUT": {why: "a client's SHOULD that a proxy must weigh against PRX-NO-AUTO-RETRY (no automatic retry of a non-idempotent request): repeating the request without Expect is reported as info, and not repeating it is no finding", witnessedIn: ""},
 	},
 	"gateway/early-final-upstream-in-step": {
 		"CLI-CONTINUE-ON-EARLY-RESPONSE": {why: "cited for the gateway's side as a client: keep relaying the content or close the upstream connection, both allowed (H1-READ-OR-CLOSE); the breach that matters, reusing the connection with the content owed, is judged under INT-NO-FORWARD-WRONG-CL", witnessedIn: ""},
 	},
-	"gateway/immediate-100-backend-continues": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"EXP-FINAL-AFTER-100":     {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
-	},
-	"gateway/immediate-100-backend-rejects": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"EXP-FINAL-AFTER-100":     {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
-	},
-	"gateway/immediate-100-backend-waits": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"EXP-FINAL-AFTER-100":     {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
-	},
-	"gateway/immediate-100-mixed-case-value": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"EXP-FINAL-AFTER-100":     {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
-	},
+	"gateway/immediate-100-backend-continues": withHygiene(map[string]unbroken{"EXP-FINAL-AFTER-100": finalAfter100}),
+	"gateway/immediate-100-backend-rejects":   withHygiene(map[string]unbroken{"EXP-FINAL-AFTER-100": finalAfter100}),
+	"gateway/immediate-100-backend-waits":     withHygiene(map[string]unbroken{"EXP-FINAL-AFTER-100": finalAfter100}),
+	"gateway/immediate-100-mixed-case-value":  withHygiene(map[string]unbroken{"EXP-FINAL-AFTER-100": finalAfter100}),
 	"origin/chunked-early-final-read-or-close": {
-		"EXP-ORIGIN-IMMEDIATE": {why: sameFirstResponse, witnessedIn: "origin/immediate-100"},
+		"EXP-ORIGIN-IMMEDIATE": firstResponseChecked,
 	},
 	"origin/content-length-1tib": {
-		"EXP-ORIGIN-IMMEDIATE": {why: sameFirstResponse, witnessedIn: "origin/immediate-100"},
+		"EXP-ORIGIN-IMMEDIATE": firstResponseChecked,
 	},
 	"origin/content-length-and-chunked": {
 		"H1-CLOSE-THEN-NO-MORE": {why: "a further answer after `Connection: close`: no mutant announces close on this request and keeps serving; mut-close-but-continue does in origin/content-length-1tib", witnessedIn: "origin/content-length-1tib"},
 	},
 	"origin/content-length-overflow": {
-		"EXP-ORIGIN-IMMEDIATE": {why: sameFirstResponse, witnessedIn: "origin/immediate-100"},
+		"EXP-ORIGIN-IMMEDIATE": firstResponseChecked,
 		"H1-INVALID-CL-400":    {why: "a 400 to the overflowing length that keeps the connection open is a warning here; no mutant does it (mut-cl-wrap reads the length wrapped, SRV-CL-LARGE-NUMBERS); mut-cl-list-first breaks the rule in origin/content-length-list", witnessedIn: "origin/content-length-list"},
 	},
-	"origin/continue-before-switching-protocols": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-	},
+	"origin/continue-before-switching-protocols": withHygiene(nil),
 	"origin/early-final-content-not-a-request": {
-		"EXP-ORIGIN-IMMEDIATE": {why: sameFirstResponse, witnessedIn: "origin/immediate-100"},
+		"EXP-ORIGIN-IMMEDIATE": firstResponseChecked,
 	},
 	"origin/early-final-read-or-close": {
-		"EXP-ORIGIN-IMMEDIATE": {why: sameFirstResponse, witnessedIn: "origin/immediate-100"},
+		"EXP-ORIGIN-IMMEDIATE": firstResponseChecked,
 	},
 	"origin/expect-without-content-answered": {
-		"EXP-FINAL-AFTER-100":           {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
+		"EXP-FINAL-AFTER-100":           finalAfter100,
 		"CLI-NO-EXPECT-WITHOUT-CONTENT": {why: "a client's MUST NOT that the suite breaks on purpose as the client; the server's handling of it is reported as info", witnessedIn: ""},
 	},
 	"origin/expect-zero-length-answered": {
-		"EXP-FINAL-AFTER-100": {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
+		"EXP-FINAL-AFTER-100": finalAfter100,
 	},
 	"origin/http10-unknown-expectation": {
 		"IR-NOT-TO-HTTP10": {why: "http10NoInterim, the same code as in origin/http10-expect-ignored, where mut-http10-continue breaks it; no mutant sends a 1xx to an HTTP/1.0 request with an unknown expectation", witnessedIn: "origin/http10-expect-ignored"},
 	},
 	"origin/no-interim-after-early-final": {
-		"EXP-ORIGIN-IMMEDIATE": {why: sameFirstResponse, witnessedIn: "origin/immediate-100"},
+		"EXP-ORIGIN-IMMEDIATE": firstResponseChecked,
 	},
 	"origin/nul-in-value": {
-		"EXP-FINAL-AFTER-100":  {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
-		"EXP-ORIGIN-IMMEDIATE": {why: sameFirstResponse, witnessedIn: "origin/immediate-100"},
+		"EXP-FINAL-AFTER-100":  finalAfter100,
+		"EXP-ORIGIN-IMMEDIATE": firstResponseChecked,
 	},
 	"origin/obs-fold": {
-		"EXP-FINAL-AFTER-100": {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
+		"EXP-FINAL-AFTER-100": finalAfter100,
 	},
 	"origin/oversize-expect": {
-		"EXP-FINAL-AFTER-100": {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
+		"EXP-FINAL-AFTER-100": finalAfter100,
 	},
-	"origin/unknown-200-ok": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"H1-READ-OR-CLOSE":        {why: "content sent with the head and answered as a request: no mutant does it only for an expectation other than 100-continue; mut-skip-unread-content does it for 100-continue in origin/content-with-head-one-final", witnessedIn: "origin/content-with-head-one-final"},
-	},
-	"origin/unknown-foo": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"H1-READ-OR-CLOSE":        {why: "content sent with the head and answered as a request: no mutant does it only for an expectation other than 100-continue; mut-skip-unread-content does it for 100-continue in origin/content-with-head-one-final", witnessedIn: "origin/content-with-head-one-final"},
-	},
-	"origin/unknown-no-hyphen": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"H1-READ-OR-CLOSE":        {why: "content sent with the head and answered as a request: no mutant does it only for an expectation other than 100-continue; mut-skip-unread-content does it for 100-continue in origin/content-with-head-one-final", witnessedIn: "origin/content-with-head-one-final"},
-	},
-	"origin/unknown-quoted": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"H1-READ-OR-CLOSE":        {why: "content sent with the head and answered as a request: no mutant does it only for an expectation other than 100-continue; mut-skip-unread-content does it for 100-continue in origin/content-with-head-one-final", witnessedIn: "origin/content-with-head-one-final"},
-	},
-	"origin/unknown-with-param": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"H1-READ-OR-CLOSE":        {why: "content sent with the head and answered as a request: no mutant does it only for an expectation other than 100-continue; mut-skip-unread-content does it for 100-continue in origin/content-with-head-one-final", witnessedIn: "origin/content-with-head-one-final"},
-	},
-	"origin/h2-continue-as-headers": {
-		"EXP-FINAL-AFTER-100":     {why: "finalAfterContinue, the same code as in origin/immediate-100, where mut-no-final-after-continue breaks it; every HTTP/2 mutant sends its final response after the content", witnessedIn: "origin/immediate-100"},
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-	},
+	"origin/unknown-200-ok":     unknownExpectationAnswered(),
+	"origin/unknown-foo":        unknownExpectationAnswered(),
+	"origin/unknown-no-hyphen":  unknownExpectationAnswered(),
+	"origin/unknown-quoted":     unknownExpectationAnswered(),
+	"origin/unknown-with-param": unknownExpectationAnswered(),
+	"origin/h2-continue-as-headers": withHygiene(map[string]unbroken{
+		"EXP-FINAL-AFTER-100": {why: "finalAfterContinue, the same code as in origin/immediate-100, where mut-no-final-after-continue breaks it; every HTTP/2 mutant sends its final response after the content", witnessedIn: "origin/immediate-100"},
+	}),
 	"origin/h2-early-final-stream-end": {
-		"EXP-ORIGIN-IMMEDIATE": {why: sameFirstResponse, witnessedIn: "origin/immediate-100"},
-		"EXP-FINAL-AFTER-100":  {why: sameFinalAfter100, witnessedIn: "origin/immediate-100"},
+		"EXP-ORIGIN-IMMEDIATE": firstResponseChecked,
+		"EXP-FINAL-AFTER-100":  finalAfter100,
 	},
-	"origin/unknown-with-param-withheld": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-	},
-	"origin/unknown-with-value": {
-		"IR-NO-CONTENT-LENGTH":    {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"IR-NO-TRANSFER-ENCODING": {why: sameHygiene, witnessedIn: "origin/immediate-100"},
-		"H1-READ-OR-CLOSE":        {why: "content sent with the head and answered as a request: no mutant does it only for an expectation other than 100-continue; mut-skip-unread-content does it for 100-continue in origin/content-with-head-one-final", witnessedIn: "origin/content-with-head-one-final"},
-	},
+	"origin/unknown-with-param-withheld": withHygiene(nil),
+	"origin/unknown-with-value":          unknownExpectationAnswered(),
 }
 
 // CannotFailOrWarn says whether requirement req, cited by case caseID, has an entry saying why no

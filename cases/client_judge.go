@@ -90,7 +90,13 @@ func judgeNoExpectWithoutContent(env Env, rep conv.ClientReport, rec conv.Origin
 	}
 	if j.Worst() == Pass {
 		q := rec.Requests[0]
-		j.Pass(req, "the client uploaded an empty file with %q (%s) and no Expect: 100-continue", q.RequestLine, framingOf(q))
+		expect := "no Expect: 100-continue"
+		if q.ExpectsContinue {
+			// only a request that declared content gets here with Expect: chunked framing, with
+			// which a client does not say ahead that the content is empty
+			expect = "Expect: 100-continue on content it declared"
+		}
+		j.Pass(req, "the client uploaded an empty file with %q (%s) and %s", q.RequestLine, framingOf(q), expect)
 	}
 	return j.Outcome()
 }
@@ -276,9 +282,10 @@ func judgeEarlyFinalKeepAlive(env Env, rep conv.ClientReport, rec conv.OriginRec
 // killMargin separates a close of the client's own from the one its kill at the deadline causes.
 const killMargin = 500 * time.Millisecond
 
-// closedBeforeKill: the connection of q ended well before the suite killed the client.
+// closedBeforeKill: the connection of q ended well before the suite killed the client (rep is
+// the report of a killed client).
 func closedBeforeKill(q conv.OriginRequest, rep conv.ClientReport) bool {
-	return q.Closed && (!rep.Killed || q.ClosedAt+killMargin < rep.StartedAt+rep.Duration)
+	return q.Closed && q.ClosedAt+killMargin < rep.StartedAt+rep.Duration
 }
 
 func followed(rec conv.OriginRecord) string {

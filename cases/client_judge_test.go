@@ -58,6 +58,11 @@ var _ = Describe("the client judges", func() {
 		empty.Framing = "none"
 		expectVerdict(judge("client/no-expect-without-content", ok, empty), cases.Fail, "CLI-NO-EXPECT-WITHOUT-CONTENT")
 		expectVerdict(judge("client/no-expect-without-content", ok, upload(1, 0, false, -1)), cases.Pass, "")
+		chunked := upload(1, 0, true, -1)
+		chunked.Framing, chunked.DeclaredLength = "chunked", -1
+		o := judge("client/no-expect-without-content", ok, chunked)
+		expectVerdict(o, cases.Pass, "")
+		Expect(o.Reason).NotTo(ContainSubstring("no Expect"), "the reason must not deny the Expect the client sent")
 	})
 
 	It("T60: content held back without Expect fails; at once, or announced by Expect, passes", func() {
