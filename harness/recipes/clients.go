@@ -60,13 +60,15 @@ func init() {
 		Needs: []string{debianPython}, Configs: "python-urllib-client",
 		CommandLine: "PYTHONDONTWRITEBYTECODE=1 " + debianPython + " {dir}/upload.py {url} {file}",
 		Version:     versionOf([]string{debianPython, "--version"}, `Python (\S+)`),
-		Notes:       "urlopen with the file's octets as data, at the module's defaults (upload.py); it follows a 303 with a GET.",
+		Notes: "urlopen with the file's octets as data, at the module's defaults but for a 30 s socket timeout (upload.py); " +
+			"it follows a 303 with a GET.",
 	}, &Recipe{
 		Name: "python-requests", Role: Client, Software: "Python requests", Packages: []string{"python3-requests"},
 		Needs: []string{debianPython}, Modules: []string{"requests"}, Configs: "python-requests-client",
 		CommandLine: "PYTHONDONTWRITEBYTECODE=1 " + debianPython + " {dir}/upload.py {url} {file}",
 		Version:     versionOf([]string{debianPython, "-c", "import requests; print(requests.__version__)"}, `^(\S+)`),
-		Notes:       "requests.post with the open file as data, at the library's defaults (upload.py); it follows a 303 with a GET.",
+		Notes: "requests.post with the open file as data, at the library's defaults but for a 30 s socket timeout " +
+			"(upload.py); it follows a 303 with a GET.",
 	}, &Recipe{
 		Name: "node-http-request", Role: Client, Software: "Node.js http.request", Packages: []string{"nodejs"},
 		Needs: []string{"node"}, Configs: "node-http-request-client",

@@ -7,11 +7,12 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/expectspec/expectspec/harness/internal/listener"
 )
 
 // The HTTP/2 reference origin: a raw-frame server on x/net/http2's Framer (no net/http between
@@ -94,9 +95,8 @@ func H2ByName(name string) (H2Behaviour, bool) {
 
 // H2Server is a running HTTP/2 reference.
 type H2Server struct {
-	ln net.Listener
-	b  H2Behaviour
-	wg sync.WaitGroup
+	b    H2Behaviour
+	loop *listener.Loop
 }
 
 // StartH2 serves b as h2c on a loopback port.
@@ -114,31 +114,16 @@ func StartH2TLS(b H2Behaviour, cfg *tls.Config) (*H2Server, error) {
 		cfg.NextProtos = []string{"h2"}
 		ln = tls.NewListener(ln, cfg)
 	}
-	s := &H2Server{ln: ln, b: b}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() { defer s.wg.Done(); s.serve(c) }()
-		}
-	}()
+	s := &H2Server{b: b}
+	s.loop = listener.Serve(ln, s.serve)
 	return s, nil
 }
 
 // Addr is the server's host:port.
-func (s *H2Server) Addr() string { return s.ln.Addr().String() }
+func (s *H2Server) Addr() string { return s.loop.Addr().String() }
 
-// Close stops accepting; connections end at their deadline or when the client closes.
-func (s *H2Server) Close() error {
-	err := s.ln.Close()
-	s.wg.Wait()
-	return err
-}
+// Close stops accepting, closes every live connection and returns once each has ended.
+func (s *H2Server) Close() error { return s.loop.Close() }
 
 // h2Request is what the reference keeps of a request stream.
 type h2Request struct {

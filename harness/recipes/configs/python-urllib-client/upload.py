@@ -1,6 +1,6 @@
 # The upload a program using Python's standard library writes: urllib.request.urlopen with the
 # file's octets as the POST's data, at the module's defaults (it sends no Expect of its own and
-# follows a 303 with a GET). It prints the final response's content, which the suite reads.
+# follows a 303 with a GET) but for a 30 s timeout on each socket wait (urlopen has none). It prints the final response's content, which the suite reads.
 # A status urllib treats as an error (4xx, 5xx, an unexpected 1xx) raises: the program says so
 # in one line on stderr (the exception's type and message, no traceback) and exits 1.
 import sys
