@@ -90,9 +90,8 @@ func (o Options) withDefaults() Options {
 func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Timeline {
 	opt = opt.withDefaults()
 	tl := &conv.Timeline{}
-	d, why := dial(ctx, addr, opt)
+	d := dial(ctx, addr, opt, tl)
 	if d == nil {
-		tl.Err = why
 		return tl
 	}
 	defer d.close()

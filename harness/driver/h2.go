@@ -82,9 +82,8 @@ func RunH2(ctx context.Context, addr string, s conv.Script, opt Options) *conv.T
 		cfg.NextProtos = []string{"h2"}
 		opt.TLS = cfg
 	}
-	d, why := dial(ctx, addr, opt)
+	d := dial(ctx, addr, opt, tl)
 	if d == nil {
-		tl.Err = why
 		return tl
 	}
 	defer d.close()
