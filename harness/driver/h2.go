@@ -222,12 +222,6 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// cancel records that ctx ended the run; false stops the script.
-func (r *h2run) cancel(n int64) bool {
-	r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, N: n, Cause: conv.CauseCancelled, Error: "cancelled"})
-	return false
-}
-
 // stopReading ends readFrames: the connection is closed first (by the deferred close, or here),
 // so its blocked read returns.
 func (r *h2run) stopReading() {

@@ -188,14 +188,6 @@ func (r *h2run) sendData(st conv.Step) bool {
 	return true
 }
 
-// clipTo returns a bounded copy of b.
-func clipTo(b []byte, n int) []byte {
-	if len(b) == 0 {
-		return nil
-	}
-	return append([]byte(nil), b[:min(len(b), n)]...)
-}
-
 // waitForWindow handles the peer's frames until one arrives (the caller looks at the windows
 // again), the deadline passes, the read side ends or the run is cancelled; false for the last
 // three.
