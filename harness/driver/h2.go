@@ -132,8 +132,6 @@ type h2run struct {
 	conn *dialed
 	opt  Options
 	recorder
-	// ctxDeadline is the run's context's deadline (zero if none): no wait lasts past it.
-	ctxDeadline time.Time
 
 	fr     *http2.Framer
 	enc    *hpack.Encoder
@@ -190,7 +188,6 @@ func newH2Run(ctx context.Context, d *dialed, tl *conv.Timeline, opt Options) *h
 	r := &h2run{ctx: ctx, c: d.c, conn: d, opt: opt, recorder: recorder{tl: tl, observe: opt.Observe, start: time.Now()},
 		frames: make(chan rxFrame, 8), quit: make(chan struct{}), readerGone: make(chan struct{}),
 		sendConn: 65535, streamWindow: 65535, maxFrame: h2FrameSize, streams: map[uint32]*h2stream{}, canceller: canceller{conn: d.c}}
-	r.ctxDeadline, _ = ctx.Deadline()
 	r.fr = http2.NewFramer(d.c, &limitedReader{r: d.c, left: opt.MaxRecv})
 	r.fr.SetMaxReadFrameSize(h2FrameSize)
 	r.fr.AllowIllegalWrites = true // a script's frames are sent as given, malformed ones too
