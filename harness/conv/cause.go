@@ -20,6 +20,9 @@ const (
 	CauseDeadline   Cause = "deadline"  // a step's deadline passed
 	CauseCancelled  Cause = "cancelled" // the run was cancelled (the suite was interrupted)
 	CauseIO         Cause = "io"        // any other I/O error; Error says which
+	// CauseConnect: no TCP connection could be made (refused, unreachable, timed out); it is
+	// Timeline.ErrCause, not an event's.
+	CauseConnect Cause = "connect"
 )
 
 // The h1 parser's kinds of parse error (EvParseError).

@@ -198,6 +198,10 @@ type Timeline struct {
 	// Err is set when the conversation could not be carried out at all (the connection was
 	// refused): the judge does not run and the outcome is "error".
 	Err string
+	// ErrCause is the typed fact behind Err when there is one: CauseConnect when no TCP
+	// connection could be made, so that a caller can tell that from a failed TLS handshake
+	// without reading Err's words.
+	ErrCause Cause
 	// Asked, when set, is called with every step label a query looks up (StepAt and the queries
 	// built on it): the catalogue's tests use it to check that a judge asks only for labels its
 	// script has, since a misspelt label silently reads as "that step never ran".

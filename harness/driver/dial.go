@@ -10,6 +10,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/expectspec/expectspec/harness/conv"
 )
 
 // The connection a script is played on: TCP, or TLS over TCP when Options.TLS is set (an https
@@ -24,25 +26,28 @@ type dialed struct {
 }
 
 // dial connects to addr and, with opt.TLS set, completes a TLS handshake, each within
-// opt.DialTimeout. It returns the one-line reason when either fails.
-func dial(ctx context.Context, addr string, opt Options) (*dialed, string) {
+// opt.DialTimeout. When either fails it sets tl.Err to the one-line reason (and tl.ErrCause to
+// CauseConnect when the TCP connection itself could not be made) and returns nil.
+func dial(ctx context.Context, addr string, opt Options, tl *conv.Timeline) *dialed {
 	d := net.Dialer{Timeout: opt.DialTimeout}
 	nc, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return nil, dialError(addr, opt.DialTimeout, err)
+		tl.Err, tl.ErrCause = dialError(addr, opt.DialTimeout, err), conv.CauseConnect
+		return nil
 	}
 	tcp := nc.(*net.TCPConn)
 	if opt.TLS == nil {
-		return &dialed{c: tcp, tcp: tcp}, ""
+		return &dialed{c: tcp, tcp: tcp}
 	}
 	tc := tls.Client(tcp, opt.TLS)
 	hctx, cancel := context.WithTimeout(ctx, opt.DialTimeout)
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
 		tcp.Close()
-		return nil, HandshakeError(addr, opt.TLS, opt.DialTimeout, err)
+		tl.Err = HandshakeError(addr, opt.TLS, opt.DialTimeout, err)
+		return nil
 	}
-	return &dialed{c: tc, tcp: tcp, tls: tc}, ""
+	return &dialed{c: tc, tcp: tcp, tls: tc}
 }
 
 // close closes the TCP connection without a TLS close_notify: tls.Conn.Close would first write

@@ -90,9 +90,8 @@ func (o Options) withDefaults() Options {
 func Run(ctx context.Context, addr string, s conv.Script, opt Options) *conv.Timeline {
 	opt = opt.withDefaults()
 	tl := &conv.Timeline{}
-	d, why := dial(ctx, addr, opt)
+	d := dial(ctx, addr, opt, tl)
 	if d == nil {
-		tl.Err = why
 		return tl
 	}
 	defer d.close()
@@ -164,11 +163,14 @@ type runner struct {
 }
 
 // clip returns a bounded copy of b for an event's Data.
-func (r *runner) clip(b []byte) []byte {
+func (r *runner) clip(b []byte) []byte { return clipTo(b, r.opt.MaxRecord) }
+
+// clipTo returns a copy of b's first n octets at most (nil for none).
+func clipTo(b []byte, n int) []byte {
 	if len(b) == 0 {
 		return nil
 	}
-	return append([]byte(nil), b[:min(len(b), r.opt.MaxRecord)]...)
+	return append([]byte(nil), b[:min(len(b), n)]...)
 }
 
 // clipRecv is clip for octets read, within the conversation's MaxRecvRecord.
@@ -195,13 +197,6 @@ func (r *runner) run(st conv.Step) bool {
 		return r.halfClose()
 	}
 	r.tl.Err = fmt.Sprintf("step %q has unknown kind %d (a defect of the script)", st.Label, st.Kind)
-	return false
-}
-
-// cancel records that ctx ended the run during the current step; n is what the step had
-// written. It returns false so the caller stops the script.
-func (r *runner) cancel(n int64) bool {
-	r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, N: n, Cause: conv.CauseCancelled, Error: "cancelled"})
 	return false
 }
 

@@ -92,8 +92,8 @@ func TestConnectionRefused(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	tl := Run(context.Background(), addr, conv.Script{Steps: []conv.Step{send("head", head)}}, Options{})
-	if want := "connect to " + addr + ": connection refused"; tl.Err != want {
-		t.Fatalf("err %q, want %q", tl.Err, want)
+	if want := "connect to " + addr + ": connection refused"; tl.Err != want || tl.ErrCause != conv.CauseConnect {
+		t.Fatalf("err %q (cause %q), want %q (cause %q)", tl.Err, tl.ErrCause, want, conv.CauseConnect)
 	}
 }
 

@@ -82,9 +82,8 @@ func RunH2(ctx context.Context, addr string, s conv.Script, opt Options) *conv.T
 		cfg.NextProtos = []string{"h2"}
 		opt.TLS = cfg
 	}
-	d, why := dial(ctx, addr, opt)
+	d := dial(ctx, addr, opt, tl)
 	if d == nil {
-		tl.Err = why
 		return tl
 	}
 	defer d.close()
@@ -133,8 +132,6 @@ type h2run struct {
 	conn *dialed
 	opt  Options
 	recorder
-	// ctxDeadline is the run's context's deadline (zero if none): no wait lasts past it.
-	ctxDeadline time.Time
 
 	fr     *http2.Framer
 	enc    *hpack.Encoder
@@ -191,7 +188,6 @@ func newH2Run(ctx context.Context, d *dialed, tl *conv.Timeline, opt Options) *h
 	r := &h2run{ctx: ctx, c: d.c, conn: d, opt: opt, recorder: recorder{tl: tl, observe: opt.Observe, start: time.Now()},
 		frames: make(chan rxFrame, 8), quit: make(chan struct{}), readerGone: make(chan struct{}),
 		sendConn: 65535, streamWindow: 65535, maxFrame: h2FrameSize, streams: map[uint32]*h2stream{}, canceller: canceller{conn: d.c}}
-	r.ctxDeadline, _ = ctx.Deadline()
 	r.fr = http2.NewFramer(d.c, &limitedReader{r: d.c, left: opt.MaxRecv})
 	r.fr.SetMaxReadFrameSize(h2FrameSize)
 	r.fr.AllowIllegalWrites = true // a script's frames are sent as given, malformed ones too
@@ -221,12 +217,6 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p[:min(int64(len(p)), l.left)])
 	l.left -= int64(n)
 	return n, err
-}
-
-// cancel records that ctx ended the run; false stops the script.
-func (r *h2run) cancel(n int64) bool {
-	r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, N: n, Cause: conv.CauseCancelled, Error: "cancelled"})
-	return false
 }
 
 // stopReading ends readFrames: the connection is closed first (by the deferred close, or here),

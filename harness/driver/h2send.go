@@ -188,14 +188,6 @@ func (r *h2run) sendData(st conv.Step) bool {
 	return true
 }
 
-// clipTo returns a bounded copy of b.
-func clipTo(b []byte, n int) []byte {
-	if len(b) == 0 {
-		return nil
-	}
-	return append([]byte(nil), b[:min(len(b), n)]...)
-}
-
 // waitForWindow handles the peer's frames until one arrives (the caller looks at the windows
 // again), the deadline passes, the read side ends or the run is cancelled; false for the last
 // three.
@@ -218,12 +210,8 @@ func (r *h2run) waitForWindow(deadline time.Time) bool {
 // await handles frames until the step's condition holds, the read side ends, or its deadline
 // passes (an event, not a failure).
 func (r *h2run) await(st conv.Step) bool {
-	deadline := time.Now().Add(within(st))
-	ctxEnds := !r.ctxDeadline.IsZero() && r.ctxDeadline.Before(deadline)
-	if ctxEnds {
-		deadline = r.ctxDeadline
-	}
-	t := time.NewTimer(time.Until(deadline))
+	// ctx's own end is its Done channel below: the timer is only the step's deadline.
+	t := time.NewTimer(within(st))
 	defer t.Stop()
 	start := r.msgs
 	defer r.headArrived(st)
@@ -232,7 +220,7 @@ func (r *h2run) await(st conv.Step) bool {
 		case rx := <-r.frames:
 			r.handle(rx)
 		case <-t.C:
-			if ctxEnds || r.isCancelled() {
+			if r.isCancelled() {
 				return r.cancel(0)
 			}
 			r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, Cause: conv.CauseDeadline})

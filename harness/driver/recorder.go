@@ -28,3 +28,10 @@ func (r *recorder) record(e conv.Event) {
 		r.observe(e)
 	}
 }
+
+// cancel records that ctx ended the run during the current step; n is what the step had
+// written. It returns false so the caller stops the script.
+func (r *recorder) cancel(n int64) bool {
+	r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, N: n, Cause: conv.CauseCancelled, Error: "cancelled"})
+	return false
+}

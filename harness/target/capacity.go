@@ -88,7 +88,10 @@ func holdAll(ctx context.Context, t Target, n int, hold time.Duration) *heldConn
 		opt := checkOptions(hold)
 		opt.Observe = func(e conv.Event) {
 			if e.Kind == conv.EvSent || e.Kind == conv.EvWriteError {
-				sent <- e // the script has one send: this happens once
+				select { // the script has one send, so one event; never block the driver on another
+				case sent <- e:
+				default:
+				}
 			}
 		}
 		h.wg.Add(1)

@@ -126,7 +126,7 @@ func Handshake(ctx context.Context, t Target) (string, error) {
 	}
 	tl := run(ctx, t, conv.Script{}, checkOptions(checkDeadline))
 	switch {
-	case strings.HasPrefix(tl.Err, "connect to "):
+	case tl.ErrCause == conv.CauseConnect:
 		// no TCP connection, so no TLS to judge: the probe that follows says the target is
 		// unreachable, in the words it uses for a cleartext target
 		return "", nil
