@@ -45,7 +45,7 @@ type Options struct {
 	// (whose timelines are kept for the results file) hold that once per case. Default 64 KiB.
 	MaxRecvRecord int64
 	// MaxEvents bounds the events one conversation records, so a peer that trickles one octet
-	// per segment cannot grow the timeline without bound. Default 10000.
+	// per segment cannot grow the timeline without bound. Default 2000 (DefaultMaxEvents).
 	MaxEvents int
 	// Observe, when set, is called with every event as it is recorded, on the goroutine that
 	// plays the script, so a caller can act while the conversation goes on: the capacity
