@@ -116,6 +116,12 @@ func judgeMalformedAnswer(status, rule, sent string) Outcome {
 	case code == 400:
 		j.Pass(rule, "sent %s: the server refused the request with a 400", sent)
 		j.Pass("H2-MALFORMED-STREAM-ERROR", "a server may send a response before it resets the stream of a malformed request (RFC 9113 §8.1.1)")
+	case code > 100 && code < 200:
+		// 102, 103 (Early Hints) or another 1xx can go out before a server validates the
+		// request (a front end's early hints), and RFC 9113 §8.1.1 lets it send a response
+		// before it resets: unlike a 100, it does not invite the content, so it proves no
+		// processing
+		j.Warn(rule, "sent %s, which makes the request malformed in HTTP/2, and the server first answered %d; an interim response before the reset is not clearly allowed or forbidden, but it suggests the request was taken as a normal one", sent, code)
 	case code >= 100 && code < 300:
 		j.Fail(rule, "sent %s, which makes the request malformed in HTTP/2, and the server answered %d: it processed the request as a normal one", sent, code)
 		j.Fail("H2-MALFORMED-STREAM-ERROR", "a malformed request is a stream error of type PROTOCOL_ERROR (RFC 9113 §8.1.1): reset the stream, with a 400 before it if you like, and never send a %d", code)

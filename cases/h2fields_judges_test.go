@@ -81,6 +81,11 @@ var _ = Describe("the HTTP/2 field-rule judges (T43)", func() {
 			return b.headers(1, "answer", 100, false).reset(2, "answer", conv.CodeProtocolError)
 		}, cases.Fail, "rule")
 	})
+	It("warns an interim response other than 100, which proves no processing, whatever follows", func() {
+		check(func(b *h2TL) *h2TL {
+			return b.headers(1, "answer", 103, false).reset(2, "answer", conv.CodeProtocolError)
+		}, cases.Warn, "rule")
+	})
 	It("reports another 4xx as info and a 5xx as a warning", func() {
 		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 417, true) }, cases.Info, "rule")
 		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 502, true) }, cases.Warn, "rule")
