@@ -151,11 +151,11 @@ var h2NoInterimAfterFinal = Case{
 	Title:        "Over HTTP/2, no interim (1xx) header block follows the final response on its stream",
 	Requirements: []string{"IR-SEQUENCE-ONE-FINAL", "H2-NO-HEADERS-AFTER-FINAL", "H2-INTERIM-HEADERS", "EXP-MAY-OMIT-100"},
 	Witnesses: []Witness{
-		passes("ref-h2-continue"),
+		passes("ref-h2-continue"), passes("ref-h2-gateway"),
 		fails("mut-h2-interim-after-final", "IR-SEQUENCE-ONE-FINAL"),
 		fails("mut-h2-interim-after-final", "H2-NO-HEADERS-AFTER-FINAL"),
 	},
-	Roles:     []Role{Origin},
+	Roles:     []Role{Origin, Gateway}, // a gateway is the origin towards its client (RFC 9110 §3.7)
 	Protocols: h2Protocols,
 	Client: func(env Env) conv.Script {
 		return script(

@@ -20,10 +20,10 @@ var h2EarlyFinalReset = Case{
 	Title:        "Over HTTP/2, a final response decided from the header block is complete (END_STREAM); a reset that follows it carries NO_ERROR",
 	Requirements: []string{"EXP-ORIGIN-IMMEDIATE", "H2-EARLY-FINAL", "H2-EARLY-RST-NO-ERROR", "EXP-FINAL-AFTER-100"},
 	Witnesses: []Witness{
-		passes("ref-h2-continue"), passes("ref-h2-early-reset"),
+		passes("ref-h2-continue"), passes("ref-h2-early-reset"), passes("ref-h2-gateway"),
 		warns("mut-h2-early-cancel", "H2-EARLY-RST-NO-ERROR"),
 	},
-	Roles:     []Role{Origin},
+	Roles:     []Role{Origin, Gateway}, // a gateway is the origin towards its client (RFC 9110 §3.7)
 	Protocols: h2Protocols,
 	Client: func(env Env) conv.Script {
 		// The content follows the answer, as a client that sent it "in flight" would: a server

@@ -26,10 +26,12 @@ func h2MalformedCase(id, title, rule, mutant string, bad ...conv.Field) Case {
 		Title:        title,
 		Requirements: []string{rule, "H2-MALFORMED-STREAM-ERROR"},
 		Witnesses: []Witness{
-			passes("ref-h2-continue"), passes("ref-h2-early-reset"),
+			passes("ref-h2-continue"), passes("ref-h2-early-reset"), passes("ref-h2-gateway"),
 			fails(mutant, rule), fails(mutant, "H2-MALFORMED-STREAM-ERROR"),
 		},
-		Roles:     []Role{Origin},
+		// A gateway is the origin towards its client (RFC 9110 §3.7): it must not forward a
+		// malformed request, which shows here as the origin's 100 or 200 coming back.
+		Roles:     []Role{Origin, Gateway},
 		Protocols: h2Protocols,
 		Client: func(env Env) conv.Script {
 			return script(

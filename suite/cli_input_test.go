@@ -83,7 +83,7 @@ var _ = Describe("the expectspec command on bad input", Label("cli"), Ordered, f
 		Entry("--protocol h2 over cleartext", "--protocol h2 is HTTP/2 over TLS and --target http://127.0.0.1:1/ is cleartext", "run", "--protocol", "h2", "--target", "http://127.0.0.1:1/"),
 		Entry("--protocol h2c over TLS", "--protocol h2c is HTTP/2 in cleartext and --target https://127.0.0.1:1/ is https", "run", "--protocol", "h2c", "--target", "https://127.0.0.1:1/"),
 		Entry("--protocol h2 with a forward proxy", "--protocol h2 applies to --target and --gateway only: forward proxies and clients are tested over HTTP/1.1", "run", "--protocol", "h2", "--proxy", "http://127.0.0.1:3128", "--origin", "127.0.0.1:9000"),
-		Entry("--protocol h2 with a cleartext gateway", "--protocol h2 is HTTP/2 over TLS and --gateway http://127.0.0.1:1/ is cleartext", "run", "--protocol", "h2", "--gateway", "http://127.0.0.1:1/"),
+		Entry("--protocol h2 with a cleartext gateway", "--protocol h2 is HTTP/2 over TLS and --gateway http://127.0.0.1:1/ is cleartext", "run", "--protocol", "h2", "--gateway", "http://127.0.0.1:1/", "--origin", "127.0.0.1:9000"),
 		Entry("--protocol unknown", `--protocol "h3" is not valid: expected h1, h2, h2c or auto`, "run", "--protocol", "h3"),
 		Entry("--ca missing", "--ca /nonexistent/ca.pem cannot be read: no such file or directory", "run", "--ca", "/nonexistent/ca.pem", "--target", "https://127.0.0.1:1/"),
 		Entry("--ca not PEM", "holds no PEM certificate", "run", "--ca", "DIR/good.json", "--target", "https://127.0.0.1:1/"),

@@ -220,9 +220,9 @@ func (c *h2Conn) wake() {
 	c.windowed = make(chan struct{})
 }
 
-// open starts a request stream. A request RFC 9113 §8.2.2 makes malformed (a connection-specific
-// field, te other than trailers) is reset with PROTOCOL_ERROR, as x/net's Framer already does for
-// an invalid name or value (§8.2.1).
+// open starts a request stream. A request RFC 9113 makes malformed — a value with leading or
+// trailing whitespace (§8.2.1), a connection-specific field, te other than trailers (§8.2.2) — is
+// reset with PROTOCOL_ERROR, as x/net's Framer already does for an invalid name or value.
 func (c *h2Conn) open(mh *http2.MetaHeadersFrame, wg *sync.WaitGroup) error {
 	id := mh.StreamID
 	c.mu.Lock()
@@ -246,7 +246,8 @@ func (c *h2Conn) open(mh *http2.MetaHeadersFrame, wg *sync.WaitGroup) error {
 		return nil
 	}
 	for _, hf := range mh.RegularFields() {
-		if h2ConnectionSpecific(hf.Name) || hf.Name == "te" && hf.Value != "trailers" {
+		padded := hf.Value != strings.Trim(hf.Value, " \t") // §8.2.1, which x/net's Framer leaves to us
+		if padded || h2ConnectionSpecific(hf.Name) || hf.Name == "te" && hf.Value != "trailers" {
 			c.reset(id, http2.ErrCodeProtocol)
 			return nil
 		}
