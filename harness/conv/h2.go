@@ -123,6 +123,7 @@ func (f *FrameInfo) EndStream() bool {
 const (
 	CodeNoError         uint32 = 0x0
 	CodeProtocolError   uint32 = 0x1
+	CodeStreamClosed    uint32 = 0x5
 	CodeRefusedStream   uint32 = 0x7
 	CodeCancel          uint32 = 0x8
 	CodeEnhanceYourCalm uint32 = 0xb
