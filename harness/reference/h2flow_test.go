@@ -12,6 +12,17 @@ import (
 	"github.com/expectspec/expectspec/harness/reference"
 )
 
+// playH2Reference plays a script against the HTTP/2 reference or mutant of that name, in h2c.
+func playH2Reference(name string, s conv.Script) *conv.Timeline {
+	b, ok := reference.H2ByName(name)
+	Expect(ok).To(BeTrue(), name)
+	srv, err := reference.StartH2(b)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(srv.Close)
+	d, _ := driver.For(conv.H2C, driver.Options{})
+	return d.Play(context.Background(), srv.Addr(), s)
+}
+
 // What the HTTP/2 references do with DATA on a stream they answered early, and with a declared
 // length over their limit (T41): the conforming ones give the connection credit back; each
 // mutant shows its one defect.
@@ -27,15 +38,7 @@ var _ = Describe("the HTTP/2 reference origin after an early final", func() {
 		conv.Data("in-flight", make([]byte, 16384), false, time.Second),
 		{Kind: conv.Await, Label: "after", Until: conv.UntilClose, Within: 200 * time.Millisecond, H2: conv.H2Frame{Stream: 99}},
 	}}
-	play := func(name string, s conv.Script) *conv.Timeline {
-		b, ok := reference.H2ByName(name)
-		Expect(ok).To(BeTrue(), name)
-		srv, err := reference.StartH2(b)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(srv.Close)
-		d, _ := driver.For(conv.H2C, driver.Options{})
-		return d.Play(context.Background(), srv.Addr(), s)
-	}
+	play := playH2Reference
 	received := func(tl *conv.Timeline, typ string) []*conv.FrameInfo {
 		var out []*conv.FrameInfo
 		for _, e := range tl.Frames(0) {
