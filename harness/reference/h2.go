@@ -85,7 +85,7 @@ func H2Mutants() []H2Mutant {
 		{H2Behaviour{Name: "mut-h2-no-continue", NoContinue: true}, []string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT"}, "T40"},
 		{H2Behaviour{Name: "mut-h2-interim-after-final", InterimAfterFinal: true}, []string{"IR-SEQUENCE-ONE-FINAL", "H2-NO-HEADERS-AFTER-FINAL"}, "T42"},
 		{H2Behaviour{Name: "mut-h2-early-cancel", ResetAfterEarlyFinal: true, EarlyResetCode: http2.ErrCodeCancel}, []string{"H2-EARLY-RST-NO-ERROR"}, "T41"},
-		{H2Behaviour{Name: "mut-h2-early-refused", ResetAfterEarlyFinal: true, EarlyResetCode: http2.ErrCodeRefusedStream}, []string{"H2-NO-REFUSED-AFTER-PROCESSING", "H2-EARLY-RST-NO-ERROR"}, "T41"},
+		{H2Behaviour{Name: "mut-h2-early-refused", ResetAfterEarlyFinal: true, EarlyResetCode: http2.ErrCodeRefusedStream}, []string{"H2-NO-REFUSED-AFTER-PROCESSING"}, "T41"},
 		{H2Behaviour{Name: "mut-h2-early-no-credit", NoCreditAfterEarly: true}, []string{"H2-FLOW-ACCOUNT"}, "T41"},
 		{H2Behaviour{Name: "mut-h2-goaway-after-reset", ResetAfterEarlyFinal: true, EarlyResetCode: http2.ErrCodeNo, GoawayAfterReset: true}, []string{"H2-AFTER-RST-DISCARD"}, "T41"},
 		{H2Behaviour{Name: "mut-h2-accepts-uppercase-name", AcceptUppercaseName: true}, []string{"H2-FIELD-VALIDITY", "H2-MALFORMED-STREAM-ERROR"}, "T43"},
