@@ -38,11 +38,22 @@ func renderH2Step(b *strings.Builder, env Env, st conv.Step) {
 		if n == 0 {
 			n = int(st.Size)
 		}
+		if f.NoWait {
+			fmt.Fprintf(b, "send %q: DATA on stream %d, up to %d octets%s, as much as the peer's flow-control windows allow at once (no waiting for credit)\n", st.Label, f.StreamOr1(), n, end)
+			break
+		}
 		fmt.Fprintf(b, "send %q: DATA on stream %d, %d octets%s, within the peer's flow-control window for up to %s\n", st.Label, f.StreamOr1(), n, end, durationName(env.Timing, st.Within))
 	case conv.SendReset:
 		fmt.Fprintf(b, "send %q: RST_STREAM on stream %d with code %s\n", st.Label, f.StreamOr1(), codeName(f.Code))
 	case conv.SendFrame:
 		fmt.Fprintf(b, "send %q: a frame of type %#x, flags %#x, on stream %d, %d octets of payload\n", st.Label, f.Type, f.Flags, f.Stream, len(st.Data))
+	case conv.Rounds:
+		fmt.Fprintf(b, "repeat %q: up to %d rounds, all within %s, round r on its streams plus 2r; they stop at the first step that runs to its deadline, a GOAWAY, or the end of the connection:\n", st.Label, st.Count, durationName(env.Timing, st.Within))
+		for _, line := range strings.SplitAfter(renderScript(env, conv.Script{Steps: f.Round}), "\n") {
+			if line != "" {
+				b.WriteString("    " + line)
+			}
+		}
 	default:
 		fmt.Fprintf(b, "step %q of kind %d\n", st.Label, st.Kind)
 	}

@@ -73,9 +73,12 @@ var _ = Describe("the expectspec command in HTTP/2", Ordered, func() {
 				want = results.Verdict("fail")
 				Expect(r.Requirements).To(ContainElement("H2-FIELD-VALIDITY"))
 			}
+			if r.Case == "origin/h2-over-limit-length" {
+				want = results.Verdict("info") // Go invites the declared 1 TiB with a 100 (SRV-413, a MAY)
+			}
 			Expect(r.Verdict).To(Equal(want), "%s: %s", r.Case, r.Reason)
 		}
-		Expect(f.Results).To(HaveLen(6))
+		Expect(f.Results).To(HaveLen(8))
 		// the trace shows the frames, with their streams, flags and decoded fields
 		var trace []string
 		for _, r := range f.Results {

@@ -52,6 +52,14 @@ const (
 	// H2.Stream (taken as is, 0 included) and payload Data. It is the escape for malformed
 	// input the other kinds cannot produce.
 	SendFrame
+	// Rounds plays the steps of H2.Round up to Count times, all within Within. Round r (from
+	// 0) plays each step on its stream plus 2r (stream 1, 3, 5, … for a round on stream 1),
+	// and an UntilFinals await in it counts the finals of its round: Count more than when the
+	// round began. The rounds stop early when the conversation stalls: a step of the round ran
+	// to its deadline (an await, a write, a SendData that could not send all), the peer sent
+	// GOAWAY, or reading ended. It is how a script repeats an exchange on fresh streams as
+	// often as the peer's windows need, within one deadline.
+	Rounds
 )
 
 // H2Frame is what an h2 step sends; its zero value is ignored by HTTP/1.1 steps.
@@ -62,6 +70,13 @@ type H2Frame struct {
 	Code      uint32  // SendReset: the error code (RFC 9113 §7)
 	Type      uint8   // SendFrame: the frame type
 	Flags     uint8   // SendFrame: the flags
+	// NoWait makes a SendData send only what the peer's windows allow once the frames already
+	// read are handled, never waiting for credit: its EvSent's N says how much went (0 and
+	// more), and the rest is not sent. It is the client whose content was in flight: what it
+	// could send before it learned that the server no longer wants it.
+	NoWait bool
+	// Round is the steps a Rounds step repeats.
+	Round []Step
 }
 
 // StreamOr1 is the stream a step acts on: Stream, or 1 when it is zero.
@@ -84,6 +99,9 @@ type FrameInfo struct {
 	Length uint32 // the payload length
 	// Code is the error code of a RST_STREAM or GOAWAY (RFC 9113 §7).
 	Code uint32
+	// Increment is the credit a WINDOW_UPDATE gives (RFC 9113 §6.9), on Stream (0: the
+	// connection).
+	Increment uint32
 	// Fields is the decoded header block of a HEADERS frame, pseudo-fields included, in order,
 	// set once the block is complete (after its CONTINUATION frames, on the HEADERS frame's
 	// event). A block that could not be decoded has none.
@@ -103,10 +121,12 @@ func (f *FrameInfo) EndStream() bool {
 
 // The h2 error codes judges name (RFC 9113 §7).
 const (
-	CodeNoError       uint32 = 0x0
-	CodeProtocolError uint32 = 0x1
-	CodeRefusedStream uint32 = 0x7
-	CodeCancel        uint32 = 0x8
+	CodeNoError         uint32 = 0x0
+	CodeProtocolError   uint32 = 0x1
+	CodeStreamClosed    uint32 = 0x5
+	CodeRefusedStream   uint32 = 0x7
+	CodeCancel          uint32 = 0x8
+	CodeEnhanceYourCalm uint32 = 0xb
 )
 
 // The causes only h2 has.
@@ -120,6 +140,9 @@ const (
 	// CauseFlowControl: a SendData step could not send all its content within its deadline
 	// because the peer's flow-control window stayed shut.
 	CauseFlowControl Cause = "flow-control"
+	// CauseConnectionWindow: like CauseFlowControl, but the window that stayed shut is the
+	// connection's (stream 0), whatever the stream's own window was (RFC 9113 §6.9.1).
+	CauseConnectionWindow Cause = "connection-window"
 	// CauseLimitFrames: more frames than one conversation may carry.
 	CauseLimitFrames Cause = "limit-frames"
 )
@@ -164,6 +187,9 @@ func (f *FrameInfo) String() string {
 	s += fmt.Sprintf(" len=%d", f.Length)
 	if f.Type == "RST_STREAM" || f.Type == "GOAWAY" {
 		s += fmt.Sprintf(" code=%#x", f.Code)
+	}
+	if f.Type == "WINDOW_UPDATE" && f.Increment > 0 {
+		s += fmt.Sprintf(" +%d", f.Increment)
 	}
 	if len(f.Fields) > 0 {
 		parts := make([]string, len(f.Fields))

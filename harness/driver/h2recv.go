@@ -90,7 +90,7 @@ func (r *h2run) handle(rx rxFrame) {
 		return
 	}
 	h := rx.hdr
-	info := &conv.FrameInfo{Stream: h.StreamID, Type: h.Type.String(), Flags: uint8(h.Flags), Length: h.Length, Code: rx.code}
+	info := &conv.FrameInfo{Stream: h.StreamID, Type: h.Type.String(), Flags: uint8(h.Flags), Length: h.Length, Code: rx.code, Increment: rx.incr}
 	r.record(conv.Event{At: r.at(), Kind: conv.EvFrame, Frame: info, N: int64(h.Length)})
 	switch h.Type {
 	case http2.FrameSettings:
@@ -260,12 +260,12 @@ func (r *h2run) data(h http2.FrameHeader, payload []byte) {
 	if r.connOwed >= h2RecvRefill {
 		n := r.connOwed
 		r.connOwed = 0
-		r.housekeeping(&conv.FrameInfo{Type: "WINDOW_UPDATE", Length: 4}, func() error { return r.fr.WriteWindowUpdate(0, uint32(n)) })
+		r.housekeeping(&conv.FrameInfo{Type: "WINDOW_UPDATE", Length: 4, Increment: uint32(n)}, func() error { return r.fr.WriteWindowUpdate(0, uint32(n)) })
 	}
 	if s.owed >= h2RecvRefill && !s.ended {
 		n := s.owed
 		s.owed = 0
-		r.housekeeping(&conv.FrameInfo{Type: "WINDOW_UPDATE", Stream: h.StreamID, Length: 4}, func() error { return r.fr.WriteWindowUpdate(h.StreamID, uint32(n)) })
+		r.housekeeping(&conv.FrameInfo{Type: "WINDOW_UPDATE", Stream: h.StreamID, Length: 4, Increment: uint32(n)}, func() error { return r.fr.WriteWindowUpdate(h.StreamID, uint32(n)) })
 	}
 }
 

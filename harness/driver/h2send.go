@@ -28,7 +28,7 @@ func (r *h2run) preface() bool {
 		{ID: http2.SettingMaxHeaderListSize, Val: uint32(r.opt.H2.MaxHeaderList)},
 	}
 	ok := r.housekeeping(&conv.FrameInfo{Type: "SETTINGS", Length: uint32(6 * len(settings))}, func() error { return r.fr.WriteSettings(settings...) }) &&
-		r.housekeeping(&conv.FrameInfo{Type: "WINDOW_UPDATE", Length: 4}, func() error { return r.fr.WriteWindowUpdate(0, h2RecvWindow-65535) })
+		r.housekeeping(&conv.FrameInfo{Type: "WINDOW_UPDATE", Length: 4, Increment: h2RecvWindow - 65535}, func() error { return r.fr.WriteWindowUpdate(0, h2RecvWindow-65535) })
 	return ok
 }
 
@@ -71,6 +71,8 @@ func (r *h2run) run(st conv.Step) bool {
 			func() error {
 				return r.fr.WriteRawFrame(http2.FrameType(f.Type), http2.Flags(f.Flags), f.Stream, st.Data)
 			})
+	case conv.Rounds:
+		return r.rounds(st)
 	case conv.HalfClose:
 		e := conv.Event{At: r.at(), Kind: conv.EvHalfClose}
 		if err := r.conn.closeWrite(); err != nil {
@@ -138,10 +140,15 @@ func (r *h2run) sendHeaders(st conv.Step) bool {
 
 // sendData sends the step's content in DATA frames within the peer's windows. While the
 // windows are shut it handles what the peer sends (WINDOW_UPDATE opens them); what it could not
-// send by the step's deadline is an EvWriteError with CauseFlowControl.
+// send by the step's deadline is an EvWriteError with CauseConnectionWindow when the
+// connection's window was the shut one, else CauseFlowControl. With H2.NoWait it sends what the
+// windows allow once the frames already read are handled, and stops there.
 func (r *h2run) sendData(st conv.Step) bool {
 	id := st.H2.StreamOr1()
 	s := r.stream(id)
+	if st.H2.NoWait {
+		r.handleReady()
+	}
 	total := int64(len(st.Data))
 	if total == 0 {
 		total = st.Size
@@ -156,12 +163,19 @@ func (r *h2run) sendData(st conv.Step) bool {
 	var sent int64
 	for first := true; first || sent < total; first = false {
 		n := min(total-sent, int64(r.maxFrame), r.sendConn, s.sendWindow, int64(len(filler)))
+		if n <= 0 && st.H2.NoWait && total > sent {
+			break
+		}
 		for n <= 0 && total > sent {
 			if !r.waitForWindow(deadline) {
 				if r.isCancelled() {
 					return r.cancel(sent)
 				}
-				r.record(conv.Event{At: r.at(), Kind: conv.EvWriteError, N: sent, Cause: conv.CauseFlowControl,
+				cause := conv.CauseFlowControl
+				if r.sendConn <= 0 {
+					cause = conv.CauseConnectionWindow
+				}
+				r.record(conv.Event{At: r.at(), Kind: conv.EvWriteError, N: sent, Cause: cause,
 					Frame: &conv.FrameInfo{Type: "DATA", Stream: id, Length: uint32(sent)},
 					Error: fmt.Sprintf("sent %d of %d octets: the peer's flow-control window stayed shut (stream %d, connection %d)", sent, total, s.sendWindow, r.sendConn)})
 				return true

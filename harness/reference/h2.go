@@ -20,10 +20,13 @@ import (
 // by prior knowledge on loopback, or h2 over TLS (StartH2TLS). Each request stream to the upload
 // resource: a 100 (Continue) as a HEADERS frame carrying only :status and no END_STREAM when the
 // request expects 100-continue and its header block did not end the stream (RFC 9113 §8.1,
-// §8.8.5), then, once the request's content ended, a 200 echoing it. Any other path is answered
-// 404 from the header block at once, the response ending the stream (RFC 9113 §8.1.1 lets a
-// server answer before the whole request arrived). What it does not need — priorities, push,
-// trailers — it ignores.
+// §8.8.5), then, once the request's content ended, a 200 echoing it; a request to it that
+// declares more than h2UploadLimit octets is answered 413 from the header block instead (RFC
+// 9110 §15.5.14). Any other path is answered 404 from the header block at once, the response
+// ending the stream (RFC 9113 §8.1.1 lets a server answer before the whole request arrived).
+// DATA that still arrives on a stream it answered early is dropped, and its credit given back
+// on the connection (RFC 9113 §6.9). What it does not need — priorities, push, trailers — it
+// ignores.
 
 // H2Behaviour is an HTTP/2 reference's behaviour; the zero knobs conform.
 type H2Behaviour struct {
@@ -37,11 +40,21 @@ type H2Behaviour struct {
 	// InterimAfterFinal writes the final's HEADERS before its content, then a 100, then the
 	// content: a 1xx after the final (RFC 9113 §8.1), as golang/go #14030 once did.
 	InterimAfterFinal bool
-	// ResetAfterEarlyFinal follows a 404 decided from the header block (complete, with
-	// END_STREAM) with RST_STREAM carrying EarlyResetCode, to stop the upload it will not read.
-	// RFC 9113 §8.1 names NO_ERROR for that; another code lets a client drop the response.
+	// ResetAfterEarlyFinal follows a final decided from the header block (the 404 of another
+	// path, the 413 of a declared length over the limit; complete, with END_STREAM) with
+	// RST_STREAM carrying EarlyResetCode, to stop the upload it will not read. RFC 9113 §8.1
+	// names NO_ERROR for that; another code lets a client drop the response, and
+	// REFUSED_STREAM says the request was never processed, which it was (§8.7).
 	ResetAfterEarlyFinal bool
 	EarlyResetCode       http2.ErrCode
+	// NoCreditAfterEarly gives no connection credit back for DATA that arrives on a stream it
+	// answered early: the DATA it drops is not accounted for, and the connection's window
+	// shrinks until uploads stall (RFC 9113 §6.9).
+	NoCreditAfterEarly bool
+	// GoawayAfterReset answers DATA that arrives on a stream it reset with GOAWAY
+	// (STREAM_CLOSED) and closes the connection: a connection error for frames RFC 9113 §5.1
+	// has it discard, since they may have been in flight when it reset the stream.
+	GoawayAfterReset bool
 	// The field rules (h2fields.go): each knob processes a request RFC 9113 makes malformed
 	// as a normal one, a 100 and all, instead of resetting its stream with PROTOCOL_ERROR:
 	// one with an uppercase letter in a field name (§8.2.1), one with a value that starts or
@@ -72,6 +85,9 @@ func H2Mutants() []H2Mutant {
 		{H2Behaviour{Name: "mut-h2-no-continue", NoContinue: true}, []string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT"}, "T40"},
 		{H2Behaviour{Name: "mut-h2-interim-after-final", InterimAfterFinal: true}, []string{"IR-SEQUENCE-ONE-FINAL", "H2-NO-HEADERS-AFTER-FINAL"}, "T42"},
 		{H2Behaviour{Name: "mut-h2-early-cancel", ResetAfterEarlyFinal: true, EarlyResetCode: http2.ErrCodeCancel}, []string{"H2-EARLY-RST-NO-ERROR"}, "T41"},
+		{H2Behaviour{Name: "mut-h2-early-refused", ResetAfterEarlyFinal: true, EarlyResetCode: http2.ErrCodeRefusedStream}, []string{"H2-NO-REFUSED-AFTER-PROCESSING"}, "T41"},
+		{H2Behaviour{Name: "mut-h2-early-no-credit", NoCreditAfterEarly: true}, []string{"H2-FLOW-ACCOUNT"}, "T41"},
+		{H2Behaviour{Name: "mut-h2-goaway-after-reset", ResetAfterEarlyFinal: true, EarlyResetCode: http2.ErrCodeNo, GoawayAfterReset: true}, []string{"H2-AFTER-RST-DISCARD"}, "T41"},
 		{H2Behaviour{Name: "mut-h2-accepts-uppercase-name", AcceptUppercaseName: true}, []string{"H2-FIELD-VALIDITY", "H2-MALFORMED-STREAM-ERROR"}, "T43"},
 		{H2Behaviour{Name: "mut-h2-accepts-padded-value", AcceptPaddedValue: true}, []string{"H2-FIELD-VALIDITY", "H2-MALFORMED-STREAM-ERROR"}, "T43"},
 		{H2Behaviour{Name: "mut-h2-accepts-connection-field", AcceptConnectionField: true}, []string{"H2-CONN-SPECIFIC", "H2-MALFORMED-STREAM-ERROR"}, "T43"},
@@ -125,6 +141,9 @@ func (s *H2Server) Addr() string { return s.loop.Addr().String() }
 // Close stops accepting, closes every live connection and returns once each has ended.
 func (s *H2Server) Close() error { return s.loop.Close() }
 
+// h2UploadLimit is the most content the reference takes on its upload resource.
+const h2UploadLimit = 1 << 30
+
 // h2Request is what the reference keeps of a request stream.
 type h2Request struct {
 	content bytes.Buffer
@@ -163,6 +182,7 @@ func (s *H2Server) serve(c net.Conn) {
 		return
 	}
 	streams := map[uint32]*h2Request{}
+	early := &earlyStreams{answered: map[uint32]bool{}, reset: map[uint32]bool{}}
 	for {
 		f, err := fr.ReadFrame()
 		if err != nil {
@@ -188,7 +208,9 @@ func (s *H2Server) serve(c net.Conn) {
 			case s.b.malformed(mh.Fields):
 				err = fr.WriteRSTStream(id, http2.ErrCodeProtocol)
 			case mh.PseudoValue("path") != UploadPath:
-				err = s.early(fr, final, id)
+				err = s.early(fr, final, early, id, "404")
+			case declared(mh.Fields) > h2UploadLimit:
+				err = s.early(fr, final, early, id, "413")
 			case mh.StreamEnded():
 				err = final(id, "200", nil)
 			default:
@@ -199,8 +221,12 @@ func (s *H2Server) serve(c net.Conn) {
 			}
 		case *http2.DataFrame:
 			q := streams[f.StreamID]
-			if n := f.Length; n > 0 { // give the credit back, so uploads never stall on us
-				fr.WriteWindowUpdate(0, n)
+			if early.reset[f.StreamID] && s.b.GoawayAfterReset {
+				fr.WriteGoAway(f.StreamID, http2.ErrCodeStreamClosed, nil)
+				return
+			}
+			if n := f.Length; n > 0 && !(early.answered[f.StreamID] && s.b.NoCreditAfterEarly) {
+				fr.WriteWindowUpdate(0, n) // give the credit back, so uploads never stall on us
 				if q != nil && !f.StreamEnded() {
 					fr.WriteWindowUpdate(f.StreamID, n)
 				}
@@ -220,15 +246,39 @@ func (s *H2Server) serve(c net.Conn) {
 	}
 }
 
-// early answers a request for a path other than the upload resource with a complete 404 at
-// once, and, with ResetAfterEarlyFinal, resets the stream to stop the upload it will not read.
-// The DATA still arriving on the stream is dropped (the loop keeps no state for it), its credit
-// given back on the connection.
-func (s *H2Server) early(fr *http2.Framer, final func(uint32, string, []byte) error, id uint32) error {
-	if err := final(id, "404", []byte("no such resource\n")); err != nil || !s.b.ResetAfterEarlyFinal {
+// earlyStreams are the streams of a connection the reference answered early, and those of them
+// it reset: what the mutants need to treat the DATA that still arrives on them otherwise.
+type earlyStreams struct{ answered, reset map[uint32]bool }
+
+// early answers a request from its header block with a complete final response at once, and,
+// with ResetAfterEarlyFinal, resets the stream to stop the upload it will not read. The DATA
+// still arriving on the stream is dropped (the loop keeps no request for it), its credit given
+// back on the connection.
+func (s *H2Server) early(fr *http2.Framer, final func(uint32, string, []byte) error, e *earlyStreams, id uint32, status string) error {
+	e.answered[id] = true
+	content := "no such resource\n"
+	if status == "413" {
+		content = "content too large\n"
+	}
+	if err := final(id, status, []byte(content)); err != nil || !s.b.ResetAfterEarlyFinal {
 		return err
 	}
+	e.reset[id] = true
 	return fr.WriteRSTStream(id, s.b.EarlyResetCode)
+}
+
+// declared is a request's content-length, or -1 when it has none or it is not a number.
+func declared(fields []hpack.HeaderField) int64 {
+	for _, f := range fields {
+		if f.Name == "content-length" {
+			n, err := strconv.ParseInt(f.Value, 10, 64)
+			if err != nil {
+				return -1
+			}
+			return n
+		}
+	}
+	return -1
 }
 
 // expectsContinue reports whether a request's fields carry the 100-continue expectation (the

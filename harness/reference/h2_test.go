@@ -76,14 +76,7 @@ var _ = Describe("the HTTP/2 reference origin", func() {
 		}
 		return codes
 	}
-	playEarly := func(name string) *conv.Timeline {
-		b, _ := reference.H2ByName(name)
-		s, err := reference.StartH2(b)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(s.Close)
-		d, _ := driver.For(conv.H2C, driver.Options{})
-		return d.Play(context.Background(), s.Addr(), early)
-	}
+	playEarly := func(name string) *conv.Timeline { return playH2Reference(name, early) }
 
 	It("answers another path 404 from the header block, ending the stream (and resetting it with NO_ERROR in ref-h2-early-reset)", func() {
 		tl := playEarly("ref-h2-continue")
