@@ -67,12 +67,13 @@ var caseAccepts = func() map[string]string {
 		"chain/early-final-relayed-promptly":     "The origin's early 401 at the client while it still withholds the content, within the immediate bound (later: a warning). The intermediary's own 100 or final first, or the header section reaching the origin only with the content, is info. The 401 held until the content: fail through a gateway, warning through a forward proxy.",
 		"gateway/early-final-upstream-in-step":   "Upstream: the rest of the content relayed to the origin, or the connection to it closed, before any other request uses it. Towards the client: the content read as content, or a close. A connection left open and unused while the case ran is info.",
 
-		"origin/h2-continue-as-headers":          "Over HTTP/2: " + acceptsWithheld + " Every 1xx is a HEADERS frame without END_STREAM (a 1xx with END_STREAM fails), and no 1xx header block follows the final.",
-		"origin/h2-no-interim-after-final":       "Over HTTP/2, the content sent with the header block: a final response with or without a 100 before it; a 1xx header block after the final's fails. na when no final response came.",
-		"origin/h2-early-final-stream-end":       "Over HTTP/2: a final status from the header block within the immediate bound, its stream ended by END_STREAM, then nothing or RST_STREAM(NO_ERROR). A reset with another code after the complete response, or any reset before END_STREAM, is a warning. A final only after the content is info.",
-		"origin/h2-uppercase-expect-name":        acceptsH2Malformed,
-		"origin/h2-expect-leading-space":         acceptsH2Malformed,
-		"origin/h2-connection-field-with-expect": acceptsH2Malformed,
+		"origin/h2-continue-as-headers":           "Over HTTP/2: " + acceptsWithheld + " Every 1xx is a HEADERS frame without END_STREAM (a 1xx with END_STREAM fails), and no 1xx header block follows the final.",
+		"origin/h2-no-interim-after-final":        "Over HTTP/2, the content sent with the header block: a final response with or without a 100 before it; a 1xx header block after the final's fails. na when no final response came.",
+		"origin/h2-early-final-stream-end":        "Over HTTP/2: a final status from the header block within the immediate bound, its stream ended by END_STREAM, then nothing or RST_STREAM(NO_ERROR). A reset with another code after the complete response, or any reset before END_STREAM, is a warning. A final only after the content is info.",
+		"origin/h2-uppercase-expect-name":         acceptsH2Malformed,
+		"origin/h2-expect-leading-space":          acceptsH2Malformed,
+		"origin/h2-connection-field-with-expect":  acceptsH2Malformed,
+		"gateway/h2-no-connection-fields-relayed": "Through an h2 front end, the origin's 200 (and its 100) without Connection, Keep-Alive, Proxy-Connection, Upgrade, Transfer-Encoding, TE or the X-Hop field its Connection named. Any of them in an h2 response fails. info when nothing reached the origin, na when the origin's 200 never reached the client.",
 	}
 	for _, c := range spellingCases {
 		if _, ok := m[c.ID]; !ok {

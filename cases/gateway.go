@@ -61,12 +61,21 @@ func immediateThroughGatewaySpelled(m backendMode, id, scenario, value string, e
 		Scenario: scenario,
 		Title:    title,
 		Requirements: append([]string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "GW-ORIGIN-RULES-OUTBOUND", "ROLE-PROXY-VS-GATEWAY",
-			"EXP-FINAL-AFTER-100", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-SEQUENCE-ONE-FINAL"}, extra...),
-		Witnesses: append([]Witness{
+			"EXP-FINAL-AFTER-100", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING", "IR-SEQUENCE-ONE-FINAL", "H2-1XX-NO-END-STREAM"}, extra...),
+		Witnesses: append(append([]Witness{
 			passes("ref-gateway-buffering"), // answers 100 itself, whatever the backend does
-		}, t30Witnesses[id]...),
-		Roles: []Role{Gateway},
+		}, t30Witnesses[id]...), t45Witnesses[id]...),
+		Roles:     []Role{Gateway},
+		Protocols: []conv.Protocol{conv.HTTP1, conv.H2, conv.H2C},
 		Client: func(env Env) conv.Script {
+			if env.Protocol.IsH2() { // T45: the same upload through an h2 front end
+				return script(
+					h2Head(env, "head", env.Target("echo"), false, conv.Field{Name: "content-type", Value: "text/plain"}, conv.Field{Name: "expect", Value: value}),
+					awaitMessage("first", env.Timing.Max),
+					h2Content("body"),
+					awaitFinals("final", 1, env.Timing.Response),
+				)
+			}
 			return script(
 				send("head", chainPost(env, "echo", len(body), "Content-Type: text/plain", "Expect: "+value)),
 				awaitMessage("first", env.Timing.Max),
@@ -84,6 +93,9 @@ func immediateThroughGatewaySpelled(m backendMode, id, scenario, value string, e
 				var j Judgement
 				first, ok := chainImmediate(&j, env, tl, rec, m.holds, spelling)
 				interimHygiene(&j, tl)
+				if env.Protocol.IsH2() {
+					interimFrames(&j, tl)
+				}
 				if ok && first.Msg.Interim() {
 					finalAfterContinue(&j, env, tl)
 				}

@@ -74,6 +74,13 @@ func witnessServers() map[string]witnessServer {
 	for _, m := range gateways.Mutants() {
 		out[m.Name] = witnessServer{name: m.Name, mutant: true, breaks: m.Breaks, start: m.Start}
 	}
+	// The HTTP/2 gateways (an h2 front end, HTTP/1.1 to the origin), spoken to in h2c.
+	for _, g := range gateways.H2Conforming() {
+		out[g.Name] = witnessServer{name: g.Name, role: cases.Gateway, start: g.Start, protocol: g.Protocol}
+	}
+	for _, m := range gateways.H2Mutants() {
+		out[m.Name] = witnessServer{name: m.Name, mutant: true, breaks: m.Breaks, role: cases.Gateway, start: m.Start, protocol: m.Protocol}
+	}
 	// The HTTP/2 references in h2c under their names, and again over TLS (NAME-tls), which no
 	// row names: like every reference, each must pass every case that applies to it.
 	for _, b := range reference.H2Conforming() {
@@ -140,7 +147,9 @@ func (s witnessServer) startAs(r cases.Role, o *origin.Origin) (target.Target, e
 	case r == cases.Proxy:
 		return target.StartAsProxy(s.targetName(r), s.start, o)
 	}
-	return target.StartGateway(s.targetName(r), s.start, o)
+	t, err := target.StartGateway(s.targetName(r), s.start, o)
+	t.Protocol = s.protocol
+	return t, err
 }
 
 // startTunnel starts the reference plain TCP relay in front of o, as a gateway

@@ -1,6 +1,7 @@
 package gateways
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log"
@@ -18,14 +19,44 @@ import (
 // trying. stop closes the server and the transport's idle connections and waits for Serve to
 // return; handlers still running end when their connections do.
 func StartGoReverseProxy(originAddr string) (addr string, stop func(), err error) {
+	return startGoReverseProxy(originAddr, nil, nil)
+}
+
+// StartGoReverseProxyH2C is StartGoReverseProxy with an HTTP/2 front end in cleartext: the
+// server speaks h2c by prior knowledge beside HTTP/1.1 (http.Protocols), and the proxy still
+// speaks HTTP/1.1 to the origin (scenario T45).
+func StartGoReverseProxyH2C(originAddr string) (addr string, stop func(), err error) {
+	p := new(http.Protocols)
+	p.SetHTTP1(true)
+	p.SetUnencryptedHTTP2(true)
+	return startGoReverseProxy(originAddr, p, nil)
+}
+
+// StartGoReverseProxyTLS is StartGoReverseProxy over TLS with cfg, h2 and http/1.1 offered by
+// ALPN, as a Go service behind its own certificate runs it.
+func StartGoReverseProxyTLS(originAddr string, cfg *tls.Config) (addr string, stop func(), err error) {
+	return startGoReverseProxy(originAddr, nil, cfg)
+}
+
+func startGoReverseProxy(originAddr string, protocols *http.Protocols, cfg *tls.Config) (addr string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("go reverse proxy: %w", err)
 	}
 	srv, tr := NewGoReverseProxy(originAddr)
+	srv.Protocols = protocols
+	if cfg != nil {
+		cfg = cfg.Clone()
+		cfg.NextProtos = []string{"h2", "http/1.1"}
+		srv.TLSConfig = cfg
+	}
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
+		if cfg != nil {
+			_ = srv.ServeTLS(ln, "", "")
+			return
+		}
 		_ = srv.Serve(ln)
 	}()
 	stop = func() {

@@ -1,5 +1,7 @@
 package gateways
 
+import "github.com/expectspec/expectspec/harness/conv"
+
 // Named is an embedded intermediary the suite can put in front of its scripted origin: Start
 // runs it in front of the origin at originAddr and returns where it listens and how to stop it.
 type Named struct {
@@ -8,6 +10,9 @@ type Named struct {
 	// Breaks are the catalogue's requirement IDs a mutant breaks (none for a conforming one);
 	// the suite checks them against the cases that name the mutant as a witness.
 	Breaks []string
+	// Protocol is what the suite speaks to it: HTTP/1.1 when "", h2c for the HTTP/2 front ends
+	// (h2mutants.go).
+	Protocol conv.Protocol
 }
 
 // Conforming returns the reference gateways that conform, each in one of the two ways

@@ -10,6 +10,8 @@ import (
 
 	"github.com/expectspec/expectspec/harness/certs"
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/gateways"
+	"github.com/expectspec/expectspec/harness/origin"
 	"github.com/expectspec/expectspec/harness/reference"
 )
 
@@ -103,4 +105,41 @@ func StartH2Reference(b reference.H2Behaviour, secure bool) (Target, error) {
 	}
 	t.Address, t.Host, t.Stop = srv.Addr(), srv.Addr(), func() { _ = srv.Close() }
 	return t, nil
+}
+
+// EmbeddedH2Gateways starts the embedded gateways with an HTTP/2 front end in front of the
+// origin o (scenario T45): Go's httputil.ReverseProxy as a Go service gets it, in h2c by prior
+// knowledge and over TLS with h2 by ALPN, and the suite's HTTP/2 reference gateway in h2c. Each
+// speaks HTTP/1.1 to o. Call Stop on each when done.
+func EmbeddedH2Gateways(o *origin.Origin) ([]Target, error) {
+	cfg, roots, err := throwawayTLS("expectspec embedded h2 gateway")
+	if err != nil {
+		return nil, err
+	}
+	var out []Target
+	for _, g := range []struct {
+		name, software, version string
+		start                   func(string) (string, func(), error)
+		tls                     bool
+	}{
+		{"go-reverseproxy [h2c]", "Go net/http/httputil.ReverseProxy", runtime.Version(), gateways.StartGoReverseProxyH2C, false},
+		{"go-reverseproxy [h2]", "Go net/http/httputil.ReverseProxy", runtime.Version(), func(origin string) (string, func(), error) {
+			return gateways.StartGoReverseProxyTLS(origin, cfg)
+		}, true},
+		{"ref-h2-gateway [h2c]", "expectspec HTTP/2 reference gateway", "", gateways.StartH2Front, false},
+	} {
+		t, err := StartGateway(g.name, g.start, o)
+		if err != nil {
+			for _, s := range out {
+				s.Stop()
+			}
+			return nil, err
+		}
+		t.Software, t.Version, t.Protocol = g.software, g.version, conv.H2C
+		if g.tls {
+			t.Protocol, t.TLS = conv.H2, Security{Roots: roots}.TLSConfig("127.0.0.1")
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }

@@ -147,3 +147,24 @@ func TestEmbeddedIntermediaries(t *testing.T) {
 		}
 	}
 }
+
+// The gateways with an HTTP/2 front end pass the checks before the cases over their protocol,
+// with the suite's origin behind them.
+func TestEmbeddedH2Gateways(t *testing.T) {
+	o, err := origin.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	ts, err := EmbeddedH2Gateways(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range ts {
+		defer tg.Stop()
+		if tg.Role != RoleGateway || !tg.HTTPProtocol().IsH2() {
+			t.Errorf("%s: role %s over %s", tg.Name, tg.Role, tg.HTTPProtocol())
+		}
+		t.Run(tg.Name, func(t *testing.T) { passesChecks(t, tg) })
+	}
+}

@@ -151,7 +151,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	verbose := fs.Bool("v", false, "verbose: print every case as it finishes")
 	software := fs.String("software", "", "what the target is, for the results (e.g. nginx); --target, --gateway or --proxy, one of them")
 	softwareVersion := fs.String("software-version", "", "the target's version, for the results (e.g. 1.22.1)")
-	protocol := fs.String("protocol", "auto", "HTTP version to speak to --target: h1 (HTTP/1.1; over TLS for https:// URLs), h2 (HTTP/2 over TLS), h2c (HTTP/2 in cleartext, by prior knowledge) or auto (HTTP/1.1, and for an https:// target that selects h2 by ALPN an h2 row of its own, NAME [h2]); gateways, forward proxies and clients are tested over HTTP/1.1")
+	protocol := fs.String("protocol", "auto", "HTTP version to speak to --target: h1 (HTTP/1.1; over TLS for https:// URLs), h2 (HTTP/2 over TLS), h2c (HTTP/2 in cleartext, by prior knowledge) or auto (HTTP/1.1, and for an https:// target or gateway that selects h2 by ALPN an h2 row of its own, NAME [h2]); the same for --gateway; forward proxies and clients are tested over HTTP/1.1")
 	insecure := fs.Bool("insecure", false, "do not verify the certificates of https:// targets and gateways (any authority, any name)")
 	caFile := fs.String("ca", "", "PEM file of the certificate authorities that https:// targets and gateways are verified against (default: the system's)")
 	fs.Usage = func() {
@@ -212,7 +212,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	if *early != "" && !strings.HasPrefix(*early, "/") {
 		return 2, fmt.Errorf("--early-path must be an absolute path like /admin, got %q", *early)
 	}
-	if err := checkProtocol(*protocol, targets, len(gws)+len(proxies)+len(clients)); err != nil {
+	if err := checkProtocol(*protocol, targets, gws, len(proxies)+len(clients)); err != nil {
 		return 2, err
 	}
 	sec, err := securityFlags(*caFile, *insecure, append(append([]string{}, targets...), gws...))
@@ -275,7 +275,8 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 				return 2, err
 			}
 			t.Upgrade = *upgrade
-			ts = append(ts, t)
+			t.Secure(sec)
+			ts = append(ts, protocolRows(ctx, t, *protocol, stdout)...)
 		}
 		for _, raw := range proxies {
 			t, err := target.ParseProxy(raw, *name, o)
@@ -310,6 +311,12 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 				return 2, err
 			}
 			defer stopAll(gwTargets)
+			gwH2, err := target.EmbeddedH2Gateways(o)
+			if err != nil {
+				return 2, err
+			}
+			defer stopAll(gwH2)
+			gwTargets = append(gwTargets, gwH2...)
 			emb, _ = embeddedRows(append(emb, embH2...), *protocol)
 			gwTargets, _ = embeddedRows(gwTargets, *protocol)
 			nProxies := 0
@@ -318,7 +325,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 					nProxies++
 				}
 			}
-			if len(gwTargets) == 0 { // --protocol h2/h2c: the intermediaries speak HTTP/1.1 only
+			if len(gwTargets) == 0 { // no intermediary speaks the --protocol given
 				fmt.Fprintf(stdout, "no --target given: running against the embedded default origins over %s (%d)\n", *protocol, len(emb))
 			} else {
 				fmt.Fprintf(stdout, "no --target given: running against the %d embedded default targets (%d origins; %d gateways and %d forward proxy in front of the suite's origin at %s)\n",

@@ -13,33 +13,37 @@ import (
 // --protocol: which HTTP version the suite speaks to each --target. h1 is HTTP/1.1 (over TLS
 // for an https URL); h2 is HTTP/2 over TLS, h2c HTTP/2 in cleartext by prior knowledge; auto
 // (the default) is HTTP/1.1, plus an h2 row of its own for an https target that selects h2 by
-// ALPN. Gateways, forward proxies and clients are tested over HTTP/1.1 whatever it says.
+// ALPN. A --gateway gets the same rows (an h2 front end to the suite's HTTP/1.1 origin,
+// scenario T45); forward proxies and clients are tested over HTTP/1.1 whatever it says.
 
 // protocolModes are the values --protocol takes.
 var protocolModes = map[string]bool{"h1": true, "h2": true, "h2c": true, "auto": true}
 
 // checkProtocol checks --protocol against the rest of the command line: h2 and h2c name the
-// protocol of --target URLs (or pick the embedded rows of that protocol) and nothing else.
-func checkProtocol(mode string, targets []string, intermediaries int) error {
+// protocol of --target and --gateway URLs (or pick the embedded rows of that protocol), and no
+// forward proxy or client.
+func checkProtocol(mode string, targets, gateways []string, others int) error {
 	if !protocolModes[mode] {
 		return fmt.Errorf("--protocol %q is not valid: expected h1, h2, h2c or auto", mode)
 	}
 	if mode != "h2" && mode != "h2c" {
 		return nil
 	}
-	if intermediaries > 0 {
-		return fmt.Errorf("--protocol %s applies to --target only: gateways, forward proxies and clients are tested over HTTP/1.1 (drop --protocol, or give h1 or auto)", mode)
+	if others > 0 {
+		return fmt.Errorf("--protocol %s applies to --target and --gateway only: forward proxies and clients are tested over HTTP/1.1 (drop --protocol, or give h1 or auto)", mode)
 	}
-	for _, raw := range targets {
-		u, err := url.Parse(raw)
-		if err != nil {
-			continue // target.Parse says what is wrong with it
-		}
-		switch {
-		case mode == "h2" && u.Scheme == "http":
-			return fmt.Errorf("--protocol h2 is HTTP/2 over TLS and --target %s is cleartext: give an https:// URL, or --protocol h2c for HTTP/2 in cleartext", raw)
-		case mode == "h2c" && u.Scheme == "https":
-			return fmt.Errorf("--protocol h2c is HTTP/2 in cleartext and --target %s is https: give an http:// URL, or --protocol h2 for HTTP/2 over TLS", raw)
+	for flag, urls := range map[string][]string{"--target": targets, "--gateway": gateways} {
+		for _, raw := range urls {
+			u, err := url.Parse(raw)
+			if err != nil {
+				continue // target.Parse says what is wrong with it
+			}
+			switch {
+			case mode == "h2" && u.Scheme == "http":
+				return fmt.Errorf("--protocol h2 is HTTP/2 over TLS and %s %s is cleartext: give an https:// URL, or --protocol h2c for HTTP/2 in cleartext", flag, raw)
+			case mode == "h2c" && u.Scheme == "https":
+				return fmt.Errorf("--protocol h2c is HTTP/2 in cleartext and %s %s is https: give an http:// URL, or --protocol h2 for HTTP/2 over TLS", flag, raw)
+			}
 		}
 	}
 	return nil
