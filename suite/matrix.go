@@ -171,8 +171,7 @@ func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixO
 	}
 	if r.TLS {
 		// an origin or a gateway over TLS: the authority made for this start, and a row per
-		// protocol it selects by ALPN (HTTP/1.1 over TLS, and NAME [h2] where the run has h2
-		// cases for its role and it offers h2)
+		// protocol it selects by ALPN: HTTP/1.1 over TLS, and NAME [h2] when it offers h2
 		target = append(target, "--ca", in.CA, "--protocol", "auto")
 	}
 	return runChild(ctx, cfg, r, dir, target)
