@@ -47,7 +47,7 @@ var _ = Describe("expectspec matrix over TLS and h2c", Label("matrix"), func() {
 	})
 
 	// A gateway over TLS needs an installed implementation: nginx's is the quickest to start.
-	It("gives a TLS gateway recipe its authority, and a row over TLS in front of the suite's origin", func() {
+	It("gives a TLS gateway recipe its authority, an http/1.1-over-TLS row and an [h2] row in front of the suite's origin", func() {
 		r, err := recipes.Select([]string{"nginx-gateway-tls"})
 		Expect(err).NotTo(HaveOccurred())
 		if m := r[0].Missing(); m != "" {
@@ -61,12 +61,16 @@ var _ = Describe("expectspec matrix over TLS and h2c", Label("matrix"), func() {
 
 		run, err := results.Read(filepath.Join(out, "nginx-gateway-tls.json"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(run.Targets).To(ContainElement(And(HaveField("Name", "nginx-gateway-tls"), HaveField("Role", "gateway"),
-			HaveField("TLS", ContainSubstring("ALPN http/1.1")))))
-		Expect(run.Results).NotTo(BeEmpty())
+		Expect(run.Targets).To(ConsistOf(
+			And(HaveField("Name", "nginx-gateway-tls"), HaveField("Role", "gateway"), HaveField("TLS", ContainSubstring("ALPN http/1.1"))),
+			And(HaveField("Name", "nginx-gateway-tls [h2]"), HaveField("Role", "gateway"), HaveField("TLS", ContainSubstring("ALPN h2")))))
+		rows := map[string]int{}
 		for _, r := range run.Results {
-			// a certificate the run could not verify is an error
+			// a certificate the run could not verify, or a row whose contract check missed the
+			// suite's origin, is an error
 			Expect(r.Verdict).NotTo(Equal(results.Error), "%s %s: %s", r.Target, r.Case, r.Reason)
+			rows[r.Target]++
 		}
+		Expect(rows).To(HaveKey("nginx-gateway-tls [h2]"))
 	})
 })
