@@ -164,15 +164,15 @@ func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixO
 		if r.Early != "" {
 			target = append(target, "--early-path", r.Early)
 		}
-		if r.TLS {
-			// the authority made for this start, and a row per protocol the server selects by
-			// ALPN: HTTP/1.1 over TLS, and NAME [h2] when it offers h2
-			target = append(target, "--ca", in.CA, "--protocol", "auto")
-		}
 	case recipes.Gateway:
 		target = []string{"--gateway", in.URL(), "--origin", origin}
 	case recipes.Proxy:
 		target = []string{"--proxy", in.URL(), "--origin", origin}
+	}
+	if r.TLS {
+		// an origin or a gateway over TLS: the authority made for this start, and a row per
+		// protocol it selects by ALPN: HTTP/1.1 over TLS, and NAME [h2] when it offers h2
+		target = append(target, "--ca", in.CA, "--protocol", "auto")
 	}
 	return runChild(ctx, cfg, r, dir, target)
 }

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/expectspec/expectspec/harness/recipes"
 	"github.com/expectspec/expectspec/results"
 )
 
@@ -43,5 +44,33 @@ var _ = Describe("expectspec matrix over TLS and h2c", Label("matrix"), func() {
 		}
 		Expect(rows).To(HaveKey("go-net-http-tls [h2]"))
 		Expect(rows["go-net-http-h2c"]).To(Equal(rows["go-net-http-tls [h2]"]), "the same HTTP/2 cases in h2c and in h2")
+	})
+
+	// A gateway over TLS needs an installed implementation: nginx's is the quickest to start.
+	It("gives a TLS gateway recipe its authority, an http/1.1-over-TLS row and an [h2] row in front of the suite's origin", func() {
+		r, err := recipes.Select([]string{"nginx-gateway-tls"})
+		Expect(err).NotTo(HaveOccurred())
+		if m := r[0].Missing(); m != "" {
+			Skip("not installed: " + m)
+		}
+		out := GinkgoT().TempDir()
+		cmd := exec.Command(cliBinary(), "matrix", "--only", "nginx-gateway-tls", "--out", out)
+		s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(s).WithTimeout(3 * time.Minute).Should(gexec.Exit(0))
+
+		run, err := results.Read(filepath.Join(out, "nginx-gateway-tls.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(run.Targets).To(ConsistOf(
+			And(HaveField("Name", "nginx-gateway-tls"), HaveField("Role", "gateway"), HaveField("TLS", ContainSubstring("ALPN http/1.1"))),
+			And(HaveField("Name", "nginx-gateway-tls [h2]"), HaveField("Role", "gateway"), HaveField("TLS", ContainSubstring("ALPN h2")))))
+		rows := map[string]int{}
+		for _, r := range run.Results {
+			// a certificate the run could not verify, or a row whose contract check missed the
+			// suite's origin, is an error
+			Expect(r.Verdict).NotTo(Equal(results.Error), "%s %s: %s", r.Target, r.Case, r.Reason)
+			rows[r.Target]++
+		}
+		Expect(rows).To(HaveKey("nginx-gateway-tls [h2]"))
 	})
 })

@@ -19,6 +19,12 @@ func init() {
 		Command: cmd, Version: version,
 		Notes: "ProxyPass / to the suite's origin; mod_proxy_http at its defaults.",
 	}, &Recipe{
+		Name: "apache2-gateway-tls", Role: Gateway, Software: "Apache httpd mod_proxy",
+		Packages: []string{"apache2"}, Needs: []string{"apache2"}, Configs: "apache2-gateway-tls", TLS: true,
+		Command: cmd, Version: version,
+		Notes: "the apache2-gateway recipe's config (ProxyPass / to the suite's origin, mod_proxy_http at its defaults)" +
+			tlsNote + "mod_ssl and mod_http2 with `Protocols h2 http/1.1`.",
+	}, &Recipe{
 		Name: "apache2-tls", Role: Origin, Software: "Apache httpd", Packages: []string{"apache2"},
 		Needs: []string{"apache2"}, Configs: "apache2-tls-origin", TLS: true, Early: "/denied",
 		Command: cmd, Version: version,

@@ -19,6 +19,11 @@ func init() {
 		Notes: "proxy_pass to the suite's origin; everything else at nginx's defaults " +
 			"(request buffering on, HTTP/1.0 upstream).",
 	}, &Recipe{
+		Name: "nginx-gateway-tls", Role: Gateway, Software: "nginx", Packages: []string{"nginx"},
+		Needs: []string{"nginx"}, Configs: "nginx-gateway-tls", TLS: true, Command: cmd, Version: version,
+		Notes: "the nginx-gateway recipe's config (proxy_pass to the suite's origin; request buffering on, HTTP/1.0 upstream)" +
+			tlsNote + "`listen … ssl http2`: h2 by ALPN, else http/1.1.",
+	}, &Recipe{
 		Name: "nginx-tls", Role: Origin, Software: "nginx", Packages: []string{"nginx"},
 		Needs: []string{"nginx"}, Configs: "nginx-tls-h2-origin", TLS: true, Early: "/denied",
 		Command: cmd, Version: version,

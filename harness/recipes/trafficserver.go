@@ -21,6 +21,14 @@ func init() {
 		Notes: "Debian's stock records.config with `map / http://ORIGIN/` in remap.config; listens on " +
 			"127.0.0.1 only; no disk cache (empty storage.config).",
 	}, &Recipe{
+		Name: "trafficserver-gateway-tls", Role: Gateway, Software: "Apache Traffic Server",
+		Packages: []string{"trafficserver"}, Needs: []string{"traffic_server"}, Configs: "trafficserver-gateway-tls",
+		TLS: true, Command: cmd, Env: env, Version: version, Prepare: trafficserverDirs,
+		StartTimeout: 30 * time.Second,
+		Notes: "the trafficserver-gateway recipe's config (Debian's stock records.config, `map / http://ORIGIN/`, " +
+			"127.0.0.1 only, no disk cache) with its port marked `ssl` and the certificate in ssl_multicert.config" +
+			tlsNote + "h2 by ALPN (Traffic Server's default on a TLS port), else http/1.1.",
+	}, &Recipe{
 		Name: "trafficserver-proxy", Role: Proxy, Software: "Apache Traffic Server",
 		Packages: []string{"trafficserver"}, Needs: []string{"traffic_server"}, Configs: "trafficserver-proxy",
 		Command: cmd, Env: env, Version: version, Prepare: trafficserverDirs,

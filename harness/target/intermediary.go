@@ -170,6 +170,18 @@ func ParseProxy(raw, name string, o *origin.Origin) (Target, error) {
 	return t, nil
 }
 
+// Named is t as a row of another name (the h2 row of --protocol auto, "NAME [h2]"). An
+// intermediary's contract paths and origin scripts come from its name, and the contract check
+// looks for its POST at the origin under that name's token, so an intermediary is attached
+// again under the new name; anything else is only renamed.
+func (t Target) Named(name string) Target {
+	t.Name = name
+	if t.Origin != nil {
+		attach(&t, t.Origin)
+	}
+	return t
+}
+
 // attach puts the intermediary target t in front of the origin o: its authority, its contract
 // paths, and the scripts for them. With no origin (o nil: the URL is only being checked) it does
 // nothing.

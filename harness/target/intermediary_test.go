@@ -168,3 +168,32 @@ func TestEmbeddedH2Gateways(t *testing.T) {
 		t.Run(tg.Name, func(t *testing.T) { passesChecks(t, tg) })
 	}
 }
+
+// A gateway's h2 row (--gateway https://… --protocol auto) is the HTTP/1.1 row under another
+// name: Named gives it that name's contract paths, so its contract POST is found at the origin.
+func TestNamedGatewayRowPassesChecks(t *testing.T) {
+	o, err := origin.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	cfg, roots, err := throwawayTLS("named gateway row")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := StartGateway("gw", func(origin string) (string, func(), error) {
+		return gateways.StartGoReverseProxyTLS(origin, cfg)
+	}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gw.Stop()
+	gw.TLS = Security{Roots: roots}.TLSConfig("127.0.0.1")
+	h2 := gw.Named("gw [h2]")
+	h2.Protocol = conv.H2
+	if h2.Path == gw.Path {
+		t.Errorf("the renamed row kept the contract path %s of the first", gw.Path)
+	}
+	passesChecks(t, gw)
+	t.Run("h2 row", func(t *testing.T) { passesChecks(t, h2) })
+}

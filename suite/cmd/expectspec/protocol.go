@@ -68,8 +68,8 @@ func protocolRows(ctx context.Context, t target.Target, mode string, stdout io.W
 			fmt.Fprintf(stdout, "target %s does not select h2 by ALPN: tested over HTTP/1.1 only\n", t.Name)
 			return []target.Target{t}
 		}
-		h2 := t
-		h2.Name, h2.Protocol = t.Name+" [h2]", conv.H2
+		h2 := t.Named(t.Name + " [h2]")
+		h2.Protocol = conv.H2
 		fmt.Fprintf(stdout, "target %s selects h2 by ALPN: its HTTP/2 cases run as the row %s\n", t.Name, h2.Name)
 		return []target.Target{t, h2}
 	}
