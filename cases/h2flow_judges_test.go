@@ -193,6 +193,12 @@ var _ = Describe("the T41 flow-control judges", func() {
 			b.tl.State = conv.StateFIN
 			expect(judge(discarded, &b.upload(true).tl), cases.Warn, "H2-AFTER-RST-DISCARD")
 		})
+		It("reports a connection reset after the DATA as info: a GOAWAY before it may have been lost with it", func() {
+			b := (&flowTL{}).rounds(2, 0, true)
+			b.add(b.tick(), "early-end", conv.Event{Kind: conv.EvRST, Cause: conv.CauseReset})
+			b.tl.State = conv.StateRST
+			expect(judge(discarded, &b.upload(true).tl), cases.Info, "H2-AFTER-RST-DISCARD")
+		})
 		It("is na when stream 1 got no early final", func() {
 			b := &flowTL{}
 			b.send("early-head", "HEADERS", 1, 40)
