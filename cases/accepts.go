@@ -73,6 +73,7 @@ var caseAccepts = func() map[string]string {
 		"origin/h2-uppercase-expect-name":        acceptsH2Malformed,
 		"origin/h2-expect-leading-space":         acceptsH2Malformed,
 		"origin/h2-connection-field-with-expect": acceptsH2Malformed,
+		"origin/h2-te-trailers-with-expect":      "Over HTTP/2, the request carrying `te: trailers`: " + acceptsWithheld + " A 400 as the first answer, or a reset with PROTOCOL_ERROR (RST_STREAM or GOAWAY) before any response, fails; a reset with another code before any response is a warning.",
 	}
 	for _, c := range spellingCases {
 		if _, ok := m[c.ID]; !ok {

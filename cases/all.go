@@ -18,6 +18,7 @@ func All() []Case {
 		gatewayCases,    // T30, T31
 		earlyRelayCases, // T31b, T31c (early_relay.go)
 		h2Cases,         // T40-T43 over HTTP/2 (h2.go, h2early.go, h2fields.go)
+		h2ValidCases,    // T43e: what HTTP/2 does not make malformed (h2valid.go)
 		clientCases,     // T60-T65 (client.go)
 	} {
 		out = append(out, topic...)
