@@ -1,8 +1,6 @@
 package cases_test
 
 import (
-	"time"
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -15,20 +13,12 @@ import (
 // response or the long wait; a reset races the content's write, so it is played before it
 // (the server's reaction to the header block) and after it.
 var _ = Describe("the HTTP/2 judges of valid requests (T43c, T43e) and of a 417", func() {
-	env := cases.Env{Host: "t", Path: "/upload", EarlyPath: "/nope", Protocol: conv.H2C,
-		Timing: cases.Timing{RTT0: time.Millisecond, Immediate: time.Second, Max: 10 * time.Second, Response: 5 * time.Second, Quiet: 300 * time.Millisecond}}
 	judge := func(id string, b *h2TL) cases.Outcome {
-		c, ok := cases.ByID(id)
-		Expect(ok).To(BeTrue(), id)
-		Expect(c.AppliesTo(conv.H2C) && c.AppliesTo(conv.H2)).To(BeTrue(), id)
-		return c.Decide(env, cases.Observed{Client: &b.tl})
+		c, _ := cases.ByID(id)
+		Expect(c.AppliesTo(conv.H2)).To(BeTrue(), id)
+		return decideH2(id, b)
 	}
-	expect := func(o cases.Outcome, v cases.Verdict, reqs ...string) {
-		Expect(o.Verdict).To(Equal(v), o.String())
-		for _, r := range reqs {
-			Expect(o.Requirements).To(ContainElement(r), o.String())
-		}
-	}
+	expect := expectOutcome
 	head := func() *h2TL { return (&h2TL{}).sent(0, "head", "HEADERS") }
 	// answered: the first response at 1 ms, the content at 2 ms.
 	continued := func() *h2TL {
