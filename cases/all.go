@@ -20,6 +20,7 @@ func All() []Case {
 		h2Cases,         // T40-T43 over HTTP/2 (h2.go, h2early.go, h2fields.go)
 		h2FlowCases,     // T41 over HTTP/2: in-flight DATA, flow control, a length over the limit (h2flow*.go)
 		gatewayH2Cases,  // T45, an h2 front end to HTTP/1.1 (gateway_h2.go)
+		h2ValidCases,    // T43e: what HTTP/2 does not make malformed (h2valid.go)
 		clientCases,     // T60-T65 (client.go)
 	} {
 		out = append(out, topic...)

@@ -31,6 +31,7 @@ var immediateHundred = Case{
 		fails("mut-silent-idle-close", "EXP-ORIGIN-NO-WAIT"),
 		passes("ref-h2-continue"),
 		fails("mut-h2-no-continue", "EXP-ORIGIN-IMMEDIATE"),
+		warns("mut-h2-417-continue", "EXP-NO-417-FOR-100-CONTINUE"),
 	},
 	Roles:     []Role{Origin, Gateway},
 	Protocols: []conv.Protocol{conv.HTTP1, conv.H2, conv.H2C},

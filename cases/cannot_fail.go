@@ -148,6 +148,9 @@ var cannotFailIn = map[string]map[string]unbroken{
 	},
 	"origin/unknown-with-param-withheld": withHygiene(nil),
 	"origin/unknown-with-value":          unknownExpectationAnswered(),
+	"origin/h2-te-trailers-with-expect": {
+		"EXP-FINAL-AFTER-100": {why: "finalAfterContinue, the same code as in origin/immediate-100, where mut-no-final-after-continue breaks it; every HTTP/2 mutant sends its final response after the content", witnessedIn: "origin/immediate-100"},
+	},
 }
 
 // CannotFailOrWarn says whether requirement req, cited by case caseID, has an entry saying why no

@@ -71,21 +71,29 @@ func (b *h2TL) truncateLast() *h2TL {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// h2Env is the environment the h2 judges are tried in: h2c, a 1 s immediate bound, a 10 s long
+// wait, a 300 ms quiet wait.
+var h2Env = cases.Env{Host: "t", Path: "/upload", EarlyPath: "/nope", Protocol: conv.H2C,
+	Timing: cases.Timing{RTT0: time.Millisecond, Immediate: time.Second, Max: 10 * time.Second, Response: 5 * time.Second, Quiet: 300 * time.Millisecond}}
+
+// decideH2 judges timeline b with case id, which must apply over h2c.
+func decideH2(id string, b *h2TL) cases.Outcome {
+	c, ok := cases.ByID(id)
+	Expect(ok).To(BeTrue(), id)
+	Expect(c.AppliesTo(conv.H2C)).To(BeTrue(), id)
+	return c.Decide(h2Env, cases.Observed{Client: &b.tl})
+}
+
+// expectOutcome checks an outcome's verdict and that it names each of reqs.
+func expectOutcome(o cases.Outcome, v cases.Verdict, reqs ...string) {
+	Expect(o.Verdict).To(Equal(v), o.String())
+	for _, r := range reqs {
+		Expect(o.Requirements).To(ContainElement(r), o.String())
+	}
+}
+
 var _ = Describe("the HTTP/2 judges", func() {
-	env := cases.Env{Host: "t", Path: "/upload", EarlyPath: "/nope", Protocol: conv.H2C,
-		Timing: cases.Timing{RTT0: time.Millisecond, Immediate: time.Second, Max: 10 * time.Second, Response: 5 * time.Second, Quiet: 300 * time.Millisecond}}
-	judge := func(id string, b *h2TL) cases.Outcome {
-		c, ok := cases.ByID(id)
-		Expect(ok).To(BeTrue(), id)
-		Expect(c.AppliesTo(conv.H2C)).To(BeTrue(), id)
-		return c.Decide(env, cases.Observed{Client: &b.tl})
-	}
-	expect := func(o cases.Outcome, v cases.Verdict, reqs ...string) {
-		Expect(o.Verdict).To(Equal(v), o.String())
-		for _, r := range reqs {
-			Expect(o.Requirements).To(ContainElement(r), o.String())
-		}
-	}
+	judge, expect := decideH2, expectOutcome
 	// withheld is T40's exchange up to the content: the 100 as a header block.
 	withheld := func(endStreamOn100 bool) *h2TL {
 		b := &h2TL{}

@@ -29,6 +29,9 @@ type spelling struct {
 	both bool
 	// witnesses are the mutants the case must fail or warn; spellingCase adds the references.
 	witnesses []Witness
+	// h2: the case runs over HTTP/2 too, its field lines sent as h2Fields makes them (the name
+	// lowercase, as HTTP/2 requires); only for spellings whose claim is the same there.
+	h2 bool
 }
 
 // spellingCase turns a spelling into a case: T01's conversation and judge, plus the rule findings.
@@ -40,13 +43,20 @@ func spellingCase(s spelling) Case {
 		Requirements: uniq("EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "EXP-FINAL-AFTER-100", s.rules, s.rule417),
 		Witnesses:    spellingWitnesses(s),
 		Roles:        []Role{Origin, Gateway},
+		Protocols:    s.protocols(),
 		Client: func(env Env) conv.Script {
+			if env.Protocol.IsH2() {
+				return h2WithheldThenContent(env, env.Path, h2Fields(s.fields)...)
+			}
 			return withheldThenContent(env, post(env, env.Path, len(body), s.fields...))
 		},
 		Judge: onClient(func(env Env, tl *conv.Timeline) Outcome {
 			var j Judgement
 			judgeWithheldInto(&j, env, tl)
 			sent := quoteFields(s.fields)
+			if env.Protocol.IsH2() {
+				sent = "`" + fieldsText(h2Fields(s.fields)) + "`"
+			}
 			first, ok := answerToHead(tl, "head", "body")
 			// Silence and a close after the immediate bound are one finding (unanswered.go).
 			quiet := unansweredWithheld(env, tl, "head")
@@ -65,6 +75,26 @@ func spellingCase(s spelling) Case {
 			return j.Outcome()
 		}),
 	}
+}
+
+// protocols are the protocols the spelling's case runs over: HTTP/1.1, and HTTP/2 with h2.
+func (s spelling) protocols() []conv.Protocol {
+	if !s.h2 {
+		return nil
+	}
+	return []conv.Protocol{conv.HTTP1, conv.H2, conv.H2C}
+}
+
+// h2Fields turns field lines into HTTP/2 fields: the name lowercase (RFC 9113 §8.2.1 makes an
+// uppercase name malformed, so over HTTP/2 only the value's spelling can vary), the value
+// without the whitespace around it.
+func h2Fields(lines []string) []conv.Field {
+	out := make([]conv.Field, len(lines))
+	for i, l := range lines {
+		name, value, _ := strings.Cut(l, ":")
+		out[i] = conv.Field{Name: strings.ToLower(name), Value: strings.Trim(value, " \t")}
+	}
+	return out
 }
 
 // uniq flattens strings and string slices into a list without repeats, in order.
@@ -155,8 +185,12 @@ func caseSpellings() []Case {
 				s.rules = append(s.rules, "FLD-NAME-CASE")
 				s.witnesses = []Witness{fails("mut-case-sensitive-name", "FLD-NAME-CASE")}
 			case vi > 0:
+				// The value's case alone: the same claim over HTTP/2 (T43c), where the name is
+				// lowercase on the wire whatever its spelling.
 				s.rules = append(s.rules, "EXP-VALUE-CASE")
-				s.witnesses = []Witness{fails("mut-case-sensitive-value", "EXP-VALUE-CASE"), warns("mut-case-sensitive-value-417", "EXP-VALUE-CASE")}
+				s.h2 = true
+				s.witnesses = []Witness{fails("mut-case-sensitive-value", "EXP-VALUE-CASE"), warns("mut-case-sensitive-value-417", "EXP-VALUE-CASE"),
+					passes("ref-h2-continue"), fails("mut-h2-case-sensitive-value", "EXP-VALUE-CASE"), fails("mut-h2-case-sensitive-value", "EXP-ORIGIN-IMMEDIATE")}
 			default:
 				// The canonical spelling: a server that never sends 100 is what it must tell apart.
 				s.witnesses = []Witness{fails("mut-no-continue", "EXP-ORIGIN-IMMEDIATE")}

@@ -9,8 +9,9 @@ import (
 	"github.com/expectspec/expectspec/harness/target"
 )
 
-// runCatalogue runs every origin case against one target the way `expectspec run` does: through
-// the scheduler with the default concurrency and the default timing.
+// runCatalogue runs every origin case that applies over the target's protocol against one
+// target the way `expectspec run` does: through the scheduler with the default concurrency and
+// the default timing.
 func runCatalogue(b *testing.B, t target.Target) map[cases.Verdict]int {
 	rtt, err := target.Probe(context.Background(), t, 3)
 	if err != nil {
@@ -18,7 +19,7 @@ func runCatalogue(b *testing.B, t target.Target) map[cases.Verdict]int {
 	}
 	env := Env(t, cases.DefaultTiming(rtt, 1))
 	s := newScheduler(context.Background())
-	all := applicable(cases.All(), "origin")
+	all := applicableOver(cases.All(), "origin", t.HTTPProtocol())
 	for _, c := range all {
 		s.add(key(t.Name, c.ID), t.Address, env, c)
 	}

@@ -78,7 +78,7 @@ var _ = Describe("the expectspec command in HTTP/2", Ordered, func() {
 			}
 			Expect(r.Verdict).To(Equal(want), "%s: %s", r.Case, r.Reason)
 		}
-		Expect(f.Results).To(HaveLen(8))
+		Expect(f.Results).To(HaveLen(9)) // T40–T43, T41's in-flight DATA and over-limit cases, and T43e (te: trailers)
 		// the trace shows the frames, with their streams, flags and decoded fields
 		var trace []string
 		for _, r := range f.Results {

@@ -62,6 +62,17 @@ type H2Behaviour struct {
 	AcceptUppercaseName   bool
 	AcceptPaddedValue     bool
 	AcceptConnectionField bool
+	// CaseSensitiveValue takes only the lowercase `100-continue` as the expectation, so a
+	// request with `expect: 100-Continue` gets no 100 and waits for nothing: RFC 9110 §10.1.1
+	// has the value compared case-insensitively.
+	CaseSensitiveValue bool
+	// RejectTETrailers counts `te: trailers` among the connection-specific fields and resets
+	// the stream with PROTOCOL_ERROR, where RFC 9113 §8.2.2 allows te with that one value.
+	RejectTETrailers bool
+	// Reject417Continue answers a request that expects 100-continue with a complete 417
+	// (Expectation Failed) from its header block: no MUST broken, but the upload fails
+	// (EXP-NO-417-FOR-100-CONTINUE).
+	Reject417Continue bool
 }
 
 // H2Conforming returns the conforming HTTP/2 references: one that ends an early final's stream
@@ -91,6 +102,9 @@ func H2Mutants() []H2Mutant {
 		{H2Behaviour{Name: "mut-h2-accepts-uppercase-name", AcceptUppercaseName: true}, []string{"H2-FIELD-VALIDITY", "H2-MALFORMED-STREAM-ERROR"}, "T43"},
 		{H2Behaviour{Name: "mut-h2-accepts-padded-value", AcceptPaddedValue: true}, []string{"H2-FIELD-VALIDITY", "H2-MALFORMED-STREAM-ERROR"}, "T43"},
 		{H2Behaviour{Name: "mut-h2-accepts-connection-field", AcceptConnectionField: true}, []string{"H2-CONN-SPECIFIC", "H2-MALFORMED-STREAM-ERROR"}, "T43"},
+		{H2Behaviour{Name: "mut-h2-case-sensitive-value", CaseSensitiveValue: true}, []string{"EXP-VALUE-CASE", "EXP-ORIGIN-IMMEDIATE"}, "T43"},
+		{H2Behaviour{Name: "mut-h2-rejects-te-trailers", RejectTETrailers: true}, []string{"H2-CONN-SPECIFIC"}, "T43"},
+		{H2Behaviour{Name: "mut-h2-417-continue", Reject417Continue: true}, []string{"EXP-NO-417-FOR-100-CONTINUE"}, "T01"},
 	}
 }
 
@@ -213,9 +227,11 @@ func (s *H2Server) serve(c net.Conn) {
 				err = s.early(fr, final, early, id, "413")
 			case mh.StreamEnded():
 				err = final(id, "200", nil)
+			case s.b.Reject417Continue && s.b.expectsContinue(mh.Fields):
+				err = final(id, "417", nil)
 			default:
 				streams[id] = &h2Request{}
-				if expectsContinue(mh.Fields) && !s.b.NoContinue {
+				if s.b.expectsContinue(mh.Fields) && !s.b.NoContinue {
 					err = headers(id, s.b.EndStreamOn100, ":status", "100")
 				}
 			}
@@ -283,10 +299,12 @@ func declared(fields []hpack.HeaderField) int64 {
 
 // expectsContinue reports whether a request's fields carry the 100-continue expectation (the
 // value compares case-insensitively, RFC 9110 §10.1.1; the name too, so that a mutant that
-// accepts an uppercase name treats it as HTTP/1.1 would).
-func expectsContinue(fields []hpack.HeaderField) bool {
+// accepts an uppercase name treats it as HTTP/1.1 would; CaseSensitiveValue compares the value
+// exactly).
+func (b H2Behaviour) expectsContinue(fields []hpack.HeaderField) bool {
 	for _, f := range fields {
-		if strings.EqualFold(f.Name, "expect") && strings.EqualFold(strings.TrimSpace(f.Value), "100-continue") {
+		v := strings.TrimSpace(f.Value)
+		if strings.EqualFold(f.Name, "expect") && (v == "100-continue" || !b.CaseSensitiveValue && strings.EqualFold(v, "100-continue")) {
 			return true
 		}
 	}

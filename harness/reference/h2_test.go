@@ -113,4 +113,41 @@ var _ = Describe("the HTTP/2 reference origin", func() {
 		Expect(f).NotTo(BeNil(), tl.Transcript())
 		Expect(f.EndStream()).To(BeTrue(), tl.Transcript())
 	})
+	// playWith plays upload with its expect field replaced by fields.
+	playWith := func(name string, fields ...conv.Field) *conv.Timeline {
+		b, ok := reference.H2ByName(name)
+		Expect(ok).To(BeTrue(), name)
+		s, err := reference.StartH2(b)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		sc := conv.Script{Steps: append([]conv.Step(nil), upload.Steps...)}
+		head := sc.Steps[0]
+		head.H2.Fields = append(append([]conv.Field(nil), head.H2.Fields[:5]...), fields...)
+		sc.Steps[0] = head
+		d, _ := driver.For(conv.H2C, driver.Options{})
+		return d.Play(context.Background(), s.Addr(), sc)
+	}
+	titleCase := conv.Field{Name: "expect", Value: "100-Continue"}
+	teTrailers := conv.Field{Name: "te", Value: "trailers"}
+
+	It("ref-h2-continue takes `100-Continue` and `te: trailers` as a normal upload; the mutants do not", func() {
+		for _, tl := range []*conv.Timeline{playWith("ref-h2-continue", titleCase), playWith("ref-h2-continue", teTrailers, upload.Steps[0].H2.Fields[5])} {
+			Expect(hundred(tl)).NotTo(BeNil(), tl.Transcript())
+		}
+		tl := playWith("mut-h2-case-sensitive-value", titleCase)
+		Expect(tl.Messages()).NotTo(BeEmpty(), tl.Transcript())
+		Expect(tl.Messages()[0].Step).To(Equal("final"), tl.Transcript())
+		Expect(hundred(play("mut-h2-case-sensitive-value"))).NotTo(BeNil())
+
+		tl = playWith("mut-h2-rejects-te-trailers", teTrailers, upload.Steps[0].H2.Fields[5])
+		Expect(tl.Messages()).To(BeEmpty(), tl.Transcript())
+		Expect(resets(tl)).To(Equal([]uint32{conv.CodeProtocolError}), tl.Transcript())
+	})
+
+	It("mut-h2-417-continue answers 417 from the header block", func() {
+		tl := play("mut-h2-417-continue")
+		Expect(tl.Messages()).NotTo(BeEmpty(), tl.Transcript())
+		Expect(tl.Messages()[0].Msg.Status).To(Equal(417), tl.Transcript())
+		Expect(tl.Messages()[0].Step).To(Equal("first"), tl.Transcript())
+	})
 })

@@ -31,6 +31,8 @@ func (b H2Behaviour) malformed(fields []hpack.HeaderField) bool {
 			return true
 		case (connectionSpecific[lower] || lower == "te" && f.Value != "trailers") && !b.AcceptConnectionField:
 			return true
+		case lower == "te" && b.RejectTETrailers:
+			return true
 		}
 	}
 	return false
