@@ -24,7 +24,7 @@ const unopenedStream = 1<<31 - 1
 // to path, with the extra fields (lowercase, as HTTP/2 requires) after content-length.
 func h2Head(env Env, label, path string, endStream bool, extra ...conv.Field) conv.Step {
 	scheme := "http"
-	if env.TLS != nil {
+	if env.Secure {
 		scheme = "https"
 	}
 	fields := append([]conv.Field{{Name: ":method", Value: "POST"}, {Name: ":scheme", Value: scheme},

@@ -7,7 +7,6 @@
 package cases
 
 import (
-	"crypto/tls"
 	"fmt"
 	"slices"
 	"time"
@@ -108,10 +107,10 @@ type Env struct {
 	// Protocol is the HTTP version the suite speaks to the target (its driver is chosen by it).
 	// A case runs only over the protocols it applies to (Case.AppliesTo).
 	Protocol conv.Protocol
-	// TLS, when set, is the client configuration the suite secures its connections to the
-	// target with (an https target); nil is cleartext. Only the driver reads it: the protocol
-	// spoken over TLS is Protocol, and a judge reads the same messages either way.
-	TLS *tls.Config
+	// Secure says the suite speaks TLS to the target (an https URL): an h2 request's :scheme is
+	// then https. How the connection is secured is the suite's business (Play), not the case's:
+	// a judge reads the same messages either way.
+	Secure bool
 	// Role is the part the target plays. Through a forward proxy request-targets are in absolute
 	// form for OriginAuthority (the origin's host:port); through a gateway they are origin-form.
 	Role Role
@@ -131,18 +130,17 @@ type Env struct {
 	// its output), which is what lets a judge see which response it returned.
 	Command            string
 	ClientShowsContent bool
-	// ClientCA is, when the suite's server speaks TLS to the client (run --client-tls), the PEM
-	// file of the throwaway authority its certificate is signed by ({ca}); the client's {url} is
-	// then https. "" is cleartext. No judge reads it: the cases judge the same HTTP/1.1 either way.
-	ClientCA string
+	// ClientTLS says the suite's server speaks TLS to a client under test (run --client-tls): its
+	// {url} is then https. No judge reads it: the cases judge the same HTTP/1.1 either way.
+	ClientTLS bool
 }
 
 // Target returns the request-target for a resource of this case's token at the suite's origin:
 // "<prefix>/__expectspec/<token>/<resource>" through a gateway, "http://<origin>/__expectspec/…"
-// through a forward proxy and for a client under test (its {url}; https:// when ClientCA is set).
+// through a forward proxy and for a client under test (its {url}; https:// when ClientTLS is set).
 func (e Env) Target(resource string) string {
 	p := conv.OriginPath(e.Token, resource)
-	if e.Role == ClientUnderTest && e.ClientCA != "" {
+	if e.Role == ClientUnderTest && e.ClientTLS {
 		return "https://" + e.OriginAuthority + p
 	}
 	if e.Role == Proxy || e.Role == ClientUnderTest {

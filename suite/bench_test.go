@@ -21,7 +21,7 @@ func runCatalogue(b *testing.B, t target.Target) map[cases.Verdict]int {
 	s := newScheduler(context.Background())
 	all := applicableOver(cases.All(), "origin", t.HTTPProtocol())
 	for _, c := range all {
-		s.add(key(t.Name, c.ID), t.Address, env, c)
+		s.add(key(t.Name, c.ID), t, env, c)
 	}
 	s.prefetch(8, func(string) bool { return true })
 	counts := map[cases.Verdict]int{}
@@ -101,7 +101,7 @@ func BenchmarkEmbeddedDefaults(b *testing.B) {
 			env := Env(t, cases.DefaultTiming(rtt, 1))
 			for _, c := range applicable(cases.All(), t.Role) {
 				k := key(t.Name, c.ID)
-				s.addVia(k, t.Address, CaseEnv(t, env, c), c, t.Origin)
+				s.addVia(k, t, CaseEnv(t, env, c), c, t.Origin)
 				keys = append(keys, k)
 			}
 		}

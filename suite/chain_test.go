@@ -57,7 +57,7 @@ func TestPlayThroughGateway(t *testing.T) {
 		})
 		env := CaseEnv(gw, base, c)
 		start := time.Now()
-		out, tl, recs := Play(ctx, gw.Address, env, c, o)
+		out, tl, recs := Play(ctx, gw, env, c, o)
 		took := time.Since(start)
 		if out.Verdict != cases.Pass || len(recs) != 1 {
 			t.Fatalf("%s (%d records)\n%s", out, len(recs), tl.Transcript())
@@ -80,7 +80,7 @@ func TestPlayThroughGateway(t *testing.T) {
 
 	t.Run("contains a panicking judge", func(t *testing.T) {
 		c := probeChainCase(func(cases.Env, *conv.Timeline, conv.OriginRecord) cases.Outcome { panic("boom") })
-		out, _, _ := Play(ctx, gw.Address, CaseEnv(gw, base, c), c, o)
+		out, _, _ := Play(ctx, gw, CaseEnv(gw, base, c), c, o)
 		if out.Verdict != cases.Error || !strings.Contains(out.Reason, "boom") {
 			t.Errorf("%s", out)
 		}
@@ -91,20 +91,20 @@ func TestPlayThroughGateway(t *testing.T) {
 			return cases.Outcome{Verdict: cases.Fail}
 		})
 		env := CaseEnv(gw, base, c)
-		if out, _, _ := Play(ctx, gw.Address, env, c, nil); out.Verdict != cases.Error {
+		if out, _, _ := Play(ctx, gw, env, c, nil); out.Verdict != cases.Error {
 			t.Errorf("no origin: %s", out)
 		}
 		noTok := env
 		noTok.Token = ""
-		if out, _, _ := Play(ctx, gw.Address, noTok, c, o); out.Verdict != cases.Error {
+		if out, _, _ := Play(ctx, gw, noTok, c, o); out.Verdict != cases.Error {
 			t.Errorf("no token: %s", out)
 		}
-		if out, _, _ := Play(ctx, "127.0.0.1:1", env, c, o); out.Verdict != cases.Error {
+		if out, _, _ := Play(ctx, target.Target{Address: "127.0.0.1:1"}, env, c, o); out.Verdict != cases.Error {
 			t.Errorf("unreachable: %s", out)
 		}
 		h3 := env
 		h3.Protocol = "h3" // (h2 and h2c have a driver now)
-		if out, _, _ := Play(ctx, gw.Address, h3, c, o); out.Verdict != cases.Error || !strings.Contains(out.Reason, `"h3"`) {
+		if out, _, _ := Play(ctx, gw, h3, c, o); out.Verdict != cases.Error || !strings.Contains(out.Reason, `"h3"`) {
 			t.Errorf("a protocol without a driver: %s", out)
 		}
 	})
@@ -118,7 +118,7 @@ func TestPlayThroughGateway(t *testing.T) {
 		if env.Path == env.EarlyPath || !strings.HasPrefix(env.Path, "/__expectspec/") || !strings.Contains(env.EarlyPath, target.EarlyToken(env.Token)) {
 			t.Fatalf("paths %q and %q", env.Path, env.EarlyPath)
 		}
-		out, tl, recs := Play(ctx, gw.Address, env, oc, o)
+		out, tl, recs := Play(ctx, gw, env, oc, o)
 		if out.Verdict != cases.Pass {
 			t.Errorf("%s\n%s%s", out, tl.Transcript(), originTranscript(recs))
 		}

@@ -52,7 +52,7 @@ func removeContentFiles() {
 // playClient runs client case c: it registers the case's origin side under env.Token, runs the
 // client's command with {url} naming the token and {file} of the case's size, killing it (and
 // its process group) at the case's budget, lets the origin's record settle, and judges.
-func playClient(ctx context.Context, env cases.Env, c cases.Case, o *origin.Origin) (cases.Outcome, *conv.ClientReport, []conv.OriginRecord) {
+func playClient(ctx context.Context, t target.Target, env cases.Env, c cases.Case, o *origin.Origin) (cases.Outcome, *conv.ClientReport, []conv.OriginRecord) {
 	switch {
 	case c.Origin == nil || c.Judge == nil:
 		return failedSuite("case %s has no origin side or no judge (a defect of the suite)", c.ID), nil, nil
@@ -65,7 +65,7 @@ func playClient(ctx context.Context, env cases.Env, c cases.Case, o *origin.Orig
 	}
 	o.Register(env.Token, c.Origin(env))
 	base := time.Now()
-	cmd := clientcmd.Expand(env.Command, clientcmd.Vars{URL: env.Target("upload"), File: file, Size: c.Upload, CA: env.ClientCA})
+	cmd := clientcmd.Expand(env.Command, clientcmd.Vars{URL: env.Target("upload"), File: file, Size: c.Upload, CA: t.CAFile})
 	rep := clientcmd.Run(ctx, cmd, base, c.Budget(env))
 	rec := settle(ctx, o, env.Token, env.Timing.Quiet)
 	recs := []conv.OriginRecord{rec}

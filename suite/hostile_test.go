@@ -245,7 +245,7 @@ func runHostileCatalogue(ctx context.Context, spec hostileSpec, srv *hostileServ
 		return opt.confirm && (j.outcome.Verdict == cases.Fail || j.outcome.Verdict == cases.Warn)
 	}
 	for _, c := range all {
-		s.add(key(spec.Name, c.ID), srv.addr, env, c)
+		s.add(key(spec.Name, c.ID), target.Target{Name: spec.Name, Address: srv.addr}, env, c)
 	}
 	s.prefetch(hostileConcurrency, func(string) bool { return true })
 	tls := make([]*conv.Timeline, len(all))

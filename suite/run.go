@@ -85,7 +85,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 			fmt.Fprintf(cfg.Stdout, "no case of this version applies to role %s: nothing to run against %s\n", p.t.Role, p.t.Name)
 		}
 		for _, c := range applicable {
-			sched.addRuns(key(p.t.Name, c.ID), p.t.Address, runEnvs(p, c, cfg.Repeat), c, p.t.Origin)
+			sched.addRuns(key(p.t.Name, c.ID), p.t, runEnvs(p, c, cfg.Repeat), c, p.t.Origin)
 		}
 	}
 	// Each target has its own limit (its capacity, at most --concurrency); the workers are

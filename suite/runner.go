@@ -21,10 +21,10 @@ import (
 // Env derives what a case knows about a target from the target and the measured timing.
 func Env(t target.Target, timing cases.Timing) cases.Env {
 	return cases.Env{Host: t.Host, Path: t.Path, EarlyPath: t.Early, UpgradeProtocol: t.Upgrade, Timing: timing,
-		Protocol: t.HTTPProtocol(), TLS: t.TLS, Role: t.Role, ClientCA: t.CAFile}
+		Protocol: t.HTTPProtocol(), Secure: t.TLS != nil, Role: t.Role, ClientTLS: t.CAFile != ""}
 }
 
-// Play runs case c against the target at addr and judges what its sides observed. o is the
+// Play runs case c against target t (at t.Address, over t.TLS) and judges what its sides observed. o is the
 // suite's scripted origin behind an intermediary (nil for an origin target); env comes from
 // CaseEnv.
 //
@@ -33,8 +33,8 @@ func Env(t target.Target, timing cases.Timing) cases.Env {
 //     (o set and a token), a conforming upload resource under env.Token and a 404 from the head
 //     under its early token (target.UploadScript, target.EarlyScript). A fresh registration's
 //     offsets count from now, just before the suite dials.
-//  2. It plays c.Client(env) against addr with the driver of env.Protocol, over TLS when env.TLS
-//     is set.
+//  2. It plays c.Client(env) against t.Address with the driver of env.Protocol, over TLS when
+//     t.TLS is set; a client under test gets {ca}, t.CAFile.
 //  3. It lets each registered record settle (settle: until nothing has changed in it for a
 //     short while, at most env.Timing.Quiet): the origin may still be reading, and it records a
 //     write only once it returned, which can be after the client read it.
@@ -51,31 +51,31 @@ func Env(t target.Target, timing cases.Timing) cases.Env {
 //
 // env.Token must be unique among the cases running at once against o: CaseEnv sets it (one
 // token per target and case).
-func Play(ctx context.Context, addr string, env cases.Env, c cases.Case, o *origin.Origin) (cases.Outcome, *conv.Timeline, []conv.OriginRecord) {
-	p := playCase(ctx, addr, env, c, o)
+func Play(ctx context.Context, t target.Target, env cases.Env, c cases.Case, o *origin.Origin) (cases.Outcome, *conv.Timeline, []conv.OriginRecord) {
+	p := playCase(ctx, t, env, c, o)
 	return p.o, p.tl, p.recs
 }
 
 // playCase is Play keeping a client's report (what the scheduler records). It holds the one
 // panic guard of both roles: a panic in a client case's origin side or judge is the suite's
 // defect as much as one in a server case's.
-func playCase(ctx context.Context, addr string, env cases.Env, c cases.Case, o *origin.Origin) (p played) {
+func playCase(ctx context.Context, t target.Target, env cases.Env, c cases.Case, o *origin.Origin) (p played) {
 	defer func() {
 		if r := recover(); r != nil {
 			p.o = failedSuite("case %s panicked (a defect of the suite): %v", c.ID, r)
 		}
 	}()
 	if env.Role == conv.RoleClient {
-		p.o, p.rep, p.recs = playClient(ctx, env, c, o)
+		p.o, p.rep, p.recs = playClient(ctx, t, env, c, o)
 		return p
 	}
-	p.o, p.tl, p.recs = playServer(ctx, addr, env, c, o)
+	p.o, p.tl, p.recs = playServer(ctx, t, env, c, o)
 	return p
 }
 
 // playServer is Play for a target that serves (origin, gateway, forward proxy).
-func playServer(ctx context.Context, addr string, env cases.Env, c cases.Case, o *origin.Origin) (out cases.Outcome, tl *conv.Timeline, recs []conv.OriginRecord) {
-	drv, err := driver.For(env.Protocol, driver.Options{TLS: env.TLS})
+func playServer(ctx context.Context, t target.Target, env cases.Env, c cases.Case, o *origin.Origin) (out cases.Outcome, tl *conv.Timeline, recs []conv.OriginRecord) {
+	drv, err := driver.For(env.Protocol, driver.Options{TLS: t.TLS})
 	switch {
 	case err != nil:
 		return failedSuite("case %s cannot run: %v", c.ID, err), nil, nil
@@ -96,7 +96,7 @@ func playServer(ctx context.Context, addr string, env cases.Env, c cases.Case, o
 		o.Register(target.EarlyToken(env.Token), target.EarlyScript())
 		tokens = []string{env.Token, target.EarlyToken(env.Token)}
 	}
-	tl = drv.Play(ctx, addr, c.Client(env))
+	tl = drv.Play(ctx, t.Address, c.Client(env))
 	for _, tok := range tokens {
 		recs = append(recs, settle(ctx, o, tok, env.Timing.Quiet))
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/origin"
+	"github.com/expectspec/expectspec/harness/target"
 	"github.com/expectspec/expectspec/results"
 )
 
@@ -33,9 +34,9 @@ const (
 )
 
 type job struct {
-	key  string
-	addr string
-	env  cases.Env
+	key string
+	t   target.Target // the target, reached at t.Address
+	env cases.Env
 	// envs are the Envs of the repeated runs after the first (run --repeat): each its own token
 	// at the suite's origin, so a late request of one run cannot land in the next run's record.
 	envs []cases.Env
@@ -106,29 +107,29 @@ func (s *scheduler) free(addr string) bool {
 func (s *scheduler) start(j *job) {
 	j.state = running
 	s.inflight++
-	s.busy[j.addr]++
+	s.busy[j.t.Address]++
 }
 
 // add registers a case for an origin target; it does not start it.
-func (s *scheduler) add(key, addr string, env cases.Env, c cases.Case) {
-	s.addVia(key, addr, env, c, nil)
+func (s *scheduler) add(key string, t target.Target, env cases.Env, c cases.Case) {
+	s.addVia(key, t, env, c, nil)
 }
 
 // addVia registers a case for a target with the suite's scripted origin o behind it (nil for an
 // origin target); it does not start it.
-func (s *scheduler) addVia(key, addr string, env cases.Env, c cases.Case, o *origin.Origin) {
-	s.addRuns(key, addr, []cases.Env{env}, c, o)
+func (s *scheduler) addVia(key string, t target.Target, env cases.Env, c cases.Case, o *origin.Origin) {
+	s.addRuns(key, t, []cases.Env{env}, c, o)
 }
 
 // addRuns registers a case that runs once per Env in envs, one run after the other (run
 // --repeat): the repeats of one case never overlap, so they cannot race each other.
-func (s *scheduler) addRuns(key, addr string, envs []cases.Env, c cases.Case, o *origin.Origin) {
+func (s *scheduler) addRuns(key string, t target.Target, envs []cases.Env, c cases.Case, o *origin.Origin) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.jobs[key]; ok {
 		return
 	}
-	j := &job{key: key, addr: addr, env: envs[0], envs: envs[1:], c: c, via: o, doneCh: make(chan struct{})}
+	j := &job{key: key, t: t, env: envs[0], envs: envs[1:], c: c, via: o, doneCh: make(chan struct{})}
 	s.jobs[key] = j
 	s.queue = append(s.queue, j)
 }
@@ -176,7 +177,7 @@ func (s *scheduler) next() *job {
 					continue
 				}
 				pending = true
-				if s.free(j.addr) {
+				if s.free(j.t.Address) {
 					s.queue = append(s.queue[:i:i], s.queue[i+1:]...)
 					s.start(j)
 					return j
@@ -213,7 +214,7 @@ func (s *scheduler) run(j *job) {
 	j.outcome, j.tl, j.recs, j.rep, j.took, j.state = p.o, p.tl, p.recs, p.rep, p.took, done
 	j.runs, j.runReasons, j.interrupted = runs, reasons, interrupted
 	s.inflight--
-	s.busy[j.addr]--
+	s.busy[j.t.Address]--
 	s.cond.Broadcast()
 	s.mu.Unlock()
 	close(j.doneCh)
@@ -230,7 +231,7 @@ func (s *scheduler) playEnv(j *job, env cases.Env) played {
 	ctx, cancel := context.WithTimeout(s.ctx, caseTimeout(j.c, env))
 	defer cancel()
 	start := time.Now()
-	p := playCase(ctx, j.addr, env, j.c, j.via)
+	p := playCase(ctx, j.t, env, j.c, j.via)
 	p.took = time.Since(start)
 	return p
 }
@@ -292,7 +293,7 @@ func (s *scheduler) result(ctx context.Context, key string) (*job, error) {
 			s.queue = q
 			s.cond.Broadcast()
 		} else {
-			for !s.free(j.addr) && s.ctx.Err() == nil {
+			for !s.free(j.t.Address) && s.ctx.Err() == nil {
 				s.cond.Wait()
 			}
 			if runNow = j.state == queued; runNow {

@@ -58,7 +58,7 @@ func playWitness(sched *scheduler, t target.Target, c cases.Case) string {
 	}
 	env := CaseEnv(t, base, c)
 	k := key(t.Name, c.ID)
-	sched.addVia(k, t.Address, env, c, t.Origin)
+	sched.addVia(k, t, env, c, t.Origin)
 	return k
 }
 
