@@ -43,7 +43,7 @@ func TestJudgeOrdersOfRacingEvents(t *testing.T) {
 		{"silence, then the final after the content", []conv.Event{sent(0, stepHead), {At: 1500 * ms, Kind: conv.EvDeadline, Step: stepWait}, sent(1500*ms, stepContent), msg(1501*ms, stepFinal, 200)}, ProblemStall},
 		{"close before anything", []conv.Event{sent(0, stepHead), {At: ms, Kind: conv.EvRST, Step: stepWait}}, ProblemClose},
 	} {
-		got, verdict := handshake(observe(&conv.Timeline{Events: tc.events}), plainOK(), "Expect: 100-continue", 1500*ms)
+		got, verdict := handshake(observe(&conv.Timeline{Events: tc.events}), plainOK(), "Expect: 100-continue", 1500*ms, 5*time.Second)
 		if got != tc.want {
 			t.Errorf("%s: problem %q (%s), want %q", tc.name, got, verdict, tc.want)
 		}

@@ -58,7 +58,7 @@ func TestDiagnoseRealHAProxyInFrontOfA417Origin(t *testing.T) {
 	if c.Exit != ExitBroken || c.Broken != 0 || !strings.HasPrefix(out, "the handshake first breaks at app") {
 		t.Errorf("exit %d, first broken %d; want 1 and the app (0)", c.Exit, c.Broken)
 	}
-	if c.Results[1].Problem != ProblemRefused {
-		t.Errorf("through HAProxy: problem %q, want the origin's 417 relayed (%q)", c.Results[1].Problem, ProblemRefused)
+	if c.Results[1].Over[0].Problem != ProblemRefused {
+		t.Errorf("through HAProxy: problem %q, want the origin's 417 relayed (%q)", c.Results[1].Over[0].Problem, ProblemRefused)
 	}
 }

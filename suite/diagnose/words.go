@@ -171,7 +171,7 @@ func notes(d *Diagnosis, exp Observed) []string {
 		case AnsweredContinue:
 			out = append(out, fmt.Sprintf("1 TiB declared with Expect gets 100 Continue in %s: the size limit, if any, applies only while reading (allowed)", ms(o.FirstAt)))
 		case AnsweredClose:
-			out = append(out, "1 TiB declared with Expect: the connection closed without an answer")
+			out = append(out, "1 TiB declared with Expect: "+o.closedWords()+" without an answer")
 		default:
 			out = append(out, fmt.Sprintf("1 TiB declared with Expect: nothing came in %s", ms(d.wait)))
 		}
