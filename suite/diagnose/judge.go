@@ -91,7 +91,7 @@ func (d *Diagnosis) judge() {
 		d.Exit = ExitBroken
 	}
 	d.Who = who(d, exp, plain)
-	d.Clients = clientLines(d.Problem)
+	d.Clients = clientLines(d.Problem, d.Protocol.IsH2())
 	d.Fix = fixLines(d)
 	d.Notes = notes(d, exp)
 }
