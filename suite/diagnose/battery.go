@@ -2,7 +2,9 @@
 // short battery of upload probes against a deployed upload resource (or several hops in front of
 // one), reads what came back and when, and says in plain words what breaks the Expect:
 // 100-continue handshake (RFC 9110 §10.1.1), who probably did it, what common clients do about it
-// and what to change. It is the `expectspec diagnose` command; it judges no catalogue case.
+// and what to change. The battery runs over HTTP/1.1 and, where an https server selects h2 by
+// ALPN, over HTTP/2 too (protocols.go), with a verdict per protocol. It is the `expectspec
+// diagnose` command; it judges no catalogue case.
 //
 // It may import harness/conv, harness/driver and the standard library.
 package diagnose

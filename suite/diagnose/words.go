@@ -95,28 +95,20 @@ func clipText(s string, n int) string {
 
 // clientLines says what the problem means for common clients (facts.go), over HTTP/2 when h2.
 func clientLines(p Problem, h2 bool) []string {
+	// Over HTTP/2 only the clients that send Expect there are touched (curl sends none).
+	who, after, ends := "clients", "after their wait (curl 1 s)", "the connection"
 	if h2 {
-		switch p {
-		case ProblemRefused:
-			return clientsOn417(h2)
-		case ProblemStall:
-			return append(clientWaits(h2), "each upload that sends Expect over HTTP/2 costs the client its whole wait, then the content goes out")
-		case ProblemHang:
-			return []string{"clients that send Expect over HTTP/2 send the content after their wait and then wait for an answer that does not come, until their own request timeout"}
-		case ProblemClose:
-			return []string{"clients that send Expect over HTTP/2 see the stream or connection end before any answer; the upload fails, or is retried as the client's policy says"}
-		}
-		return nil
+		who, after, ends = "clients that send Expect over HTTP/2", "after their wait", "the stream or connection"
 	}
 	switch p {
 	case ProblemRefused:
 		return clientsOn417(h2)
 	case ProblemStall:
-		return append(clientWaits(h2), "each upload costs the client its whole wait, then the content goes out")
+		return append(clientWaits(h2), "each upload that sends Expect costs the client its whole wait, then the content goes out")
 	case ProblemHang:
-		return []string{"clients send the content after their wait (curl 1 s) and then wait for an answer that does not come, until their own request timeout"}
+		return []string{who + " send the content " + after + " and then wait for an answer that does not come, until their own request timeout"}
 	case ProblemClose:
-		return []string{"clients see the connection end before any answer; the upload fails, or is retried as the client's policy says"}
+		return []string{who + " see " + ends + " end before any answer; the upload fails, or is retried as the client's policy says"}
 	}
 	return nil
 }
