@@ -119,3 +119,16 @@ func TestReportCombinesProtocols(t *testing.T) {
 		}
 	}
 }
+
+// The waits the verdict names are the scaled ones (--timeout-scale), not the unscaled 5 s.
+func TestJudgeNamesTheScaledWait(t *testing.T) {
+	ms := time.Millisecond
+	hang := observe(&conv.Timeline{Events: []conv.Event{sent(0, stepHead), msg(ms, stepWait, 100), sent(2*ms, stepContent), {At: 2502 * ms, Kind: conv.EvDeadline, Step: stepFinal}}})
+	if _, v := handshake(hang, plainOK(), "Expect: 100-continue", 1500*ms, 2500*ms); !strings.Contains(v, "no final status within 2.5 s of the content") {
+		t.Errorf("the verdict does not name the scaled wait: %s", v)
+	}
+	d := &Diagnosis{finalWait: 10 * time.Second}
+	if v := d.cannotRun(Observed{}); !strings.HasSuffix(v, "without Expect within 10.0 s") {
+		t.Errorf("the baseline's verdict does not name the scaled wait: %s", v)
+	}
+}

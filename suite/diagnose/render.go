@@ -11,33 +11,34 @@ import (
 
 // Write prints a URL's diagnosis: the verdict first; then, for one protocol, its fix, who
 // answered, what it means for clients, the other findings and one line per probe; for several,
-// each protocol's diagnosis under a heading of its own; last, the protocols not diagnosed.
+// the fix of each that breaks (so that it is among the first lines), then each protocol's
+// diagnosis under a heading of its own; last, the protocols not diagnosed.
 func (r *Report) Write(w io.Writer) {
 	fmt.Fprintln(w, r.Verdict)
 	if len(r.Over) == 1 {
-		r.Over[0].writeBody(w)
+		r.Over[0].writeBody(w, true)
 	} else {
 		for _, d := range r.Over {
+			section(w, "fix over "+protocolName(d.Protocol), d.Fix)
+		}
+		for _, d := range r.Over {
 			fmt.Fprintf(w, "\n== over %s\n", protocolName(d.Protocol))
-			d.Write(w)
+			fmt.Fprintln(w, d.Verdict)
+			d.writeBody(w, false)
 		}
 	}
 	section(w, "protocols", r.NotPlayed)
 }
 
-// Write prints one protocol's diagnosis: its verdict, then the rest (writeBody).
-func (d *Diagnosis) Write(w io.Writer) {
-	fmt.Fprintln(w, d.Verdict)
-	d.writeBody(w)
-}
-
-// writeBody prints who answered, what it means for clients, the fix, the other findings, and
-// one line per probe (nothing more when the battery could not run).
-func (d *Diagnosis) writeBody(w io.Writer) {
+// writeBody prints the fix (when withFix), who answered, what it means for clients, the other
+// findings, and one line per probe (nothing when the battery could not run).
+func (d *Diagnosis) writeBody(w io.Writer, withFix bool) {
 	if d.Exit == ExitCannotRun {
 		return
 	}
-	section(w, "fix", d.Fix)
+	if withFix {
+		section(w, "fix", d.Fix)
+	}
 	section(w, "who answered", d.Who)
 	section(w, "for clients", d.Clients)
 	section(w, "also seen", d.Notes)
