@@ -104,12 +104,7 @@ func expectOutcome(t *testing.T, d *Diagnosis, out string, exit int, problem Pro
 	if d.Exit != exit || d.Problem != problem {
 		t.Errorf("exit %d, problem %q; want exit %d, problem %q", d.Exit, d.Problem, exit, problem)
 	}
-	first, _, _ := strings.Cut(out, "\n")
-	for _, want := range firstLine {
-		if !strings.Contains(first, want) {
-			t.Errorf("first line %q does not say %q", first, want)
-		}
-	}
+	expectFirstLine(t, out, firstLine...)
 }
 
 func TestDiagnoseHealthyOrigin(t *testing.T) {
