@@ -39,15 +39,20 @@ var _ = Describe("expectspec diagnose", Label("cli"), func() {
 		raw, err := os.ReadFile(out)
 		Expect(err).NotTo(HaveOccurred())
 		var j struct {
-			Exit   int
-			Probes []struct {
-				Name       string
-				Transcript string
+			Exit      int
+			Protocols []struct {
+				Protocol string
+				Probes   []struct {
+					Name       string
+					Transcript string
+				}
 			}
 		}
 		Expect(json.Unmarshal(raw, &j)).To(Succeed())
-		Expect(j.Probes).To(HaveLen(6))
-		Expect(j.Probes[1].Transcript).To(ContainSubstring("PUT /upload HTTP/1.1"))
+		Expect(j.Protocols).To(HaveLen(1))
+		Expect(j.Protocols[0].Protocol).To(Equal("http/1.1"))
+		Expect(j.Protocols[0].Probes).To(HaveLen(6))
+		Expect(j.Protocols[0].Probes[1].Transcript).To(ContainSubstring("PUT /upload HTTP/1.1"))
 	})
 
 	It("says uploads fail with 417 at an origin that refuses 100-continue, exit 1", func() {
@@ -75,5 +80,8 @@ var _ = Describe("expectspec diagnose", Label("cli"), func() {
 		Entry("a method that uploads nothing", "--method must be POST or PUT", "http://127.0.0.1:1/upload", "--method", "GET"),
 		Entry("a header it sets itself", "diagnose sets Expect itself", "http://127.0.0.1:1/upload", "--header", "Expect: 100-continue"),
 		Entry("an unreachable URL", "cannot diagnose: connect to 127.0.0.1:1", "http://127.0.0.1:1/upload"),
+		Entry("h2 for an http URL", "--protocol h2 is HTTP/2 over TLS and http://127.0.0.1:1/upload is cleartext", "http://127.0.0.1:1/upload", "--protocol", "h2"),
+		Entry("h2c for a hop's https URL", "--hop lb: --protocol h2c is HTTP/2 in cleartext", "--hop", "lb=https://127.0.0.1:1/upload", "--protocol", "h2c", "--insecure"),
+		Entry("a protocol it does not speak", `--protocol "h3" is not valid: expected h1, h2, h2c or auto`, "http://127.0.0.1:1/upload", "--protocol", "h3"),
 	)
 })

@@ -2,7 +2,9 @@
 // short battery of upload probes against a deployed upload resource (or several hops in front of
 // one), reads what came back and when, and says in plain words what breaks the Expect:
 // 100-continue handshake (RFC 9110 §10.1.1), who probably did it, what common clients do about it
-// and what to change. It is the `expectspec diagnose` command; it judges no catalogue case.
+// and what to change. The battery runs over HTTP/1.1 and, where an https server selects h2 by
+// ALPN, over HTTP/2 too (protocols.go), with a verdict per protocol. It is the `expectspec
+// diagnose` command; it judges no catalogue case.
 //
 // It may import harness/conv, harness/driver and the standard library.
 package diagnose
@@ -11,6 +13,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +28,8 @@ type Options struct {
 	Size    int64    // the declared (and, where a probe sends it, the sent) content size
 	// Scale multiplies every wait (a slow endpoint, a loaded machine); 0 means 1.
 	Scale float64
+	// Protocol is the protocol mode (protocols.go): ModeAuto (or ""), ModeH1, ModeH2, ModeH2C.
+	Protocol string
 }
 
 // DefaultSize is the content size of the probes: small, so that pointing the battery at a real
@@ -79,12 +84,13 @@ type Endpoint struct {
 	Host   string // the Host field
 	Target string // the request-target: path and query
 	// TLS is the client configuration for an https URL (nil for http): SNI and verification
-	// for the URL's host, HTTP/1.1 offered by ALPN. The command applies --ca and --insecure.
+	// for the URL's host, HTTP/1.1 offered by ALPN (the HTTP/2 driver offers h2 instead). The
+	// command applies --ca and --insecure.
 	TLS *tls.Config
 }
 
-// ParseURL checks a URL given to diagnose: http, or https (HTTP/1.1 over TLS; h2 by ALPN is not
-// probed yet).
+// ParseURL checks a URL given to diagnose: http, or https (over TLS; Run offers h2 by ALPN on
+// its own connections).
 func ParseURL(raw string) (Endpoint, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
@@ -180,21 +186,21 @@ func (o Options) head(ep Endpoint, version, expect string, size int64) []byte {
 // withheld is the script of a probe that sends the head, waits up to wait for a 100 or a final
 // with the content withheld, then sends the content (as a client does once its timer runs out)
 // unless the connection can no longer carry it, and waits for the final response.
-func (o Options) withheld(head []byte, wait time.Duration) conv.Script {
+func (o Options) withheld(w wire, head conv.Step, wait time.Duration) conv.Script {
 	// wait is already what it should be: waitFor100, or the HTTP/1.0 probe's scaled wait.
 	return conv.Script{Steps: []conv.Step{
-		{Kind: conv.Send, Label: stepHead, Data: head, Within: o.scaled(finalWait)},
+		head,
 		{Kind: conv.Await, Label: stepWait, Until: conv.UntilMessage, Within: wait},
-		{Kind: conv.SendStream, Label: stepContent, Size: o.Size, Within: o.scaled(finalWait), IfReusable: true},
+		w.content(true),
 		{Kind: conv.Await, Label: stepFinal, Until: conv.UntilFinals, Count: 1, Within: o.scaled(finalWait)},
 	}}
 }
 
 // atOnce is the script of a probe that sends head and content together and waits for the final.
-func (o Options) atOnce(head []byte) conv.Script {
+func (o Options) atOnce(w wire, head conv.Step) conv.Script {
 	return conv.Script{Steps: []conv.Step{
-		{Kind: conv.Send, Label: stepUpload, Data: head, Within: o.scaled(finalWait)},
-		{Kind: conv.SendStream, Label: stepContent, Size: o.Size, Within: o.scaled(finalWait)},
+		head,
+		w.content(false),
 		{Kind: conv.Await, Label: stepFinal, Until: conv.UntilFinals, Count: 1, Within: o.scaled(finalWait)},
 	}}
 }
@@ -206,19 +212,25 @@ type probe struct {
 	Script conv.Script
 }
 
-// battery returns the probes in the order they are played: the baseline first, so that the
-// diagnosis of the others can be read against it. Each runs on a fresh connection.
-func (o Options) battery(ep Endpoint) []probe {
+// battery returns the probes in the order they are played over protocol p: the baseline first,
+// so that the diagnosis of the others can be read against it. Each runs on a fresh connection.
+// HTTP/2 has no HTTP/1.0 form, so over h2 the HTTP/1.0 probe is not played (NotPlayedOverH2).
+func (o Options) battery(ep Endpoint, p conv.Protocol) []probe {
+	w := o.wireFor(ep, p)
 	over := conv.Script{Steps: []conv.Step{
-		{Kind: conv.Send, Label: stepHead, Data: o.head(ep, "1.1", "100-continue", OverLimitSize), Within: o.scaled(finalWait)},
+		w.head(stepHead, "1.1", "100-continue", OverLimitSize),
 		{Kind: conv.Await, Label: stepWait, Until: conv.UntilMessage, Within: o.waitFor100()},
 	}}
-	return []probe{
-		{ProbePlain, "the same upload without Expect, content sent with the head", o.atOnce(o.head(ep, "1.1", "", o.Size))},
-		{ProbeExpect, "Expect: 100-continue, content withheld", o.withheld(o.head(ep, "1.1", "100-continue", o.Size), o.waitFor100())},
-		{ProbeCase, "Expect: 100-Continue (the token is case-insensitive), content withheld", o.withheld(o.head(ep, "1.1", "100-Continue", o.Size), o.waitFor100())},
-		{ProbeUnknown, "Expect: " + unknownExpectation + " (an unknown expectation), content sent with the head", o.atOnce(o.head(ep, "1.1", unknownExpectation, o.Size))},
-		{ProbeHTTP10, "HTTP/1.0 with Expect: 100-continue (to be ignored), content withheld briefly", o.withheld(o.head(ep, "1.0", "100-continue", o.Size), o.scaled(http10Wait))},
+	probes := []probe{
+		{ProbePlain, "the same upload without Expect, content sent with the head", o.atOnce(w, w.head(stepUpload, "1.1", "", o.Size))},
+		{ProbeExpect, "Expect: 100-continue, content withheld", o.withheld(w, w.head(stepHead, "1.1", "100-continue", o.Size), o.waitFor100())},
+		{ProbeCase, "Expect: 100-Continue (the token is case-insensitive), content withheld", o.withheld(w, w.head(stepHead, "1.1", "100-Continue", o.Size), o.waitFor100())},
+		{ProbeUnknown, "Expect: " + unknownExpectation + " (an unknown expectation), content sent with the head", o.atOnce(w, w.head(stepUpload, "1.1", unknownExpectation, o.Size))},
+		{ProbeHTTP10, "HTTP/1.0 with Expect: 100-continue (to be ignored), content withheld briefly", o.withheld(w, w.head(stepHead, "1.0", "100-continue", o.Size), o.scaled(http10Wait))},
 		{ProbeOverLimit, "Expect: 100-continue with 1 TiB declared; the content is never sent", over},
 	}
+	if p.IsH2() {
+		probes = slices.DeleteFunc(probes, func(pr probe) bool { return pr.Name == ProbeHTTP10 })
+	}
+	return probes
 }

@@ -11,6 +11,9 @@ type clientFact struct {
 	Waits  string // how long it waits for a 100 before it sends the content anyway
 	On417  string // what it does after a 417, where its documentation or source says ("" otherwise)
 	Source string
+	// OverH2 is what it does about Expect over HTTP/2 where that was seen ("" when unknown: the
+	// HTTP/1.1 lines stand), with its own source.
+	OverH2, OverH2Source string
 }
 
 var clientFacts = []clientFact{
@@ -19,6 +22,9 @@ var clientFacts = []clientFact{
 		Waits:  "1 s (--expect100-timeout, CURLOPT_EXPECT_100_TIMEOUT_MS; it sends Expect on PUT and on POSTs over 1 MB)",
 		On417:  "repeats the request at once without Expect, since curl 7.69.0",
 		Source: "curl.se/libcurl/c/CURLOPT_EXPECT_100_TIMEOUT_MS.html; everything.curl.dev/http/post/expect100; curl commit 40961ff (Feb 2020)",
+		OverH2: "sends no Expect over HTTP/2, so this does not touch it there (seen with curl 7.88.1)",
+		OverH2Source: "measured for expectspec diagnose: curl 7.88.1 (nghttp2 1.52.0), `curl --http2 -T` and `--data-binary` of 2 MB to Go's h2 server: " +
+			"no Expect field over h2, `Expect: 100-continue` over --http1.1",
 	},
 	{
 		Client: "Go net/http",
@@ -37,10 +43,15 @@ var clientFacts = []clientFact{
 	},
 }
 
-// clientWaits says, for a stall, how long each client waits.
-func clientWaits() []string {
+// clientWaits says, for a stall, how long each client waits (over HTTP/2, what a client that
+// sends no Expect there does instead).
+func clientWaits(h2 bool) []string {
 	var out []string
 	for _, c := range clientFacts {
+		if h2 && c.OverH2 != "" {
+			out = append(out, c.Client+" "+c.OverH2)
+			continue
+		}
 		out = append(out, c.Client+" waits "+c.Waits)
 	}
 	return out
@@ -48,12 +59,15 @@ func clientWaits() []string {
 
 // clientsOn417 says, for a 417, what the clients known to retry do, and names the others, for
 // which no retry is documented here.
-func clientsOn417() []string {
+func clientsOn417(h2 bool) []string {
 	var out, rest []string
 	for _, c := range clientFacts {
-		if c.On417 != "" {
+		switch {
+		case h2 && c.OverH2 != "":
+			out = append(out, c.Client+" "+c.OverH2)
+		case c.On417 != "":
 			out = append(out, c.Client+" "+c.On417)
-		} else {
+		default:
 			rest = append(rest, c.Client)
 		}
 	}

@@ -33,6 +33,7 @@ const clientTimer = time.Second
 // Diagnosis is the outcome of a battery at one URL.
 type Diagnosis struct {
 	Endpoint Endpoint
+	Protocol conv.Protocol // the protocol the battery was played in
 	Exit     int
 	Problem  Problem
 	Verdict  string   // the first line: what happens, in words a person can act on
@@ -41,8 +42,9 @@ type Diagnosis struct {
 	Fix      []string // what to change
 	Notes    []string // what the other probes found
 	Probes   []ProbeResult
-	// wait is how long the probes withheld their content at most (continueWait, scaled).
-	wait time.Duration
+	// wait is how long the probes withheld their content at most (continueWait, scaled);
+	// finalWait how long they waited for a final response once the content was sent (scaled).
+	wait, finalWait time.Duration
 }
 
 // ProbeResult is one probe: what it asked, its timeline and what was read from it.
@@ -66,7 +68,7 @@ func (d *Diagnosis) seen(name string) (Observed, bool) {
 // does not take it cannot tell anything about Expect.
 func (d *Diagnosis) judge() {
 	plain, _ := d.seen(ProbePlain)
-	if why := cannotRun(plain); why != "" {
+	if why := d.cannotRun(plain); why != "" {
 		d.Exit, d.Verdict = ExitCannotRun, why
 		return
 	}
@@ -75,10 +77,10 @@ func (d *Diagnosis) judge() {
 		d.Exit, d.Verdict = ExitCannotRun, "the upload with Expect could not be sent: "+exp.Err
 		return
 	}
-	d.Problem, d.Verdict = handshake(exp, plain, "Expect: 100-continue", d.wait)
+	d.Problem, d.Verdict = handshake(exp, plain, "Expect: 100-continue", d.wait, d.finalWait)
 	if d.Problem == ProblemNone {
 		if up, ok := d.seen(ProbeCase); ok && up.Err == "" {
-			if p, v := handshake(up, plain, "Expect: 100-Continue", d.wait); p != ProblemNone {
+			if p, v := handshake(up, plain, "Expect: 100-Continue", d.wait, d.finalWait); p != ProblemNone {
 				d.Problem = p
 				d.Verdict = v + " (with `Expect: 100-continue` in lower case they work: a hop compares the token case-sensitively, which RFC 9110 §10.1.1 does not allow)"
 			}
@@ -89,22 +91,28 @@ func (d *Diagnosis) judge() {
 		d.Exit = ExitBroken
 	}
 	d.Who = who(d, exp, plain)
-	d.Clients = clientLines(d.Problem)
+	d.Clients = clientLines(d.Problem, d.Protocol.IsH2())
 	d.Fix = fixLines(d)
 	d.Notes = notes(d, exp)
 }
 
 // cannotRun says why the baseline upload leaves nothing to diagnose ("" when it worked).
-func cannotRun(p Observed) string {
+func (d *Diagnosis) cannotRun(p Observed) string {
+	speaks := "HTTP/1.x"
+	if d.Protocol.IsH2() {
+		speaks = "HTTP/2"
+	}
 	switch {
 	case p.Err != "":
 		return "cannot diagnose: " + p.Err
 	case p.ParseError != "":
-		return "cannot diagnose: the URL does not answer in HTTP/1.x (" + p.ParseError + ")"
+		return "cannot diagnose: the URL does not answer in " + speaks + " (" + p.ParseError + ")"
+	case p.Final == nil && p.StreamEnd != "":
+		return "cannot diagnose: a plain upload without Expect got no answer: " + p.StreamEnd
 	case p.Final == nil && p.Closed:
 		return "cannot diagnose: the upload resource closed the connection on a plain upload without Expect, without an answer"
 	case p.Final == nil:
-		return "cannot diagnose: the upload resource did not answer a plain upload without Expect within 5 s"
+		return "cannot diagnose: the upload resource did not answer a plain upload without Expect within " + ms(d.finalWait)
 	case p.Final.Status >= 200 && p.Final.Status < 300:
 		return ""
 	}
@@ -131,8 +139,9 @@ func cannotRun(p Observed) string {
 // handshake judges one probe whose content was withheld, against the plain upload. It never
 // fails what RFC 9110 §10.1.1 allows: a final status from the header section is an answer, and a
 // server may answer 100 or not once the content has arrived (it is judged only by whether the
-// client had to wait for it).
-func handshake(o Observed, plain Observed, spelled string, maxWait time.Duration) (Problem, string) {
+// client had to wait for it). maxWait is how long the content was withheld at most, finalWait
+// how long a final response was awaited after it.
+func handshake(o Observed, plain Observed, spelled string, maxWait, finalWait time.Duration) (Problem, string) {
 	ok := plain.Final // a 2xx: cannotRun has ruled out the rest
 	switch o.First {
 	case AnsweredFinal:
@@ -142,11 +151,11 @@ func handshake(o Observed, plain Observed, spelled string, maxWait time.Duration
 		}
 		return ProblemRefused, fmt.Sprintf("uploads that send %s fail here with %s before any content is sent; the same upload without Expect gets %s", spelled, status(f), status(ok))
 	case AnsweredClose:
-		return ProblemClose, fmt.Sprintf("uploads that send %s fail here: the connection closed %s after the head, with no answer; the same upload without Expect gets %s", spelled, ms(o.FirstAt), status(ok))
+		return ProblemClose, fmt.Sprintf("uploads that send %s fail here: %s %s after the head, with no answer; the same upload without Expect gets %s", spelled, o.closedWords(), ms(o.FirstAt), status(ok))
 	case AnsweredContinue:
 		switch {
 		case o.Final == nil:
-			return ProblemHang, fmt.Sprintf("uploads that send %s hang here: 100 Continue came in %s, but no final status within 5 s of the content; without Expect: %s", spelled, ms(o.FirstAt), status(ok))
+			return ProblemHang, fmt.Sprintf("uploads that send %s hang here: 100 Continue came in %s, but no final status within %s of the content; without Expect: %s", spelled, ms(o.FirstAt), ms(finalWait), status(ok))
 		case o.Final.Status/100 != ok.Status/100:
 			return ProblemRefused, fmt.Sprintf("uploads that send %s fail here with %s after 100 Continue and the content; the same upload without Expect gets %s", spelled, status(o.Final), status(ok))
 		case o.FirstAt > clientTimer:
@@ -161,9 +170,9 @@ func handshake(o Observed, plain Observed, spelled string, maxWait time.Duration
 	}
 	switch {
 	case o.Final == nil && o.Closed:
-		return ProblemHang, fmt.Sprintf("uploads that send %s fail here: nothing came in %s with the content withheld, and after the content the connection closed without a final status", spelled, wait)
+		return ProblemHang, fmt.Sprintf("uploads that send %s fail here: nothing came in %s with the content withheld, and after the content %s without a final status", spelled, wait, o.closedWords())
 	case o.Final == nil:
-		return ProblemHang, fmt.Sprintf("uploads that send %s hang here: nothing came in %s with the content withheld, nor a final status within 5 s of the content", spelled, wait)
+		return ProblemHang, fmt.Sprintf("uploads that send %s hang here: nothing came in %s with the content withheld, nor a final status within %s of the content", spelled, wait, ms(finalWait))
 	case o.Final.Status/100 != ok.Status/100:
 		return ProblemStall, fmt.Sprintf("uploads that send %s stall, then fail here: no 100 came in %s, and after the content came %s (without Expect: %s)", spelled, wait, status(o.Final), status(ok))
 	}

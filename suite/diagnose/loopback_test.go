@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/gateways"
 	"github.com/expectspec/expectspec/harness/reference"
 )
@@ -76,11 +77,14 @@ func diagnoseAddr(t *testing.T, addr string) (*Diagnosis, string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	start := time.Now()
-	d := Run(ctx, endpoint(t, addr), Options{Scale: testScale})
+	r := Run(ctx, endpoint(t, addr), Options{Scale: testScale})
 	var b bytes.Buffer
-	d.Write(&b)
+	r.Write(&b)
 	t.Logf("diagnosis in %v:\n%s", time.Since(start).Round(time.Millisecond), b.String())
-	return d, b.String()
+	if len(r.Over) != 1 || r.Over[0].Protocol != conv.HTTP1 || r.Exit != r.Over[0].Exit {
+		t.Fatalf("an http URL is diagnosed over HTTP/1.1 alone, its exit status the URL's; got %d batteries, exit %d", len(r.Over), r.Exit)
+	}
+	return r.Over[0], b.String()
 }
 
 // diagnoseChain diagnoses the hops as the CLI does and returns the chain and its text.
@@ -100,12 +104,7 @@ func expectOutcome(t *testing.T, d *Diagnosis, out string, exit int, problem Pro
 	if d.Exit != exit || d.Problem != problem {
 		t.Errorf("exit %d, problem %q; want exit %d, problem %q", d.Exit, d.Problem, exit, problem)
 	}
-	first, _, _ := strings.Cut(out, "\n")
-	for _, want := range firstLine {
-		if !strings.Contains(first, want) {
-			t.Errorf("first line %q does not say %q", first, want)
-		}
-	}
+	expectFirstLine(t, out, firstLine...)
 }
 
 func TestDiagnoseHealthyOrigin(t *testing.T) {
@@ -175,8 +174,9 @@ func TestDiagnoseCaseSensitiveGateway(t *testing.T) {
 func TestDiagnoseUnreachable(t *testing.T) {
 	t.Parallel()
 	ep := endpoint(t, "127.0.0.1:1")
-	d := Run(context.Background(), ep, Options{Scale: testScale})
-	if d.Exit != ExitCannotRun || !strings.HasPrefix(d.Verdict, "cannot diagnose: connect to 127.0.0.1:1") || len(d.Probes) != 1 {
+	r := Run(context.Background(), ep, Options{Scale: testScale})
+	d := r.Over[0]
+	if r.Exit != ExitCannotRun || !strings.HasPrefix(r.Verdict, "cannot diagnose: connect to 127.0.0.1:1") || len(d.Probes) != 1 {
 		t.Errorf("exit %d, verdict %q, %d probes; want exit 2 after the first probe", d.Exit, d.Verdict, len(d.Probes))
 	}
 }

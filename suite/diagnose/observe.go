@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
@@ -36,8 +37,11 @@ type Observed struct {
 	WaitedFor   time.Duration  // from the head to the content: how long the content was withheld
 	Final       *conv.Response // the final response, early or after the content
 	FinalAt     time.Duration
-	Closed      bool   // the peer closed or reset the connection at some point
-	ParseError  string // the answer was not HTTP/1.x
+	Closed      bool   // the peer closed or reset the connection (or, in HTTP/2, the stream) at some point
+	ParseError  string // the answer was not HTTP/1.x (or not valid HTTP/2)
+	// StreamEnd says how an HTTP/2 server ended the probe's stream without a response, when it
+	// did: "the server reset the stream (RST_STREAM with REFUSED_STREAM)". "" otherwise.
+	StreamEnd string
 }
 
 // observe reads a probe's timeline. It reads windows by step label, never by read boundaries, so
@@ -62,6 +66,10 @@ func observe(tl *conv.Timeline) Observed {
 		case conv.EvSent:
 			if e.Step == stepContent {
 				o.ContentSent = true
+			}
+		case conv.EvFrame:
+			if why := streamEnd(e); why != "" && o.StreamEnd == "" {
+				o.Closed, o.StreamEnd = true, why
 			}
 		}
 	}
@@ -112,7 +120,55 @@ func firstAnswer(tl *conv.Timeline, start time.Duration) (Answer, time.Duration)
 			return AnsweredFinal, e.At - start
 		case conv.EvFIN, conv.EvRST, conv.EvParseError:
 			return AnsweredClose, e.At - start
+		case conv.EvFrame:
+			if streamEnd(e) != "" {
+				return AnsweredClose, e.At - start
+			}
 		}
 	}
 	return AnsweredNothing, 0
+}
+
+// streamEnd reads an HTTP/2 frame received that ends the probe's stream (stream 1) from the
+// server's side without the rest of a response: its RST_STREAM, or a GOAWAY with an error code
+// (a GOAWAY with NO_ERROR is a graceful shutdown that lets the stream finish, RFC 9113 §6.8).
+// It says how, in words; "" for every other event. A RST_STREAM that follows a complete early
+// final is read after that final, so it does not hide it.
+func streamEnd(e conv.Event) string {
+	f := e.Frame
+	if e.Kind != conv.EvFrame || f == nil || f.Sent {
+		return ""
+	}
+	switch {
+	case f.Type == "RST_STREAM" && f.Stream == 1:
+		return "the server reset the stream (RST_STREAM with " + h2CodeName(f.Code) + ")"
+	case f.Type == "GOAWAY" && f.Code != conv.CodeNoError:
+		return "the server ended the connection (GOAWAY with " + h2CodeName(f.Code) + ")"
+	}
+	return ""
+}
+
+// h2CodeName names the HTTP/2 error codes a server ends an upload's stream with (RFC 9113 §7);
+// others show as a number.
+func h2CodeName(code uint32) string {
+	switch code {
+	case conv.CodeNoError:
+		return "NO_ERROR"
+	case conv.CodeProtocolError:
+		return "PROTOCOL_ERROR"
+	case conv.CodeRefusedStream:
+		return "REFUSED_STREAM"
+	case conv.CodeCancel:
+		return "CANCEL"
+	}
+	return fmt.Sprintf("error code %#x", code)
+}
+
+// closedWords says how the exchange ended without an answer: the connection closed, or, over
+// HTTP/2, how the server ended the stream.
+func (o Observed) closedWords() string {
+	if o.StreamEnd != "" {
+		return o.StreamEnd
+	}
+	return "the connection closed"
 }

@@ -9,20 +9,45 @@ import (
 	"github.com/expectspec/expectspec/harness/conv"
 )
 
-// Write prints a diagnosis: the verdict first, then who answered, what it means for clients, the
-// fix, the other findings, and one line per probe.
-func (d *Diagnosis) Write(w io.Writer) {
-	fmt.Fprintln(w, d.Verdict)
+// Write prints a URL's diagnosis: the verdict first; then, for one protocol, its fix, who
+// answered, what it means for clients, the other findings and one line per probe; for several,
+// the fix of each that breaks (so that it is among the first lines), then each protocol's
+// diagnosis under a heading of its own; last, the protocols not diagnosed.
+func (r *Report) Write(w io.Writer) {
+	fmt.Fprintln(w, r.Verdict)
+	if len(r.Over) == 1 {
+		r.Over[0].writeBody(w, true)
+	} else {
+		for _, d := range r.Over {
+			section(w, "fix over "+protocolName(d.Protocol), d.Fix)
+		}
+		for _, d := range r.Over {
+			fmt.Fprintf(w, "\n== over %s\n", protocolName(d.Protocol))
+			fmt.Fprintln(w, d.Verdict)
+			d.writeBody(w, false)
+		}
+	}
+	section(w, "protocols", r.NotPlayed)
+}
+
+// writeBody prints the fix (when withFix), who answered, what it means for clients, the other
+// findings, and one line per probe (nothing when the battery could not run).
+func (d *Diagnosis) writeBody(w io.Writer, withFix bool) {
 	if d.Exit == ExitCannotRun {
 		return
 	}
-	section(w, "fix", d.Fix)
+	if withFix {
+		section(w, "fix", d.Fix)
+	}
 	section(w, "who answered", d.Who)
 	section(w, "for clients", d.Clients)
 	section(w, "also seen", d.Notes)
 	fmt.Fprintln(w, "probes:")
 	for _, p := range d.Probes {
 		fmt.Fprintf(w, "  %-17s %s\n", p.Name, p.Seen.summary())
+	}
+	if d.Protocol.IsH2() {
+		fmt.Fprintf(w, "  %-17s not played: HTTP/2 has no HTTP/1.0 form\n", ProbeHTTP10)
 	}
 }
 
@@ -46,7 +71,11 @@ func (o Observed) summary() string {
 	case AnsweredContinue:
 		parts = append(parts, "100 in "+ms(o.FirstAt))
 	case AnsweredClose:
-		parts = append(parts, "closed after "+ms(o.FirstAt))
+		if o.StreamEnd != "" {
+			parts = append(parts, o.StreamEnd+" after "+ms(o.FirstAt))
+		} else {
+			parts = append(parts, "closed after "+ms(o.FirstAt))
+		}
 	case AnsweredNothing:
 		if o.WaitedFor > 0 {
 			parts = append(parts, "nothing for "+ms(o.WaitedFor))
@@ -88,20 +117,27 @@ func (c *Chain) WriteChain(w io.Writer) {
 	}
 }
 
-// The JSON form: every probe with its trace.
-type jsonDiagnosis struct {
-	URL     string      `json:"url"`
-	Name    string      `json:"name,omitempty"`
-	Exit    int         `json:"exit"`
-	Problem Problem     `json:"problem,omitempty"`
-	Verdict string      `json:"verdict"`
-	Who     []string    `json:"who,omitempty"`
-	Clients []string    `json:"clients,omitempty"`
-	Fix     []string    `json:"fix,omitempty"`
-	Notes   []string    `json:"notes,omitempty"`
-	Probes  []jsonProbe `json:"probes"`
+// The JSON form: every protocol's probes with their traces.
+type jsonReport struct {
+	URL       string          `json:"url"`
+	Name      string          `json:"name,omitempty"`
+	Exit      int             `json:"exit"`
+	Verdict   string          `json:"verdict"`
+	NotPlayed []string        `json:"not_diagnosed,omitempty"`
+	Protocols []jsonDiagnosis `json:"protocols"`
 }
 
+type jsonDiagnosis struct {
+	Protocol conv.Protocol `json:"protocol"`
+	Exit     int           `json:"exit"`
+	Problem  Problem       `json:"problem,omitempty"`
+	Verdict  string        `json:"verdict"`
+	Who      []string      `json:"who,omitempty"`
+	Clients  []string      `json:"clients,omitempty"`
+	Fix      []string      `json:"fix,omitempty"`
+	Notes    []string      `json:"notes,omitempty"`
+	Probes   []jsonProbe   `json:"probes"`
+}
 type jsonProbe struct {
 	Name       string      `json:"name"`
 	Asks       string      `json:"asks"`
@@ -122,8 +158,16 @@ type jsonEvent struct {
 	Error    string `json:"error,omitempty"`
 }
 
-func (d *Diagnosis) toJSON(name string) jsonDiagnosis {
-	j := jsonDiagnosis{URL: d.Endpoint.URL, Name: name, Exit: d.Exit, Problem: d.Problem, Verdict: d.Verdict,
+func (r *Report) toJSON(name string) jsonReport {
+	j := jsonReport{URL: r.Endpoint.URL, Name: name, Exit: r.Exit, Verdict: r.Verdict, NotPlayed: r.NotPlayed, Protocols: []jsonDiagnosis{}}
+	for _, d := range r.Over {
+		j.Protocols = append(j.Protocols, d.toJSON())
+	}
+	return j
+}
+
+func (d *Diagnosis) toJSON() jsonDiagnosis {
+	j := jsonDiagnosis{Protocol: d.Protocol, Exit: d.Exit, Problem: d.Problem, Verdict: d.Verdict,
 		Who: d.Who, Clients: d.Clients, Fix: d.Fix, Notes: d.Notes, Probes: []jsonProbe{}}
 	for _, p := range d.Probes {
 		jp := jsonProbe{Name: p.Name, Asks: p.Asks, Summary: p.Seen.summary(), Transcript: p.Timeline.Transcript(), Events: []jsonEvent{}}
@@ -152,18 +196,18 @@ func eventJSON(e conv.Event) jsonEvent {
 	return j
 }
 
-// WriteJSON writes the diagnosis with every probe and its trace.
-func (d *Diagnosis) WriteJSON(w io.Writer) error {
-	return encode(w, d.toJSON(""))
+// WriteJSON writes the URL's diagnosis with every probe and its trace, protocol by protocol.
+func (r *Report) WriteJSON(w io.Writer) error {
+	return encode(w, r.toJSON(""))
 }
 
 // WriteJSON writes every hop's diagnosis and which broke first.
 func (c *Chain) WriteJSON(w io.Writer) error {
 	out := struct {
-		Summary     string          `json:"summary"`
-		Exit        int             `json:"exit"`
-		FirstBroken string          `json:"first_broken,omitempty"`
-		Hops        []jsonDiagnosis `json:"hops"`
+		Summary     string       `json:"summary"`
+		Exit        int          `json:"exit"`
+		FirstBroken string       `json:"first_broken,omitempty"`
+		Hops        []jsonReport `json:"hops"`
 	}{Summary: c.Summary(), Exit: c.Exit}
 	if c.Broken >= 0 {
 		out.FirstBroken = c.Hops[c.Broken].Name

@@ -9,40 +9,41 @@ import (
 )
 
 // play is the one place where a probe's connection is made: a fresh connection to the endpoint
-// per script (over TLS for https), played by the HTTP/1.1 driver. h2 by ALPN slots in here when
-// its driver lands, choosing the driver by what the endpoint offers.
-func play(ctx context.Context, ep Endpoint, s conv.Script) *conv.Timeline {
-	d, err := driver.For(conv.HTTP1, driver.Options{TLS: ep.TLS})
+// per script (over TLS for https), played by the driver of protocol p (HTTP/1.1, or HTTP/2 over
+// TLS with ALPN h2, or h2c by prior knowledge).
+func play(ctx context.Context, ep Endpoint, p conv.Protocol, s conv.Script) *conv.Timeline {
+	d, err := driver.For(p, driver.Options{TLS: ep.TLS})
 	if err != nil {
 		return &conv.Timeline{Err: err.Error()}
 	}
 	return d.Play(ctx, ep.Addr, s)
 }
 
-// Run plays the battery against one endpoint, one probe after the other (a server with a single
-// worker must not see a stalled probe delay the next), and judges it. Against a healthy endpoint
-// it takes well under a second plus the HTTP/1.0 probe's short wait; against one that stalls,
-// about continueWait per probe that waits, within 15 s at scale 1.
-func Run(ctx context.Context, ep Endpoint, opt Options) *Diagnosis {
+// Battery plays the battery against one endpoint in protocol p, one probe after the other (a
+// server with a single worker must not see a stalled probe delay the next), and judges it.
+// Against a healthy endpoint it takes well under a second plus the HTTP/1.0 probe's short wait;
+// against one that stalls, about continueWait per probe that waits, within 15 s at scale 1.
+func Battery(ctx context.Context, ep Endpoint, p conv.Protocol, opt Options) *Diagnosis {
 	if opt.Method == "" {
 		opt.Method = "POST"
 	}
 	if opt.Size <= 0 {
 		opt.Size = DefaultSize
 	}
-	d := &Diagnosis{Endpoint: ep, wait: opt.waitFor100()}
-	for i, p := range opt.battery(ep) {
+	d := &Diagnosis{Endpoint: ep, Protocol: p, wait: opt.waitFor100(), finalWait: opt.scaled(finalWait)}
+	probes := opt.battery(ep, p)
+	for i, pr := range probes {
 		if ctx.Err() != nil {
 			break
 		}
-		tl := play(ctx, ep, p.Script)
-		d.Probes = append(d.Probes, ProbeResult{Name: p.Name, Asks: p.Asks, Timeline: tl, Seen: observe(tl)})
+		tl := play(ctx, ep, p, pr.Script)
+		d.Probes = append(d.Probes, ProbeResult{Name: pr.Name, Asks: pr.Asks, Timeline: tl, Seen: observe(tl)})
 		// Without a working plain upload nothing else can be read: stop after the baseline.
-		if i == 0 && cannotRun(d.Probes[0].Seen) != "" {
+		if i == 0 && d.cannotRun(d.Probes[0].Seen) != "" {
 			break
 		}
 	}
-	if ctx.Err() != nil && len(d.Probes) < len(opt.battery(ep)) {
+	if ctx.Err() != nil && len(d.Probes) < len(probes) {
 		d.Exit, d.Verdict = ExitCannotRun, "the diagnosis was interrupted"
 		return d
 	}
@@ -59,7 +60,7 @@ type Hop struct {
 // Chain is the diagnosis of several hops.
 type Chain struct {
 	Hops    []Hop
-	Results []*Diagnosis
+	Results []*Report
 	// Broken is the index of the first hop, in the order given, whose uploads with Expect fail or
 	// stall; -1 when none does.
 	Broken int
@@ -71,21 +72,16 @@ type Chain struct {
 // every hop in front of it inherits the break.
 func RunHops(ctx context.Context, hops []Hop, opt Options) *Chain {
 	c := &Chain{Hops: hops, Broken: -1}
-	cannot := false
+	var exits []int
 	for _, h := range hops {
-		d := Run(ctx, h.Endpoint, opt)
-		c.Results = append(c.Results, d)
-		if d.Exit == ExitBroken && c.Broken < 0 {
+		r := Run(ctx, h.Endpoint, opt)
+		c.Results = append(c.Results, r)
+		if r.Exit == ExitBroken && c.Broken < 0 {
 			c.Broken = len(c.Results) - 1
 		}
-		cannot = cannot || d.Exit == ExitCannotRun
+		exits = append(exits, r.Exit)
 	}
-	switch {
-	case c.Broken >= 0:
-		c.Exit = ExitBroken
-	case cannot:
-		c.Exit = ExitCannotRun
-	}
+	c.Exit = worstExit(exits...)
 	return c
 }
 

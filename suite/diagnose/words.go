@@ -93,17 +93,22 @@ func clipText(s string, n int) string {
 	return s
 }
 
-// clientLines says what the problem means for common clients (facts.go).
-func clientLines(p Problem) []string {
+// clientLines says what the problem means for common clients (facts.go), over HTTP/2 when h2.
+func clientLines(p Problem, h2 bool) []string {
+	// Over HTTP/2 only the clients that send Expect there are touched (curl sends none).
+	who, after, ends := "clients", "after their wait (curl 1 s)", "the connection"
+	if h2 {
+		who, after, ends = "clients that send Expect over HTTP/2", "after their wait", "the stream or connection"
+	}
 	switch p {
 	case ProblemRefused:
-		return clientsOn417()
+		return clientsOn417(h2)
 	case ProblemStall:
-		return append(clientWaits(), "each upload costs the client its whole wait, then the content goes out")
+		return append(clientWaits(h2), "each upload that sends Expect costs the client its whole wait, then the content goes out")
 	case ProblemHang:
-		return []string{"clients send the content after their wait (curl 1 s) and then wait for an answer that does not come, until their own request timeout"}
+		return []string{who + " send the content " + after + " and then wait for an answer that does not come, until their own request timeout"}
 	case ProblemClose:
-		return []string{"clients see the connection end before any answer; the upload fails, or is retried as the client's policy says"}
+		return []string{who + " see " + ends + " end before any answer; the upload fails, or is retried as the client's policy says"}
 	}
 	return nil
 }
@@ -171,7 +176,7 @@ func notes(d *Diagnosis, exp Observed) []string {
 		case AnsweredContinue:
 			out = append(out, fmt.Sprintf("1 TiB declared with Expect gets 100 Continue in %s: the size limit, if any, applies only while reading (allowed)", ms(o.FirstAt)))
 		case AnsweredClose:
-			out = append(out, "1 TiB declared with Expect: the connection closed without an answer")
+			out = append(out, "1 TiB declared with Expect: "+o.closedWords()+" without an answer")
 		default:
 			out = append(out, fmt.Sprintf("1 TiB declared with Expect: nothing came in %s", ms(d.wait)))
 		}

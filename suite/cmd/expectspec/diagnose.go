@@ -26,13 +26,17 @@ Flags:
   --hop NAME=URL        diagnose each hop in the order given and name the first that breaks the
                         handshake (repeatable); list them from the app outwards: the app directly,
                         then the proxy in front of it, then the load balancer
+  --protocol h1|h2|h2c|auto   auto (the default): HTTP/1.1, and for an https URL HTTP/2 too when the
+                        server selects h2 by ALPN, each with a verdict of its own; h1 HTTP/1.1
+                        only; h2 HTTP/2 over TLS only; h2c HTTP/2 in cleartext by prior knowledge
   --json FILE           write every probe with its trace to FILE
   --timeout-scale F     multiply every wait by F (e.g. 3 for a slow endpoint)
   --insecure            for https URLs: do not verify the certificate (any authority, any name)
   --ca FILE             for https URLs: verify the certificate against the authorities in FILE (PEM)
 
-Exit status: 0 uploads with Expect work; 1 they fail or stall (at some hop, with --hop);
-2 the diagnosis could not run (unreachable, not HTTP, a URL that does not take uploads).
+Exit status: 0 uploads with Expect work; 1 they fail or stall (at some hop, with --hop; over
+HTTP/1.1 or over HTTP/2: either is enough); 2 the diagnosis could not run (unreachable, not HTTP,
+a URL that does not take uploads) and nothing breaks where it did run.
 `
 
 // diagnoseCmd runs `expectspec diagnose`.
@@ -44,6 +48,7 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	size := fs.Int64("size", diagnose.DefaultSize, "")
 	fs.Var(&hops, "hop", "")
 	jsonOut := fs.String("json", "", "")
+	protocol := fs.String("protocol", diagnose.ModeAuto, "")
 	scale := fs.Float64("timeout-scale", 1, "")
 	insecure := fs.Bool("insecure", false, "")
 	ca := fs.String("ca", "", "")
@@ -56,7 +61,7 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err := parseFlags(fs, args, stderr, map[string]string{
 		"method": "POST or PUT", "header": "a field line like 'Authorization: Bearer …'",
 		"size": "a whole number of octets from 1 to 16777216", "hop": "NAME=URL, like app=http://127.0.0.1:8080/upload",
-		"json": "a file name", "timeout-scale": "a number above 0 and at most 100, like 3", "ca": "a PEM file",
+		"json": "a file name", "protocol": "h1, h2, h2c or auto", "timeout-scale": "a number above 0 and at most 100, like 3", "ca": "a PEM file",
 	}); err != nil {
 		return 2, err
 	}
@@ -73,7 +78,7 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if url != "" && len(hops) > 0 {
 		return 2, fmt.Errorf("give the URL or --hop NAME=URL, not both: add the URL as one more --hop")
 	}
-	opt := diagnose.Options{Method: strings.ToUpper(*method), Headers: headers, Size: *size, Scale: *scale}
+	opt := diagnose.Options{Method: strings.ToUpper(*method), Headers: headers, Size: *size, Scale: *scale, Protocol: *protocol}
 	if opt.Method != "POST" && opt.Method != "PUT" {
 		return 2, fmt.Errorf("--method must be POST or PUT, got %q", *method)
 	}
@@ -111,6 +116,9 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 			return 2, fmt.Errorf("--hop %q is not NAME=URL, like app=http://127.0.0.1:8080/upload", h)
 		}
 		ep, err := diagnose.ParseURL(raw)
+		if err == nil {
+			err = diagnose.CheckProtocol(*protocol, ep)
+		}
 		if err != nil {
 			return 2, fmt.Errorf("--hop %s: %v", name, err)
 		}
@@ -119,6 +127,9 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	var single diagnose.Endpoint
 	if url != "" {
 		ep, err := diagnose.ParseURL(url)
+		if err == nil {
+			err = diagnose.CheckProtocol(*protocol, ep)
+		}
 		if err != nil {
 			return 2, err
 		}
@@ -141,9 +152,9 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		c.WriteChain(stdout)
 		return c.Exit, writeJSON(out, *jsonOut, c)
 	}
-	d := diagnose.Run(ctx, single, opt)
-	d.Write(stdout)
-	return d.Exit, writeJSON(out, *jsonOut, d)
+	r := diagnose.Run(ctx, single, opt)
+	r.Write(stdout)
+	return r.Exit, writeJSON(out, *jsonOut, r)
 }
 
 // writeJSON writes a diagnosis (one URL's or a chain's) to --json, when it was given.
