@@ -2,6 +2,7 @@ package cases
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/expectspec/expectspec/harness/conv"
 )
@@ -86,14 +87,12 @@ func firstReset(tl *conv.Timeline, stream uint32) (*conv.FrameInfo, bool) {
 	return nil, false
 }
 
-// codeName names an HTTP/2 error code as RFC 9113 §7 does.
+// codeName names an HTTP/2 error code as RFC 9113 §7 does, with its number: "CANCEL (0x8)".
 func codeName(code uint32) string {
-	names := map[uint32]string{0x0: "NO_ERROR", 0x1: "PROTOCOL_ERROR", 0x2: "INTERNAL_ERROR", 0x3: "FLOW_CONTROL_ERROR",
-		0x5: "STREAM_CLOSED", 0x7: "REFUSED_STREAM", 0x8: "CANCEL", 0xb: "ENHANCE_YOUR_CALM"}
-	if n, ok := names[code]; ok {
+	if n := conv.CodeName(code); !strings.HasPrefix(n, "error code") {
 		return fmt.Sprintf("%s (%#x)", n, code)
 	}
-	return fmt.Sprintf("error code %#x", code)
+	return conv.CodeName(code)
 }
 
 var h2Cases = []Case{h2ContinueAsHeaders, h2EarlyFinalReset, h2NoInterimAfterFinal, h2UppercaseExpect, h2PaddedExpect, h2ConnectionField}

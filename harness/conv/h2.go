@@ -129,6 +129,20 @@ const (
 	CodeEnhanceYourCalm uint32 = 0xb
 )
 
+// codeNames are the names RFC 9113 §7 gives the error codes.
+var codeNames = map[uint32]string{0x0: "NO_ERROR", 0x1: "PROTOCOL_ERROR", 0x2: "INTERNAL_ERROR", 0x3: "FLOW_CONTROL_ERROR",
+	0x4: "SETTINGS_TIMEOUT", 0x5: "STREAM_CLOSED", 0x6: "FRAME_SIZE_ERROR", 0x7: "REFUSED_STREAM", 0x8: "CANCEL",
+	0x9: "COMPRESSION_ERROR", 0xa: "CONNECT_ERROR", 0xb: "ENHANCE_YOUR_CALM", 0xc: "INADEQUATE_SECURITY", 0xd: "HTTP_1_1_REQUIRED"}
+
+// CodeName names an HTTP/2 error code as RFC 9113 §7 does ("CANCEL"), or "error code 0x…" for
+// one it does not define.
+func CodeName(code uint32) string {
+	if n, ok := codeNames[code]; ok {
+		return n
+	}
+	return fmt.Sprintf("error code %#x", code)
+}
+
 // The causes only h2 has.
 const (
 	// CauseFrame: the octets are not a valid sequence of HTTP/2 frames (a frame the framer
@@ -187,6 +201,9 @@ func (f *FrameInfo) String() string {
 	s += fmt.Sprintf(" len=%d", f.Length)
 	if f.Type == "RST_STREAM" || f.Type == "GOAWAY" {
 		s += fmt.Sprintf(" code=%#x", f.Code)
+		if n, ok := codeNames[f.Code]; ok {
+			s += " " + n
+		}
 	}
 	if f.Type == "WINDOW_UPDATE" && f.Increment > 0 {
 		s += fmt.Sprintf(" +%d", f.Increment)

@@ -15,7 +15,7 @@ func TestFrameInfoRendersFlagsCodeAndFields(t *testing.T) {
 		t.Error("END_STREAM on HEADERS not seen")
 	}
 	rst := &FrameInfo{Stream: 3, Type: "RST_STREAM", Flags: 0x1, Length: 4, Code: CodeCancel}
-	if got := rst.String(); got != "RST_STREAM stream=3 flags=0x1 len=4 code=0x8" || rst.EndStream() {
+	if got := rst.String(); got != "RST_STREAM stream=3 flags=0x1 len=4 code=0x8 CANCEL" || rst.EndStream() {
 		t.Errorf("RST_STREAM rendered %q (END_STREAM %v): flag 0x1 means nothing on it", got, rst.EndStream())
 	}
 }
