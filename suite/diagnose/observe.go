@@ -1,7 +1,6 @@
 package diagnose
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
@@ -141,27 +140,11 @@ func streamEnd(e conv.Event) string {
 	}
 	switch {
 	case f.Type == "RST_STREAM" && f.Stream == 1:
-		return "the server reset the stream (RST_STREAM with " + h2CodeName(f.Code) + ")"
+		return "the server reset the stream (RST_STREAM with " + conv.CodeName(f.Code) + ")"
 	case f.Type == "GOAWAY" && f.Code != conv.CodeNoError:
-		return "the server ended the connection (GOAWAY with " + h2CodeName(f.Code) + ")"
+		return "the server ended the connection (GOAWAY with " + conv.CodeName(f.Code) + ")"
 	}
 	return ""
-}
-
-// h2CodeName names the HTTP/2 error codes a server ends an upload's stream with (RFC 9113 §7);
-// others show as a number.
-func h2CodeName(code uint32) string {
-	switch code {
-	case conv.CodeNoError:
-		return "NO_ERROR"
-	case conv.CodeProtocolError:
-		return "PROTOCOL_ERROR"
-	case conv.CodeRefusedStream:
-		return "REFUSED_STREAM"
-	case conv.CodeCancel:
-		return "CANCEL"
-	}
-	return fmt.Sprintf("error code %#x", code)
 }
 
 // closedWords says how the exchange ended without an answer: the connection closed, or, over
