@@ -109,7 +109,10 @@ type h2Stream struct {
 
 func (st *h2Stream) end() { st.once.Do(func() { close(st.gone) }) }
 
-var errStreamGone = errors.New("stream reset or connection ended")
+var (
+	errStreamGone = errors.New("stream reset or connection ended")
+	errNoWindow   = errors.New("the client opened no flow-control window in time")
+)
 
 func (f *h2Front) serve(nc net.Conn) {
 	defer nc.Close()
@@ -379,7 +382,7 @@ func (c *h2Conn) reserve(st *h2Stream, want int) (int, error) {
 		case <-st.gone:
 			return 0, errStreamGone
 		case <-timeout.C:
-			return 0, errStreamGone
+			return 0, errNoWindow
 		}
 	}
 }

@@ -70,7 +70,9 @@ func (c *h2Conn) exchange(st *h2Stream, mh *http2.MetaHeadersFrame) {
 	}
 	r := wire.NewReader(up, idleTimeout)
 	if err := c.relayResponses(st, r, req); err != nil {
-		if !errors.Is(err, errStreamGone) {
+		select {
+		case <-st.gone: // the client reset the stream (which closed up) or left: RFC 9113 §5.4.2 bars answering a RST_STREAM with one
+		default:
 			c.reset(st.id, http2.ErrCodeInternal)
 		}
 		return

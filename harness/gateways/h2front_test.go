@@ -1,6 +1,7 @@
 package gateways_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/gateways"
@@ -167,5 +169,51 @@ var _ = Describe("the HTTP/2 reference gateway", func() {
 		var ne net.Error
 		Expect(errors.As(err, &ne) && ne.Timeout()).To(BeTrue(), "%v", err)
 		Expect(o.Record("h2f").Requests).To(BeEmpty())
+	})
+	It("answers a client's RST_STREAM with nothing, though the upstream exchange it ends fails (RFC 9113 §5.4.2)", func() {
+		held, err := net.Listen("tcp", "127.0.0.1:0") // an origin that reads and never answers
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(held.Close)
+		accepted, upstreamClosed := make(chan struct{}), make(chan struct{})
+		go func() {
+			c, err := held.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			close(accepted)
+			_, _ = io.Copy(io.Discard, c)
+			close(upstreamClosed)
+		}()
+		addr, stop, err := gateways.StartH2Front(held.Addr().String())
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(stop)
+		nc, err := net.DialTimeout("tcp", addr, within)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(nc.Close)
+		Expect(nc.SetDeadline(time.Now().Add(within))).To(Succeed())
+		_, err = io.WriteString(nc, http2.ClientPreface)
+		Expect(err).NotTo(HaveOccurred())
+		fr := http2.NewFramer(nc, nc)
+		Expect(fr.WriteSettings()).To(Succeed())
+		var block bytes.Buffer
+		enc := hpack.NewEncoder(&block)
+		for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":authority", "t"}, {":path", "/held"}, {"expect", "100-continue"}} {
+			Expect(enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})).To(Succeed())
+		}
+		Expect(fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block.Bytes(), EndHeaders: true})).To(Succeed())
+		Eventually(accepted, within).Should(BeClosed()) // the request is on its way upstream
+		Expect(fr.WriteRSTStream(1, http2.ErrCodeCancel)).To(Succeed())
+		Eventually(upstreamClosed, within).Should(BeClosed()) // the reset reached the upstream exchange
+		Expect(fr.WritePing(false, [8]byte{1})).To(Succeed())
+		for {
+			f, err := fr.ReadFrame()
+			Expect(err).NotTo(HaveOccurred())
+			_, isReset := f.(*http2.RSTStreamFrame)
+			Expect(isReset).To(BeFalse(), "the gateway answered the client's RST_STREAM with one")
+			if p, ok := f.(*http2.PingFrame); ok && p.IsAck() {
+				return
+			}
+		}
 	})
 })
