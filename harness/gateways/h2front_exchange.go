@@ -129,24 +129,29 @@ func (r h2Request) head() []byte {
 }
 
 // pump sends the request's content upstream as it arrives, giving the stream's credit back once
-// the upstream has taken each piece; pumped closes when the content is complete upstream.
+// the upstream has taken each piece. pumped closes once the client has sent all of it, before the
+// last piece goes upstream: an origin that answers after reading it cannot beat the close, so a
+// complete exchange never draws exchange's RST_STREAM(NO_ERROR) by a scheduling accident.
 func (c *h2Conn) pump(st *h2Stream, up net.Conn, req h2Request, pumped chan struct{}) {
 	var sent int64
 	for {
 		select {
 		case p, open := <-st.content:
+			sent += int64(len(p))
+			// all it declared has come; END_STREAM may come in a later frame
+			complete := !open || req.length >= 0 && sent >= req.length
+			if complete {
+				close(pumped)
+			}
 			if !open {
-				if writeContent(up, req, nil, true) == nil {
-					close(pumped)
-				}
+				_ = writeContent(up, req, nil, true)
 				return
 			}
 			if writeContent(up, req, p, false) != nil {
 				return
 			}
 			_ = c.write(func(fr *http2.Framer) error { return fr.WriteWindowUpdate(st.id, uint32(len(p))) })
-			if sent += int64(len(p)); req.length >= 0 && sent >= req.length {
-				close(pumped) // all it declared is upstream; END_STREAM may come in a later frame
+			if complete {
 				st.receive(func([]byte) {})
 				return
 			}
