@@ -91,7 +91,12 @@ func translateRequest(mh *http2.MetaHeadersFrame) h2Request {
 	var cookies []string
 	for _, hf := range mh.RegularFields() {
 		switch hf.Name {
-		case "host", "te":
+		case "host": // a request may carry Host instead of :authority (RFC 9113 §8.3.1)
+			if req.authority == "" {
+				req.authority = hf.Value
+			}
+			continue
+		case "te":
 			continue
 		case "cookie":
 			cookies = append(cookies, hf.Value)

@@ -216,4 +216,44 @@ var _ = Describe("the HTTP/2 reference gateway", func() {
 			}
 		}
 	})
+	It("takes Host from a request's host field when it has no :authority (RFC 9113 §8.3.1)", func() {
+		origin, err := net.Listen("tcp", "127.0.0.1:0") // records the head it is sent
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(origin.Close)
+		head := make(chan string, 1)
+		go func() {
+			c, err := origin.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			_ = c.SetDeadline(time.Now().Add(within))
+			var got []byte
+			buf := make([]byte, 4096)
+			for !bytes.Contains(got, []byte("\r\n\r\n")) {
+				n, err := c.Read(buf)
+				if got = append(got, buf[:n]...); err != nil {
+					break
+				}
+			}
+			head <- string(got)
+		}()
+		addr, stop, err := gateways.StartH2Front(origin.Addr().String())
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(stop)
+		nc, err := net.DialTimeout("tcp", addr, within)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(nc.Close)
+		_, err = io.WriteString(nc, http2.ClientPreface)
+		Expect(err).NotTo(HaveOccurred())
+		fr := http2.NewFramer(nc, nc)
+		Expect(fr.WriteSettings()).To(Succeed())
+		var block bytes.Buffer
+		enc := hpack.NewEncoder(&block)
+		for _, f := range [][2]string{{":method", "GET"}, {":scheme", "http"}, {":path", "/h"}, {"host", "example.test"}} {
+			Expect(enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})).To(Succeed())
+		}
+		Expect(fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block.Bytes(), EndHeaders: true, EndStream: true})).To(Succeed())
+		Eventually(head, within).Should(Receive(ContainSubstring("\r\nHost: example.test\r\n")))
+	})
 })
