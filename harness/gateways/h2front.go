@@ -169,8 +169,13 @@ func (c *h2Conn) handle(f http2.Frame, wg *sync.WaitGroup) error {
 		if f.IsAck() {
 			return nil
 		}
-		c.settings(f)
-		return c.write(func(fr *http2.Framer) error { return fr.WriteSettingsAck() })
+		table, limited := c.settings(f)
+		return c.write(func(fr *http2.Framer) error {
+			if limited { // the encoder is the writers', so it changes under wmu (RFC 7541 §4.2)
+				c.enc.SetMaxDynamicTableSizeLimit(table)
+			}
+			return fr.WriteSettingsAck()
+		})
 	case *http2.PingFrame:
 		if f.IsAck() {
 			return nil
@@ -198,12 +203,15 @@ func (c *h2Conn) handle(f http2.Frame, wg *sync.WaitGroup) error {
 }
 
 // settings applies the client's SETTINGS: a new initial window moves every stream's window by
-// the difference (RFC 9113 §6.9.2).
-func (c *h2Conn) settings(f *http2.SettingsFrame) {
+// the difference (RFC 9113 §6.9.2). It returns the header table size the client allows, if the
+// frame sets one, for the response encoder.
+func (c *h2Conn) settings(f *http2.SettingsFrame) (table uint32, limited bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	_ = f.ForeachSetting(func(s http2.Setting) error {
 		switch s.ID {
+		case http2.SettingHeaderTableSize:
+			table, limited = s.Val, true
 		case http2.SettingInitialWindowSize:
 			for _, st := range c.streams {
 				st.window += int64(s.Val) - c.initWindow
@@ -215,6 +223,7 @@ func (c *h2Conn) settings(f *http2.SettingsFrame) {
 		return nil
 	})
 	c.wake()
+	return table, limited
 }
 
 // wake tells every writer waiting for a window to look again; the caller holds mu.

@@ -256,4 +256,22 @@ var _ = Describe("the HTTP/2 reference gateway", func() {
 		Expect(fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block.Bytes(), EndHeaders: true, EndStream: true})).To(Succeed())
 		Eventually(head, within).Should(Receive(ContainSubstring("\r\nHost: example.test\r\n")))
 	})
+	It("keeps the header table within the size the client's SETTINGS allow (RFC 7541 §4.2)", func() {
+		o := startOrigin()
+		o.Register("h2t", conv.OriginScript{})
+		addr := startH2Gateway("ref-h2-gateway", o)
+		tr := &http2.Transport{AllowHTTP: true, MaxDecoderHeaderTableSize: 1, DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		}}
+		DeferCleanup(tr.CloseIdleConnections)
+		client := &http.Client{Transport: tr, Timeout: within}
+		for range 2 { // the second response would refer to fields the first put in the table
+			resp, err := client.Get("http://" + addr + conv.OriginPath("h2t", "echo"))
+			Expect(err).NotTo(HaveOccurred())
+			_, _ = io.Copy(io.Discard, resp.Body)
+			Expect(resp.Body.Close()).To(Succeed())
+			Expect(resp.StatusCode).To(Equal(200))
+		}
+	})
 })
