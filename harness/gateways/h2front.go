@@ -395,12 +395,3 @@ func (c *h2Conn) reserve(st *h2Stream, want int) (int, error) {
 		}
 	}
 }
-
-// h2ConnectionSpecific are the fields RFC 9113 §8.2.2 bars from HTTP/2 messages (te aside).
-func h2ConnectionSpecific(name string) bool {
-	switch strings.ToLower(name) {
-	case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
-		return true
-	}
-	return false
-}
