@@ -196,8 +196,7 @@ func (c *h2Conn) handle(f http2.Frame, wg *sync.WaitGroup) error {
 		c.data(f)
 	case *http2.RSTStreamFrame:
 		c.forget(f.StreamID)
-	case *http2.GoAwayFrame:
-		return io.EOF
+	case *http2.GoAwayFrame: // the client opens no more streams; those open still finish (RFC 9113 §6.8)
 	}
 	return nil
 }
