@@ -47,6 +47,31 @@ func startH2Gateway(name string, o interface{ Addr() string }) string {
 	return ""
 }
 
+// rawH2Request starts the HTTP/2 reference gateway in front of originAddr and opens stream 1 on
+// it with a header block of its own making (fields are name, value pairs), frame by frame, for
+// what x/net's client would not send. It returns the client's Framer.
+func rawH2Request(originAddr string, end bool, fields ...string) *http2.Framer {
+	GinkgoHelper()
+	addr, stop, err := gateways.StartH2Front(originAddr)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(stop)
+	nc, err := net.DialTimeout("tcp", addr, within)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(nc.Close)
+	Expect(nc.SetDeadline(time.Now().Add(within))).To(Succeed())
+	_, err = io.WriteString(nc, http2.ClientPreface)
+	Expect(err).NotTo(HaveOccurred())
+	fr := http2.NewFramer(nc, nc)
+	Expect(fr.WriteSettings()).To(Succeed())
+	var block bytes.Buffer
+	enc := hpack.NewEncoder(&block)
+	for i := 0; i+1 < len(fields); i += 2 {
+		Expect(enc.WriteField(hpack.HeaderField{Name: fields[i], Value: fields[i+1]})).To(Succeed())
+	}
+	Expect(fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block.Bytes(), EndHeaders: true, EndStream: end})).To(Succeed())
+	return fr
+}
+
 var _ = Describe("the HTTP/2 reference gateway", func() {
 	It("forwards an upload with Expect, relays the origin's 100 as an interim response and its final", func() {
 		o := startOrigin()
@@ -185,23 +210,7 @@ var _ = Describe("the HTTP/2 reference gateway", func() {
 			_, _ = io.Copy(io.Discard, c)
 			close(upstreamClosed)
 		}()
-		addr, stop, err := gateways.StartH2Front(held.Addr().String())
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(stop)
-		nc, err := net.DialTimeout("tcp", addr, within)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(nc.Close)
-		Expect(nc.SetDeadline(time.Now().Add(within))).To(Succeed())
-		_, err = io.WriteString(nc, http2.ClientPreface)
-		Expect(err).NotTo(HaveOccurred())
-		fr := http2.NewFramer(nc, nc)
-		Expect(fr.WriteSettings()).To(Succeed())
-		var block bytes.Buffer
-		enc := hpack.NewEncoder(&block)
-		for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":authority", "t"}, {":path", "/held"}, {"expect", "100-continue"}} {
-			Expect(enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})).To(Succeed())
-		}
-		Expect(fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block.Bytes(), EndHeaders: true})).To(Succeed())
+		fr := rawH2Request(held.Addr().String(), false, ":method", "POST", ":scheme", "http", ":authority", "t", ":path", "/held", "expect", "100-continue")
 		Eventually(accepted, within).Should(BeClosed()) // the request is on its way upstream
 		Expect(fr.WriteRSTStream(1, http2.ErrCodeCancel)).To(Succeed())
 		Eventually(upstreamClosed, within).Should(BeClosed()) // the reset reached the upstream exchange
@@ -238,22 +247,7 @@ var _ = Describe("the HTTP/2 reference gateway", func() {
 			}
 			head <- string(got)
 		}()
-		addr, stop, err := gateways.StartH2Front(origin.Addr().String())
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(stop)
-		nc, err := net.DialTimeout("tcp", addr, within)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(nc.Close)
-		_, err = io.WriteString(nc, http2.ClientPreface)
-		Expect(err).NotTo(HaveOccurred())
-		fr := http2.NewFramer(nc, nc)
-		Expect(fr.WriteSettings()).To(Succeed())
-		var block bytes.Buffer
-		enc := hpack.NewEncoder(&block)
-		for _, f := range [][2]string{{":method", "GET"}, {":scheme", "http"}, {":path", "/h"}, {"host", "example.test"}} {
-			Expect(enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})).To(Succeed())
-		}
-		Expect(fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block.Bytes(), EndHeaders: true, EndStream: true})).To(Succeed())
+		rawH2Request(origin.Addr().String(), true, ":method", "GET", ":scheme", "http", ":path", "/h", "host", "example.test")
 		Eventually(head, within).Should(Receive(ContainSubstring("\r\nHost: example.test\r\n")))
 	})
 	It("keeps the header table within the size the client's SETTINGS allow (RFC 7541 §4.2)", func() {
