@@ -109,7 +109,10 @@ type h2Stream struct {
 
 func (st *h2Stream) end() { st.once.Do(func() { close(st.gone) }) }
 
-var errStreamGone = errors.New("stream reset or connection ended")
+var (
+	errStreamGone = errors.New("stream reset or connection ended")
+	errNoWindow   = errors.New("the client opened no flow-control window in time")
+)
 
 func (f *h2Front) serve(nc net.Conn) {
 	defer nc.Close()
@@ -166,8 +169,13 @@ func (c *h2Conn) handle(f http2.Frame, wg *sync.WaitGroup) error {
 		if f.IsAck() {
 			return nil
 		}
-		c.settings(f)
-		return c.write(func(fr *http2.Framer) error { return fr.WriteSettingsAck() })
+		table, limited := c.settings(f)
+		return c.write(func(fr *http2.Framer) error {
+			if limited { // the encoder is the writers', so it changes under wmu (RFC 7541 §4.2)
+				c.enc.SetMaxDynamicTableSizeLimit(table)
+			}
+			return fr.WriteSettingsAck()
+		})
 	case *http2.PingFrame:
 		if f.IsAck() {
 			return nil
@@ -188,19 +196,21 @@ func (c *h2Conn) handle(f http2.Frame, wg *sync.WaitGroup) error {
 		c.data(f)
 	case *http2.RSTStreamFrame:
 		c.forget(f.StreamID)
-	case *http2.GoAwayFrame:
-		return io.EOF
+	case *http2.GoAwayFrame: // the client opens no more streams; those open still finish (RFC 9113 §6.8)
 	}
 	return nil
 }
 
 // settings applies the client's SETTINGS: a new initial window moves every stream's window by
-// the difference (RFC 9113 §6.9.2).
-func (c *h2Conn) settings(f *http2.SettingsFrame) {
+// the difference (RFC 9113 §6.9.2). It returns the header table size the client allows, if the
+// frame sets one, for the response encoder.
+func (c *h2Conn) settings(f *http2.SettingsFrame) (table uint32, limited bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	_ = f.ForeachSetting(func(s http2.Setting) error {
 		switch s.ID {
+		case http2.SettingHeaderTableSize:
+			table, limited = s.Val, true
 		case http2.SettingInitialWindowSize:
 			for _, st := range c.streams {
 				st.window += int64(s.Val) - c.initWindow
@@ -212,6 +222,7 @@ func (c *h2Conn) settings(f *http2.SettingsFrame) {
 		return nil
 	})
 	c.wake()
+	return table, limited
 }
 
 // wake tells every writer waiting for a window to look again; the caller holds mu.
@@ -379,16 +390,7 @@ func (c *h2Conn) reserve(st *h2Stream, want int) (int, error) {
 		case <-st.gone:
 			return 0, errStreamGone
 		case <-timeout.C:
-			return 0, errStreamGone
+			return 0, errNoWindow
 		}
 	}
-}
-
-// h2ConnectionSpecific are the fields RFC 9113 §8.2.2 bars from HTTP/2 messages (te aside).
-func h2ConnectionSpecific(name string) bool {
-	switch strings.ToLower(name) {
-	case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
-		return true
-	}
-	return false
 }

@@ -70,7 +70,9 @@ func (c *h2Conn) exchange(st *h2Stream, mh *http2.MetaHeadersFrame) {
 	}
 	r := wire.NewReader(up, idleTimeout)
 	if err := c.relayResponses(st, r, req); err != nil {
-		if !errors.Is(err, errStreamGone) {
+		select {
+		case <-st.gone: // the client reset the stream (which closed up) or left: RFC 9113 §5.4.2 bars answering a RST_STREAM with one
+		default:
 			c.reset(st.id, http2.ErrCodeInternal)
 		}
 		return
@@ -89,7 +91,12 @@ func translateRequest(mh *http2.MetaHeadersFrame) h2Request {
 	var cookies []string
 	for _, hf := range mh.RegularFields() {
 		switch hf.Name {
-		case "host", "te":
+		case "host": // a request may carry Host instead of :authority (RFC 9113 §8.3.1)
+			if req.authority == "" {
+				req.authority = hf.Value
+			}
+			continue
+		case "te":
 			continue
 		case "cookie":
 			cookies = append(cookies, hf.Value)
@@ -127,24 +134,29 @@ func (r h2Request) head() []byte {
 }
 
 // pump sends the request's content upstream as it arrives, giving the stream's credit back once
-// the upstream has taken each piece; pumped closes when the content is complete upstream.
+// the upstream has taken each piece. pumped closes once the client has sent all of it, before the
+// last piece goes upstream: an origin that answers after reading it cannot beat the close, so a
+// complete exchange never draws exchange's RST_STREAM(NO_ERROR) by a scheduling accident.
 func (c *h2Conn) pump(st *h2Stream, up net.Conn, req h2Request, pumped chan struct{}) {
 	var sent int64
 	for {
 		select {
 		case p, open := <-st.content:
+			sent += int64(len(p))
+			// all it declared has come; END_STREAM may come in a later frame
+			complete := !open || req.length >= 0 && sent >= req.length
+			if complete {
+				close(pumped)
+			}
 			if !open {
-				if writeContent(up, req, nil, true) == nil {
-					close(pumped)
-				}
+				_ = writeContent(up, req, nil, true)
 				return
 			}
 			if writeContent(up, req, p, false) != nil {
 				return
 			}
 			_ = c.write(func(fr *http2.Framer) error { return fr.WriteWindowUpdate(st.id, uint32(len(p))) })
-			if sent += int64(len(p)); req.length >= 0 && sent >= req.length {
-				close(pumped) // all it declared is upstream; END_STREAM may come in a later frame
+			if complete {
 				st.receive(func([]byte) {})
 				return
 			}
@@ -281,4 +293,13 @@ func (c *h2Conn) relayContent(st *h2Stream, r *wire.Reader, resp *response) erro
 			return err
 		}
 	}
+}
+
+// h2ConnectionSpecific are the fields RFC 9113 §8.2.2 bars from HTTP/2 messages (te aside).
+func h2ConnectionSpecific(name string) bool {
+	switch strings.ToLower(name) {
+	case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
+		return true
+	}
+	return false
 }

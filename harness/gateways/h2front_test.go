@@ -1,6 +1,7 @@
 package gateways_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/gateways"
@@ -43,6 +45,31 @@ func startH2Gateway(name string, o interface{ Addr() string }) string {
 	}
 	Fail("no HTTP/2 gateway named " + name)
 	return ""
+}
+
+// rawH2Request starts the HTTP/2 reference gateway in front of originAddr and opens stream 1 on
+// it with a header block of its own making (fields are name, value pairs), frame by frame, for
+// what x/net's client would not send. It returns the client's Framer.
+func rawH2Request(originAddr string, end bool, fields ...string) *http2.Framer {
+	GinkgoHelper()
+	addr, stop, err := gateways.StartH2Front(originAddr)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(stop)
+	nc, err := net.DialTimeout("tcp", addr, within)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(nc.Close)
+	Expect(nc.SetDeadline(time.Now().Add(within))).To(Succeed())
+	_, err = io.WriteString(nc, http2.ClientPreface)
+	Expect(err).NotTo(HaveOccurred())
+	fr := http2.NewFramer(nc, nc)
+	Expect(fr.WriteSettings()).To(Succeed())
+	var block bytes.Buffer
+	enc := hpack.NewEncoder(&block)
+	for i := 0; i+1 < len(fields); i += 2 {
+		Expect(enc.WriteField(hpack.HeaderField{Name: fields[i], Value: fields[i+1]})).To(Succeed())
+	}
+	Expect(fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block.Bytes(), EndHeaders: true, EndStream: end})).To(Succeed())
+	return fr
 }
 
 var _ = Describe("the HTTP/2 reference gateway", func() {
@@ -167,5 +194,78 @@ var _ = Describe("the HTTP/2 reference gateway", func() {
 		var ne net.Error
 		Expect(errors.As(err, &ne) && ne.Timeout()).To(BeTrue(), "%v", err)
 		Expect(o.Record("h2f").Requests).To(BeEmpty())
+	})
+	It("answers a client's RST_STREAM with nothing, though the upstream exchange it ends fails (RFC 9113 §5.4.2)", func() {
+		held, err := net.Listen("tcp", "127.0.0.1:0") // an origin that reads and never answers
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(held.Close)
+		accepted, upstreamClosed := make(chan struct{}), make(chan struct{})
+		go func() {
+			c, err := held.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			close(accepted)
+			_, _ = io.Copy(io.Discard, c)
+			close(upstreamClosed)
+		}()
+		fr := rawH2Request(held.Addr().String(), false, ":method", "POST", ":scheme", "http", ":authority", "t", ":path", "/held", "expect", "100-continue")
+		Eventually(accepted, within).Should(BeClosed()) // the request is on its way upstream
+		Expect(fr.WriteRSTStream(1, http2.ErrCodeCancel)).To(Succeed())
+		Eventually(upstreamClosed, within).Should(BeClosed()) // the reset reached the upstream exchange
+		Expect(fr.WritePing(false, [8]byte{1})).To(Succeed())
+		for {
+			f, err := fr.ReadFrame()
+			Expect(err).NotTo(HaveOccurred())
+			_, isReset := f.(*http2.RSTStreamFrame)
+			Expect(isReset).To(BeFalse(), "the gateway answered the client's RST_STREAM with one")
+			if p, ok := f.(*http2.PingFrame); ok && p.IsAck() {
+				return
+			}
+		}
+	})
+	It("takes Host from a request's host field when it has no :authority (RFC 9113 §8.3.1)", func() {
+		origin, err := net.Listen("tcp", "127.0.0.1:0") // records the head it is sent
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(origin.Close)
+		head := make(chan string, 1)
+		go func() {
+			c, err := origin.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			_ = c.SetDeadline(time.Now().Add(within))
+			var got []byte
+			buf := make([]byte, 4096)
+			for !bytes.Contains(got, []byte("\r\n\r\n")) {
+				n, err := c.Read(buf)
+				if got = append(got, buf[:n]...); err != nil {
+					break
+				}
+			}
+			head <- string(got)
+		}()
+		rawH2Request(origin.Addr().String(), true, ":method", "GET", ":scheme", "http", ":path", "/h", "host", "example.test")
+		Eventually(head, within).Should(Receive(ContainSubstring("\r\nHost: example.test\r\n")))
+	})
+	It("keeps the header table within the size the client's SETTINGS allow (RFC 7541 §4.2)", func() {
+		o := startOrigin()
+		o.Register("h2t", conv.OriginScript{})
+		addr := startH2Gateway("ref-h2-gateway", o)
+		tr := &http2.Transport{AllowHTTP: true, MaxDecoderHeaderTableSize: 1, DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		}}
+		DeferCleanup(tr.CloseIdleConnections)
+		client := &http.Client{Transport: tr, Timeout: within}
+		for range 2 { // the second response would refer to fields the first put in the table
+			resp, err := client.Get("http://" + addr + conv.OriginPath("h2t", "echo"))
+			Expect(err).NotTo(HaveOccurred())
+			_, _ = io.Copy(io.Discard, resp.Body)
+			Expect(resp.Body.Close()).To(Succeed())
+			Expect(resp.StatusCode).To(Equal(200))
+		}
 	})
 })
