@@ -3,6 +3,7 @@ package cases
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -158,11 +159,6 @@ func expectsContinueFirst(tl *conv.Timeline) bool {
 	return expects == 1 && content
 }
 
-// h2BarredFields are the connection-specific fields RFC 9113 §8.2.2 makes a request malformed
-// with (te is allowed with the value trailers alone).
-var h2BarredFields = map[string]bool{"connection": true, "keep-alive": true, "proxy-connection": true,
-	"transfer-encoding": true, "upgrade": true}
-
 // plainH2Upload is expectsContinueFirst over HTTP/2, for the request's header block: well-formed
 // (lowercase names, no value padded with whitespace, no connection-specific field, RFC 9113
 // §8.2), not a CONNECT, exactly one expect field, `100-continue`, and content to come (no
@@ -176,7 +172,7 @@ func plainH2Upload(f *conv.FrameInfo) bool {
 	for _, fl := range f.Fields {
 		switch {
 		case fl.Name != strings.ToLower(fl.Name), fl.Value != strings.Trim(fl.Value, " \t"),
-			h2BarredFields[fl.Name], fl.Name == "te" && fl.Value != "trailers",
+			slices.Contains(connectionSpecific, fl.Name) && !(fl.Name == "te" && fl.Value == "trailers"),
 			fl.Name == ":method" && fl.Value == "CONNECT", fl.Name == ":protocol":
 			return false
 		case fl.Name == "expect":

@@ -57,9 +57,11 @@ func (r *h2run) stalls() int {
 }
 
 // handleReady handles the frames already read, without waiting for more: a NoWait SendData
-// sends within the windows as the peer last set them.
+// sends within the windows as the peer last set them. It takes only those queued when it
+// starts, so a peer that keeps sending (a PING flood) cannot hold it past them: it has no
+// deadline of its own.
 func (r *h2run) handleReady() {
-	for !r.readDone {
+	for n := len(r.frames); n > 0 && !r.readDone; n-- {
 		select {
 		case rx := <-r.frames:
 			r.handle(rx)
