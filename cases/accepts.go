@@ -76,7 +76,7 @@ var caseAccepts = func() map[string]string {
 		"origin/h2-expect-leading-space":          acceptsH2Malformed,
 		"origin/h2-connection-field-with-expect":  acceptsH2Malformed,
 		"gateway/h2-no-connection-fields-relayed": "Through an h2 front end, the origin's 200 (and its 100) without Connection, Keep-Alive, Proxy-Connection, Upgrade, Transfer-Encoding, TE or the X-Hop field its Connection named. Any of them in an h2 response fails. info when nothing reached the origin, na when the origin's 200 never reached the client.",
-		"origin/h2-te-trailers-with-expect":       "Over HTTP/2, the request carrying `te: trailers`: " + acceptsWithheld + " A 400 as the first answer, or a reset with PROTOCOL_ERROR (RST_STREAM or GOAWAY) before any response, fails; a reset with another code before any response is a warning.",
+		"origin/h2-te-trailers-with-expect":       "Over HTTP/2, the request carrying `te: trailers`: " + acceptsWithheld + " A reset with PROTOCOL_ERROR (RST_STREAM or GOAWAY) before any response fails; a 400 as the first answer, or a reset with another code before any response, is a warning.",
 	}
 	for _, c := range spellingCases {
 		if _, ok := m[c.ID]; !ok {

@@ -40,8 +40,9 @@ var h2ValidCases = []Case{h2TETrailers}
 const teSent = "`te: trailers` with `expect: 100-continue`"
 
 // judgeH2TETrailers: a reset with PROTOCOL_ERROR (of the stream, or of the connection by
-// GOAWAY) before any response, or a 400 as the first response, treats the request as
-// malformed, which it is not. Anything else is T01's judgement.
+// GOAWAY) before any response treats the request as malformed, which it is not (fail); a 400 as
+// the first response, or a reset with another code, likely does (warn). Anything else is T01's
+// judgement.
 func judgeH2TETrailers(env Env, tl *conv.Timeline) Outcome {
 	var j Judgement
 	if f, ok := firstOnStream1(tl); ok && f.Type != "HEADERS" {
@@ -58,7 +59,9 @@ func judgeH2TETrailers(env Env, tl *conv.Timeline) Outcome {
 	switch {
 	case !ok:
 	case first.Msg.Status == 400:
-		j.Fail("H2-CONN-SPECIFIC", "sent %s, and the server refused it with a 400: RFC 9113 §8.2.2 allows te with the value trailers, so the request is well-formed (if origin/immediate-100 passes over HTTP/2, this field is the cause)", teSent)
+		// A 400 names no rule, unlike a reset with PROTOCOL_ERROR: te is the likely cause, not a
+		// proven one.
+		j.Warn("H2-CONN-SPECIFIC", "sent %s, and the server refused it with a 400: RFC 9113 §8.2.2 allows te with the value trailers, so the request is well-formed; whether te: trailers was the cause is unclear (if origin/immediate-100 passes over HTTP/2, it likely was)", teSent)
 	default:
 		j.Pass("H2-CONN-SPECIFIC", "sent %s, and the server answered %s: it took the request as a well-formed one", teSent, status(first.Msg))
 	}

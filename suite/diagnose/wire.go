@@ -51,7 +51,8 @@ type h2Wire struct {
 
 // h2ConnectionFields are the connection-specific fields RFC 9113 §8.2.2 forbids in HTTP/2 (a
 // request carrying one is malformed); a --header naming one is left out of the h2 probes, as an
-// HTTP/2 client leaves it out. CheckHeader already refuses Connection and Transfer-Encoding.
+// HTTP/2 client leaves it out, except `te: trailers`, which §8.2.2 allows (gRPC clients send it).
+// CheckHeader already refuses Connection and Transfer-Encoding.
 var h2ConnectionFields = []string{"keep-alive", "proxy-connection", "upgrade", "te"}
 
 func (w h2Wire) head(label, _, expect string, size int64) conv.Step {
@@ -60,9 +61,9 @@ func (w h2Wire) head(label, _, expect string, size int64) conv.Step {
 		{Name: "user-agent", Value: "expectspec-diagnose"}}
 	for _, h := range w.o.Headers {
 		name, value, _ := strings.Cut(h, ":")
-		name = strings.ToLower(name) // field names are lower case in HTTP/2 (RFC 9113 §8.2.1)
-		if !slices.Contains(h2ConnectionFields, name) {
-			fields = append(fields, conv.Field{Name: name, Value: strings.TrimSpace(value)})
+		name, value = strings.ToLower(name), strings.TrimSpace(value) // names are lower case in HTTP/2 (RFC 9113 §8.2.1)
+		if !slices.Contains(h2ConnectionFields, name) || name == "te" && value == "trailers" {
+			fields = append(fields, conv.Field{Name: name, Value: value})
 		}
 	}
 	fields = append(fields, conv.Field{Name: "content-type", Value: "application/octet-stream"},

@@ -32,8 +32,12 @@ func checkProtocol(mode string, targets, gateways []string, others int) error {
 	if others > 0 {
 		return fmt.Errorf("--protocol %s applies to --target and --gateway only: forward proxies and clients are tested over HTTP/1.1 (drop --protocol, or give h1 or auto)", mode)
 	}
-	for flag, urls := range map[string][]string{"--target": targets, "--gateway": gateways} {
-		for _, raw := range urls {
+	for _, given := range []struct {
+		flag string
+		urls []string
+	}{{"--target", targets}, {"--gateway", gateways}} {
+		flag := given.flag
+		for _, raw := range given.urls {
 			u, err := url.Parse(raw)
 			if err != nil {
 				continue // target.Parse says what is wrong with it
