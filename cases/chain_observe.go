@@ -219,8 +219,8 @@ func headAhead(q *conv.OriginRequest, lead time.Duration) bool {
 	return !ok || at-q.HeadAt >= lead
 }
 
-// describeArrival says how the request's head reached the origin: with or without Expect, and
-// alone or with content (times on the origin's clock only, relative to each other).
+// describeArrival says how the request's head reached the origin: with or without Expect, and,
+// with Expect, alone or with content (times on the origin's clock only, relative to each other).
 func describeArrival(q *conv.OriginRequest) string {
 	expect := "without Expect"
 	if q.ExpectSeen {
@@ -230,6 +230,11 @@ func describeArrival(q *conv.OriginRequest) string {
 	if q.DeclaredLength > 0 || q.Framing == "chunked" {
 		at, ok := contentStart(q)
 		switch {
+		case !q.ExpectSeen && (ok || !q.HeadBeforeContent):
+			// Without Expect nobody upstream decides anything on the head alone, so whether the
+			// content came in the head's read or a later one is only how the octets fell; saying
+			// it made the reason differ from run to run.
+			how = "followed by the content"
 		case !q.HeadBeforeContent:
 			how = "together with content"
 		case ok:
