@@ -104,10 +104,18 @@ type h2Stream struct {
 	content chan []byte   // the request's DATA, closed at END_STREAM
 	gone    chan struct{} // closed when the client resets the stream or the connection ends
 	once    sync.Once
-	ended   bool // END_STREAM received (the reading goroutine's)
+	ended   bool          // END_STREAM received (the reading goroutine's)
+	done    chan struct{} // closed with ended, for the stream's exchange to see
 }
 
 func (st *h2Stream) end() { st.once.Do(func() { close(st.gone) }) }
+
+// finish records the client's END_STREAM; the reading goroutine calls it once.
+func (st *h2Stream) finish() {
+	st.ended = true
+	close(st.content)
+	close(st.done)
+}
 
 var (
 	errStreamGone = errors.New("stream reset or connection ended")
@@ -242,8 +250,7 @@ func (c *h2Conn) open(mh *http2.MetaHeadersFrame, wg *sync.WaitGroup) error {
 	switch {
 	case st != nil: // trailers, which end the request; the gateway does not forward them
 		if mh.StreamEnded() && !st.ended {
-			st.ended = true
-			close(st.content)
+			st.finish()
 		}
 		return nil
 	case id <= c.lastID: // a stream that is over: ignored, as RFC 9113 §5.1 allows for a while
@@ -269,12 +276,11 @@ func (c *h2Conn) open(mh *http2.MetaHeadersFrame, wg *sync.WaitGroup) error {
 		c.reset(id, http2.ErrCodeRefusedStream)
 		return nil
 	}
-	st = &h2Stream{id: id, window: c.initWindow, content: make(chan []byte, h2QueuedFrames), gone: make(chan struct{})}
+	st = &h2Stream{id: id, window: c.initWindow, content: make(chan []byte, h2QueuedFrames), gone: make(chan struct{}), done: make(chan struct{})}
 	c.streams[id] = st
 	c.mu.Unlock()
 	if mh.StreamEnded() {
-		st.ended = true
-		close(st.content)
+		st.finish()
 	}
 	wg.Add(1)
 	go func() {
@@ -305,8 +311,7 @@ func (c *h2Conn) data(f *http2.DataFrame) {
 		return
 	}
 	if f.StreamEnded() {
-		st.ended = true
-		close(st.content)
+		st.finish()
 	}
 }
 
@@ -325,72 +330,4 @@ func (c *h2Conn) forget(id uint32) {
 func (c *h2Conn) reset(id uint32, code http2.ErrCode) {
 	_ = c.write(func(fr *http2.Framer) error { return fr.WriteRSTStream(id, code) })
 	c.forget(id)
-}
-
-// write sends frames under the write lock, with a deadline so a client that stops reading
-// cannot pin a goroutine.
-func (c *h2Conn) write(send func(*http2.Framer) error) error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	_ = c.nc.SetWriteDeadline(time.Now().Add(idleTimeout))
-	return send(c.fr)
-}
-
-// headers sends a header block; fields are name, value pairs.
-func (c *h2Conn) headers(id uint32, end bool, fields ...string) error {
-	return c.write(func(fr *http2.Framer) error {
-		c.block.Reset()
-		for i := 0; i+1 < len(fields); i += 2 {
-			_ = c.enc.WriteField(hpack.HeaderField{Name: fields[i], Value: fields[i+1]})
-		}
-		return fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: c.block.Bytes(), EndStream: end, EndHeaders: true})
-	})
-}
-
-// sendData sends p on a stream as the client's windows allow, ending the stream with end.
-func (c *h2Conn) sendData(st *h2Stream, p []byte, end bool) error {
-	for len(p) > 0 || end {
-		n, err := c.reserve(st, len(p))
-		if err != nil {
-			return err
-		}
-		chunk, last := p[:n], end && n == len(p)
-		if err := c.write(func(fr *http2.Framer) error { return fr.WriteData(st.id, last, chunk) }); err != nil {
-			return err
-		}
-		if p = p[n:]; last {
-			return nil
-		}
-	}
-	return nil
-}
-
-// reserve waits until both windows allow at least one octet, then takes up to want octets of
-// them (at most one frame's worth). Nothing is reserved for an empty frame.
-func (c *h2Conn) reserve(st *h2Stream, want int) (int, error) {
-	if want == 0 {
-		return 0, nil
-	}
-	timeout := time.NewTimer(idleTimeout)
-	defer timeout.Stop()
-	for {
-		c.mu.Lock()
-		n := int64(min(want, c.maxFrame))
-		n = min(n, c.connWindow, st.window)
-		if n > 0 {
-			c.connWindow -= n
-			st.window -= n
-			c.mu.Unlock()
-			return int(n), nil
-		}
-		ch := c.windowed
-		c.mu.Unlock()
-		select {
-		case <-ch:
-		case <-st.gone:
-			return 0, errStreamGone
-		case <-timeout.C:
-			return 0, errNoWindow
-		}
-	}
 }

@@ -44,7 +44,7 @@ func (c *h2Conn) exchange(st *h2Stream, mh *http2.MetaHeadersFrame) {
 	}
 	up, err := net.DialTimeout("tcp", c.front.upstream, dialTimeout)
 	if err != nil {
-		_ = c.headers(st.id, true, ":status", "502")
+		c.badGateway(st)
 		return
 	}
 	defer up.Close()
@@ -58,7 +58,7 @@ func (c *h2Conn) exchange(st *h2Stream, mh *http2.MetaHeadersFrame) {
 		}
 	}()
 	if err := write(up, req.head()); err != nil {
-		_ = c.headers(st.id, true, ":status", "502")
+		c.badGateway(st)
 		return
 	}
 	pumped := make(chan struct{})
@@ -80,6 +80,18 @@ func (c *h2Conn) exchange(st *h2Stream, mh *http2.MetaHeadersFrame) {
 	select {
 	case <-pumped:
 	default: // the final came first: stop the upload, and let the upstream go with it
+		c.reset(st.id, http2.ErrCodeNo)
+	}
+}
+
+// badGateway answers 502 when the origin cannot be reached or written to and, when the client
+// is still uploading, asks it to stop with RST_STREAM(NO_ERROR) (RFC 9113 §8.1), or the
+// stream's content would keep coming with nobody to give its credit back.
+func (c *h2Conn) badGateway(st *h2Stream) {
+	_ = c.headers(st.id, true, ":status", "502")
+	select {
+	case <-st.done:
+	default:
 		c.reset(st.id, http2.ErrCodeNo)
 	}
 }

@@ -167,6 +167,41 @@ var _ = Describe("the HTTP/2 reference gateway", func() {
 		Expect(len(body)).To(BeNumerically("==", resp.ContentLength))
 	})
 
+	It("answers 502 when the origin cannot be reached, and stops an unfinished upload with RST_STREAM(NO_ERROR)", func() {
+		dead, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		deadAddr := dead.Addr().String()
+		Expect(dead.Close()).To(Succeed()) // nothing listens there now
+		fr := rawH2Request(deadAddr, false, ":method", "POST", ":scheme", "http", ":authority", "t", ":path", "/x", "content-length", "100")
+		var status string
+		for {
+			f, err := fr.ReadFrame()
+			Expect(err).NotTo(HaveOccurred(), "after %q", status)
+			switch f := f.(type) {
+			case *http2.HeadersFrame:
+				fields, err := hpack.NewDecoder(4096, nil).DecodeFull(f.HeaderBlockFragment())
+				Expect(err).NotTo(HaveOccurred())
+				status = fields[0].Value
+				Expect(f.StreamEnded()).To(BeTrue())
+			case *http2.RSTStreamFrame:
+				Expect(status).To(Equal("502"))
+				Expect(f.ErrCode).To(Equal(http2.ErrCodeNo))
+				return
+			}
+		}
+	})
+
+	It("relays a header block larger than a frame in CONTINUATION frames", func() {
+		o := startOrigin()
+		big := strings.Repeat("b", 40<<10) // over the 16 KiB frame every client accepts
+		o.Register("h2g", conv.OriginScript{Final: conv.RawMessage("HTTP/1.1 200 OK\r\nX-Big: " + big + "\r\nContent-Length: 3\r\n\r\nok\n")})
+		addr := startH2Gateway("ref-h2-gateway", o)
+		resp, err := h2cClient().Post("http://"+addr+conv.OriginPath("h2g", "echo"), "text/plain", strings.NewReader("hello"))
+		Expect(err).NotTo(HaveOccurred())
+		_, _ = io.Copy(io.Discard, resp.Body)
+		Expect(resp.Header.Get("X-Big")).To(Equal(big))
+	})
+
 	It("relays a final larger than the client's windows", func() {
 		o := startOrigin()
 		big := strings.Repeat("x", 300<<10)
