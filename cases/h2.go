@@ -65,7 +65,8 @@ var h2ContinueAsHeaders = Case{
 	Scenario: "T40",
 	Title:    "Over HTTP/2, with the content withheld the server answers at once; a 100 (Continue) is a HEADERS frame without END_STREAM, and the final response follows the content",
 	Requirements: []string{"EXP-ORIGIN-IMMEDIATE", "EXP-ORIGIN-NO-WAIT", "H2-INTERIM-HEADERS", "H2-1XX-NO-END-STREAM",
-		"EXP-FINAL-AFTER-100", "IR-SEQUENCE-ONE-FINAL", "H2-NO-HEADERS-AFTER-FINAL", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING"},
+		"EXP-FINAL-AFTER-100", "IR-SEQUENCE-ONE-FINAL", "H2-NO-HEADERS-AFTER-FINAL", "IR-NO-CONTENT-LENGTH", "IR-NO-TRANSFER-ENCODING",
+		"IR-NO-CONTENT"},
 	Witnesses: []Witness{
 		passes("ref-h2-continue"),
 		fails("mut-h2-100-end-stream", "H2-1XX-NO-END-STREAM"),
@@ -73,6 +74,8 @@ var h2ContinueAsHeaders = Case{
 		fails("mut-h2-no-continue", "EXP-ORIGIN-NO-WAIT"),
 		fails("mut-h2-interim-after-final", "IR-SEQUENCE-ONE-FINAL"),
 		fails("mut-h2-interim-after-final", "H2-NO-HEADERS-AFTER-FINAL"),
+		fails("mut-h2-100-content-length", "IR-NO-CONTENT-LENGTH"),
+		fails("mut-h2-data-after-100", "IR-NO-CONTENT"),
 	},
 	Roles:     []Role{Origin},
 	Protocols: h2Protocols,
@@ -83,9 +86,34 @@ var h2ContinueAsHeaders = Case{
 		var j Judgement
 		judgeWithheldInto(&j, env, tl)
 		interimFrames(&j, tl)
+		interimWithoutData(&j, tl)
 		h2NothingAfterFinal(&j, tl)
 		return j.Outcome()
 	}),
+}
+
+// interimWithoutData applies RFC 9110 §15.2 (an interim response has no content) to HTTP/2, where
+// RFC 9113 §8.1 lets DATA follow only the final response's header block: DATA on stream 1 after
+// an interim header block and before the final's is content the 100 cannot have.
+func interimWithoutData(j *Judgement, tl *conv.Timeline) {
+	interim := 0
+	for _, e := range tl.Frames(1) {
+		f := e.Frame
+		switch {
+		case f.Type == "HEADERS" && len(f.Fields) > 0:
+			code, _ := strconv.Atoi(statusField(f.Fields))
+			if code >= 200 {
+				if interim > 0 {
+					j.Pass("IR-NO-CONTENT", "no DATA came between the interim response and the final")
+				}
+				return
+			}
+			interim = code
+		case f.Type == "DATA" && interim > 0 && f.Length > 0:
+			j.Fail("IR-NO-CONTENT", "after the %d and before any final response, the server sent %d octets of DATA: an interim response has no content (RFC 9110 §15.2), and over HTTP/2 DATA follows only the final's header block (RFC 9113 §8.1)", interim, f.Length)
+			return
+		}
+	}
 }
 
 // interimFrames checks the frame of every interim response on stream 1: a header block with

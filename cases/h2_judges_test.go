@@ -104,6 +104,13 @@ var _ = Describe("the HTTP/2 judges", func() {
 		It("passes a 100 without END_STREAM and the final after the content", func() {
 			expect(judge("origin/h2-continue-as-headers", withheld(false).headers(3, "final", 200, false).data(3, "final", true).quiet(303)), cases.Pass)
 		})
+		It("fails DATA between the 100 and the final, and passes it after the final only", func() {
+			b := &h2TL{}
+			b.sent(0, "head", "HEADERS").headers(1, "first", 100, false).data(1, "first", false).sent(2, "body", "DATA")
+			expect(judge("origin/h2-continue-as-headers", b.headers(3, "final", 200, false).data(3, "final", true).quiet(303)), cases.Fail, "IR-NO-CONTENT")
+			o := judge("origin/h2-continue-as-headers", withheld(false).headers(3, "final", 200, false).data(3, "final", true).quiet(303))
+			expect(o, cases.Pass, "IR-NO-CONTENT")
+		})
 		It("fails a 100 with END_STREAM", func() {
 			expect(judge("origin/h2-continue-as-headers", withheld(true).headers(3, "final", 200, false).data(3, "final", true).quiet(303)), cases.Fail, "H2-1XX-NO-END-STREAM")
 		})

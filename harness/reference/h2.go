@@ -73,6 +73,13 @@ type H2Behaviour struct {
 	// (Expectation Failed) from its header block: no MUST broken, but the upload fails
 	// (EXP-NO-417-FOR-100-CONTINUE).
 	Reject417Continue bool
+	// ContinueContentLength puts content-length: 0 on the 100, which RFC 9110 §8.6 bars from
+	// every 1xx (haproxy #1561 hung on such a 100).
+	ContinueContentLength bool
+	// DataAfterContinue sends a DATA frame right after the 100, before any final response: an
+	// interim response has no content (RFC 9110 §15.2), and RFC 9113 §8.1 has DATA follow the
+	// final's header block only.
+	DataAfterContinue bool
 }
 
 // H2Conforming returns the conforming HTTP/2 references: one that ends an early final's stream
@@ -105,6 +112,8 @@ func H2Mutants() []H2Mutant {
 		{H2Behaviour{Name: "mut-h2-case-sensitive-value", CaseSensitiveValue: true}, []string{"EXP-VALUE-CASE", "EXP-ORIGIN-IMMEDIATE"}, "T43"},
 		{H2Behaviour{Name: "mut-h2-rejects-te-trailers", RejectTETrailers: true}, []string{"H2-CONN-SPECIFIC"}, "T43"},
 		{H2Behaviour{Name: "mut-h2-417-continue", Reject417Continue: true}, []string{"EXP-NO-417-FOR-100-CONTINUE"}, "T01"},
+		{H2Behaviour{Name: "mut-h2-100-content-length", ContinueContentLength: true}, []string{"IR-NO-CONTENT-LENGTH"}, "T40"},
+		{H2Behaviour{Name: "mut-h2-data-after-100", DataAfterContinue: true}, []string{"IR-NO-CONTENT"}, "T40"},
 	}
 }
 
@@ -232,7 +241,7 @@ func (s *H2Server) serve(c net.Conn) {
 			default:
 				streams[id] = &h2Request{}
 				if s.b.expectsContinue(mh.Fields) && !s.b.NoContinue {
-					err = headers(id, s.b.EndStreamOn100, ":status", "100")
+					err = s.b.sendContinue(fr, headers, id)
 				}
 			}
 		case *http2.DataFrame:
@@ -309,4 +318,16 @@ func (b H2Behaviour) expectsContinue(fields []hpack.HeaderField) bool {
 		}
 	}
 	return false
+}
+
+// sendContinue sends the 100 for stream id as the behaviour's knobs say.
+func (b H2Behaviour) sendContinue(fr *http2.Framer, headers func(uint32, bool, ...string) error, id uint32) error {
+	fields := []string{":status", "100"}
+	if b.ContinueContentLength {
+		fields = append(fields, "content-length", "0")
+	}
+	if err := headers(id, b.EndStreamOn100, fields...); err != nil || !b.DataAfterContinue {
+		return err
+	}
+	return fr.WriteData(id, false, []byte("continue\n"))
 }
