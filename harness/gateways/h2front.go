@@ -2,7 +2,6 @@ package gateways
 
 import (
 	"bytes"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +16,7 @@ import (
 	"github.com/expectspec/expectspec/harness/internal/listener"
 )
 
-// The HTTP/2 reference gateway: an h2 front end (h2c by prior knowledge, or h2 over TLS) that
+// The HTTP/2 reference gateway: an h2 front end (h2c by prior knowledge) that
 // forwards each request stream to the origin as an HTTP/1.1 request on a connection of its own,
 // as a TLS-terminating load balancer does (scenario T45). It speaks frames through x/net/http2's
 // Framer and hpack, so a mutant can send exactly the frame that is wrong. What it does with each
@@ -49,23 +48,13 @@ const (
 // StartH2Front serves the HTTP/2 reference gateway in h2c, by prior knowledge, on a loopback
 // port, in front of the origin at originAddr.
 func StartH2Front(originAddr string) (string, func(), error) {
-	return startH2Front(originAddr, h2Knobs{}, nil)
+	return startH2Front(originAddr, h2Knobs{})
 }
 
-// StartH2FrontTLS is StartH2Front over TLS with cfg, offering h2 alone by ALPN.
-func StartH2FrontTLS(originAddr string, cfg *tls.Config) (string, func(), error) {
-	return startH2Front(originAddr, h2Knobs{}, cfg)
-}
-
-func startH2Front(originAddr string, k h2Knobs, cfg *tls.Config) (string, func(), error) {
+func startH2Front(originAddr string, k h2Knobs) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("h2 gateway: %w", err)
-	}
-	if cfg != nil {
-		cfg = cfg.Clone()
-		cfg.NextProtos = []string{"h2"}
-		ln = tls.NewListener(ln, cfg)
 	}
 	f := &h2Front{upstream: originAddr, k: k}
 	loop := listener.Serve(ln, f.serve)

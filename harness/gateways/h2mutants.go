@@ -11,7 +11,7 @@ func H2Conforming() []Named {
 // h2Mutant is the HTTP/2 reference gateway with one knob turned, in h2c.
 func h2Mutant(name string, k h2Knobs, breaks ...string) Named {
 	return Named{Name: name, Breaks: breaks, Protocol: conv.H2C, Start: func(originAddr string) (string, func(), error) {
-		return startH2Front(originAddr, k, nil)
+		return startH2Front(originAddr, k)
 	}}
 }
 
