@@ -12,6 +12,7 @@ package recipes
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"embed"
 	"fmt"
 	"io"
@@ -96,6 +97,7 @@ type Instance struct {
 	Log    string // the file its stdout and stderr go to
 	CA     string // a TLS recipe's authority certificate (PEM), the run's --ca; "" without TLS
 
+	roots *x509.CertPool // a TLS recipe's authority, which its readiness probe trusts
 	ports map[string]int
 	cmd   *exec.Cmd
 	done  chan struct{}
@@ -285,7 +287,7 @@ func (in *Instance) waitReady(ctx context.Context, timeout time.Duration) error 
 		probe = probeTCP
 	}
 	for {
-		if err := probe(in.Addr()); err == nil {
+		if err := probe(ctx, in.Addr()); err == nil {
 			return nil
 		}
 		select {
@@ -298,8 +300,12 @@ func (in *Instance) waitReady(ctx context.Context, timeout time.Duration) error 
 	}
 }
 
-func probeTCP(addr string) error {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
+// probeDialer gives up on one connection attempt after a second, or sooner at waitReady's
+// deadline, so a port that does not answer yet is tried again.
+var probeDialer = net.Dialer{Timeout: time.Second}
+
+func probeTCP(ctx context.Context, addr string) error {
+	c, err := probeDialer.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return err
 	}
@@ -308,18 +314,23 @@ func probeTCP(addr string) error {
 
 // probeHTTP sends OPTIONS * (answered by origins and proxies alike without touching a resource)
 // and waits for the start of a status line.
-func probeHTTP(addr string) error {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
+func probeHTTP(ctx context.Context, addr string) error {
+	c, err := probeDialer.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return err
 	}
-	return askOptions(c, addr)
+	return askOptions(ctx, c, addr)
 }
 
-// askOptions sends OPTIONS * on c, closing it after.
-func askOptions(c net.Conn, addr string) error {
+// askOptions sends OPTIONS * on c, closing it after; it waits 2 s at most, and not past ctx's
+// deadline.
+func askOptions(ctx context.Context, c net.Conn, addr string) error {
 	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	deadline := time.Now().Add(2 * time.Second)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	_ = c.SetDeadline(deadline)
 	if _, err := c.Write([]byte("OPTIONS * HTTP/1.1\r\nHost: " + addr + "\r\nConnection: close\r\n\r\n")); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package recipes
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"net"
 	"net/http"
@@ -50,12 +51,17 @@ func TestRecipesServe(t *testing.T) {
 
 			client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{}}
 			if r.TLS {
-				// verified against the authority made for this start, and offering h2 by ALPN
+				// verified against the authority made for this start (the file the run is given as
+				// --ca), and offering h2 by ALPN
 				pem, err := os.ReadFile(in.CA)
 				if err != nil {
 					t.Fatal(err)
 				}
-				client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: certPool(pem)}, ForceAttemptHTTP2: true}
+				roots := x509.NewCertPool()
+				if !roots.AppendCertsFromPEM(pem) {
+					t.Fatalf("%s holds no PEM certificate", in.CA)
+				}
+				client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true}
 			}
 			target := in.URL()
 			switch r.Role {

@@ -1,12 +1,9 @@
 package recipes
 
 import (
+	"context"
 	"crypto/tls"
-	"crypto/x509"
-	"net"
-	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/expectspec/expectspec/harness/certs"
 )
@@ -47,7 +44,7 @@ func (in *Instance) issueCert() error {
 	if err != nil {
 		return err
 	}
-	in.CA = files.CA
+	in.CA, in.roots = files.CA, ca.Pool()
 	return nil
 }
 
@@ -66,24 +63,13 @@ func (in *Instance) KeyFile() string  { return filepath.Join(in.Dir, keyFile) }
 // probeTLS is probeHTTP over TLS, verified against the instance's authority and offering
 // http/1.1 only by ALPN: a server that answers it is ready for the HTTP/1.1 row and has its
 // certificate loaded for the h2 one.
-func (in *Instance) probeTLS(addr string) error {
-	pem, err := os.ReadFile(in.CA)
+func (in *Instance) probeTLS(ctx context.Context, addr string) error {
+	d := tls.Dialer{NetDialer: &probeDialer, Config: &tls.Config{RootCAs: in.roots, ServerName: "127.0.0.1", NextProtos: []string{"http/1.1"}}}
+	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return err
 	}
-	roots := certPool(pem)
-	d := &net.Dialer{Timeout: time.Second}
-	c, err := tls.DialWithDialer(d, "tcp", addr, &tls.Config{RootCAs: roots, ServerName: "127.0.0.1", NextProtos: []string{"http/1.1"}})
-	if err != nil {
-		return err
-	}
-	return askOptions(c, addr)
-}
-
-func certPool(pem []byte) *x509.CertPool {
-	p := x509.NewCertPool()
-	p.AppendCertsFromPEM(pem)
-	return p
+	return askOptions(ctx, c, addr)
 }
 
 // tlsNote is the part of a TLS recipe's Notes that says where its certificate comes from.
