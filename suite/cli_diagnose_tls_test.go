@@ -31,9 +31,7 @@ var _ = Describe("expectspec diagnose over TLS", Label("cli"), Ordered, func() {
 		server *tls.Config
 	)
 	BeforeAll(func() {
-		ca, err := certs.NewCA("expectspec diagnose test CA")
-		Expect(err).NotTo(HaveOccurred())
-		leaf, err := ca.Issue("127.0.0.1", "localhost")
+		ca, leaf, err := certs.Loopback("expectspec diagnose test CA")
 		Expect(err).NotTo(HaveOccurred())
 		files, err := certs.WriteFiles(GinkgoT().TempDir(), ca, leaf)
 		Expect(err).NotTo(HaveOccurred())

@@ -27,9 +27,7 @@ var _ = Describe("the expectspec command against nginx over TLS", func() {
 		if missing := base[0].Missing(); missing != "" {
 			Skip("nginx is not installed (" + missing + "): install the Debian package nginx to run the nginx-over-TLS test")
 		}
-		ca, err := certs.NewCA("expectspec nginx test CA")
-		Expect(err).NotTo(HaveOccurred())
-		leaf, err := ca.Issue("127.0.0.1", "localhost")
+		ca, leaf, err := certs.Loopback("expectspec nginx test CA")
 		Expect(err).NotTo(HaveOccurred())
 		caDir := GinkgoT().TempDir()
 		files, err := certs.WriteFiles(caDir, ca, leaf)

@@ -30,9 +30,7 @@ var _ = Describe("the expectspec command over TLS", Ordered, func() {
 
 	BeforeAll(func() {
 		bin = cliBinary()
-		ca, err := certs.NewCA("expectspec test CA")
-		Expect(err).NotTo(HaveOccurred())
-		leaf, err := ca.Issue("127.0.0.1", "localhost")
+		ca, leaf, err := certs.Loopback("expectspec test CA")
 		Expect(err).NotTo(HaveOccurred())
 		files, err = certs.WriteFiles(GinkgoT().TempDir(), ca, leaf)
 		Expect(err).NotTo(HaveOccurred())

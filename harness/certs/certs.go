@@ -76,6 +76,20 @@ type Leaf struct {
 	KeyPEM  []byte          // the private key (PKCS #8)
 }
 
+// Loopback makes an authority named name and a server certificate it issued for 127.0.0.1 and
+// localhost: what every TLS server on loopback here needs, and the authority its clients trust.
+func Loopback(name string) (*CA, *Leaf, error) {
+	ca, err := NewCA(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("a certificate authority for %s: %w", name, err)
+	}
+	leaf, err := ca.Issue("127.0.0.1", "localhost")
+	if err != nil {
+		return nil, nil, fmt.Errorf("a certificate for %s: %w", name, err)
+	}
+	return ca, leaf, nil
+}
+
 // Issue signs a server certificate valid for hosts: IP addresses become IP subject alternative
 // names, anything else a DNS name.
 func (ca *CA) Issue(hosts ...string) (*Leaf, error) {

@@ -39,11 +39,7 @@ func goH2Server(t *testing.T, secure bool, h http.Handler) (string, Options) {
 		go srv.Serve(ln)
 		return ln.Addr().String(), Options{}
 	}
-	ca, err := certs.NewCA("h2 driver test CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Issue("127.0.0.1")
+	ca, leaf, err := certs.Loopback("h2 driver test CA")
 	if err != nil {
 		t.Fatal(err)
 	}

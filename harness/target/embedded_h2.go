@@ -79,13 +79,9 @@ func StartNetHTTPH2(secure bool) (Target, error) {
 // throwawayTLS is a server configuration for 127.0.0.1 with a certificate from an authority
 // made here and now, and that authority for the suite to trust.
 func throwawayTLS(name string) (*tls.Config, *x509.CertPool, error) {
-	ca, err := certs.NewCA(name)
+	ca, leaf, err := certs.Loopback(name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("a certificate authority for %s: %w", name, err)
-	}
-	leaf, err := ca.Issue("127.0.0.1")
-	if err != nil {
-		return nil, nil, fmt.Errorf("a certificate for %s: %w", name, err)
+		return nil, nil, err
 	}
 	return &tls.Config{Certificates: []tls.Certificate{leaf.TLS}}, ca.Pool(), nil
 }

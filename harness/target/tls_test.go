@@ -152,11 +152,7 @@ func passesChecks(t *testing.T, tg Target) {
 // loopbackCert is a throwaway authority and a certificate it issued for 127.0.0.1.
 func loopbackCert(t *testing.T) (*certs.CA, *certs.Leaf) {
 	t.Helper()
-	ca, err := certs.NewCA("t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Issue("127.0.0.1")
+	ca, leaf, err := certs.Loopback("t")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,11 +25,7 @@ import (
 // testCA is the authority the TLS fronts' certificates come from; the endpoints trust it.
 func testCA(t *testing.T) (*certs.CA, *tls.Config) {
 	t.Helper()
-	ca, err := certs.NewCA("expectspec diagnose h2 test CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Issue("127.0.0.1")
+	ca, leaf, err := certs.Loopback("expectspec diagnose h2 test CA")
 	if err != nil {
 		t.Fatal(err)
 	}
