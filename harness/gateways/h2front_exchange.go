@@ -131,18 +131,15 @@ func translateRequest(mh *http2.MetaHeadersFrame) h2Request {
 	return req
 }
 
-// head is the HTTP/1.1 request head: Host from :authority, Via for the hop (RFC 9110 §7.6.3).
+// head is the HTTP/1.1 request head, written as the HTTP/1.1 gateways write theirs
+// (upstreamHead): Host from :authority first, Via for the hop (RFC 9110 §7.6.3).
 func (r h2Request) head() []byte {
-	var b strings.Builder
-	b.WriteString(r.method + " " + r.path + " HTTP/1.1\r\nHost: " + r.authority + "\r\n")
-	for _, f := range r.fields {
-		b.WriteString(f.Name + ": " + f.Value + "\r\n")
-	}
+	var framing []conv.Field
 	if r.chunked {
-		b.WriteString("Transfer-Encoding: chunked\r\n")
+		framing = append(framing, conv.Field{Name: "Transfer-Encoding", Value: "chunked"})
 	}
-	b.WriteString("Via: 2 expectspec-h2-gateway\r\n\r\n")
-	return []byte(b.String())
+	fields := append([]conv.Field{{Name: "Host", Value: r.authority}}, r.fields...)
+	return upstreamHead(&request{method: r.method, target: r.path}, "2 expectspec-h2-gateway", fields, framing...)
 }
 
 // pump sends the request's content upstream as it arrives, giving the stream's credit back once
