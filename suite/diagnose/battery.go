@@ -133,7 +133,7 @@ func ParseURL(raw string) (Endpoint, error) {
 // CheckHeader checks a --header value: "Name: value", one line, a token for a name, and none of
 // the fields the battery sets itself.
 func CheckHeader(h string) error {
-	name, value, ok := strings.Cut(h, ":")
+	name, _, ok := strings.Cut(h, ":")
 	if !ok || name == "" || strings.TrimSpace(name) != name || strings.ContainsAny(h, "\r\n") {
 		return fmt.Errorf("--header %q is not a field line: expected 'Name: value', like 'Authorization: Bearer …'", h)
 	}
@@ -147,7 +147,6 @@ func CheckHeader(h string) error {
 			return fmt.Errorf("--header %q: diagnose sets %s itself, probe by probe", h, own)
 		}
 	}
-	_ = value
 	return nil
 }
 
