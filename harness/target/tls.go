@@ -29,17 +29,24 @@ func OffersH2(ctx context.Context, t Target) bool {
 	if t.TLS == nil {
 		return false
 	}
-	cfg := t.TLS.Clone()
-	cfg.NextProtos = []string{"h2", "http/1.1"}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	selected, err := SelectsALPN(ctx, t.Address, t.TLS, 3*time.Second, "h2", "http/1.1")
+	return err == nil && selected == "h2"
+}
+
+// SelectsALPN is the protocol the server at addr selects when offered protos by ALPN (RFC 7301)
+// in a handshake made with cfg (cloned) within the given time: "" for none, or the handshake's
+// error. Nothing is sent over the connection.
+func SelectsALPN(ctx context.Context, addr string, cfg *tls.Config, within time.Duration, protos ...string) (string, error) {
+	cfg = cfg.Clone()
+	cfg.NextProtos = protos
+	ctx, cancel := context.WithTimeout(ctx, within)
 	defer cancel()
-	d := tls.Dialer{Config: cfg}
-	c, err := d.DialContext(ctx, "tcp", t.Address)
+	c, err := (&tls.Dialer{Config: cfg}).DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return false
+		return "", err
 	}
 	defer c.Close()
-	return c.(*tls.Conn).ConnectionState().NegotiatedProtocol == "h2"
+	return c.(*tls.Conn).ConnectionState().NegotiatedProtocol, nil
 }
 
 // Security is how the run verifies the servers it reaches over TLS: the --ca and --insecure

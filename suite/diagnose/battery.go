@@ -6,7 +6,8 @@
 // ALPN, over HTTP/2 too (protocols.go), with a verdict per protocol. It is the `expectspec
 // diagnose` command; it judges no catalogue case.
 //
-// It may import harness/conv, harness/driver and the standard library.
+// It may import harness/conv, harness/driver, harness/target (the TLS configuration and ALPN
+// probe the suite's own targets use) and the standard library.
 package diagnose
 
 import (
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/target"
 )
 
 // Options describe the uploads the battery imitates.
@@ -110,20 +112,20 @@ func ParseURL(raw string) (Endpoint, error) {
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 		return Endpoint{}, fmt.Errorf("%q: the port must be a number from 1 to 65535", raw)
 	}
-	target := u.EscapedPath()
-	if target == "" {
-		target = "/"
+	requestTarget := u.EscapedPath()
+	if requestTarget == "" {
+		requestTarget = "/"
 	}
 	if u.RawQuery != "" {
-		target += "?" + u.RawQuery
+		requestTarget += "?" + u.RawQuery
 	}
 	host := u.Hostname()
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	ep := Endpoint{URL: raw, Addr: host + ":" + port, Host: u.Host, Target: target}
+	ep := Endpoint{URL: raw, Addr: host + ":" + port, Host: u.Host, Target: requestTarget}
 	if u.Scheme == "https" {
-		ep.TLS = &tls.Config{ServerName: u.Hostname(), NextProtos: []string{"http/1.1"}, MinVersion: tls.VersionTLS12}
+		ep.TLS = target.Security{}.TLSConfig(u.Hostname())
 	}
 	return ep, nil
 }
@@ -131,7 +133,7 @@ func ParseURL(raw string) (Endpoint, error) {
 // CheckHeader checks a --header value: "Name: value", one line, a token for a name, and none of
 // the fields the battery sets itself.
 func CheckHeader(h string) error {
-	name, value, ok := strings.Cut(h, ":")
+	name, _, ok := strings.Cut(h, ":")
 	if !ok || name == "" || strings.TrimSpace(name) != name || strings.ContainsAny(h, "\r\n") {
 		return fmt.Errorf("--header %q is not a field line: expected 'Name: value', like 'Authorization: Bearer …'", h)
 	}
@@ -145,7 +147,6 @@ func CheckHeader(h string) error {
 			return fmt.Errorf("--header %q: diagnose sets %s itself, probe by probe", h, own)
 		}
 	}
-	_ = value
 	return nil
 }
 

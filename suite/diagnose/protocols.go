@@ -2,13 +2,12 @@ package diagnose
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/driver"
+	"github.com/expectspec/expectspec/harness/target"
 )
 
 // A client that speaks HTTP/2 to an https upload URL meets another path through the front end
@@ -78,7 +77,7 @@ func (r *Report) auto(ctx context.Context, opt Options) {
 		r.Over = []*Diagnosis{Battery(ctx, ep, conv.HTTP1, opt)}
 		return
 	}
-	selected, err := alpnSelects(ctx, ep, within, "h2", "http/1.1")
+	selected, err := target.SelectsALPN(ctx, ep.Addr, ep.TLS, within, "h2", "http/1.1")
 	if err != nil || selected != "h2" {
 		r.Over = []*Diagnosis{Battery(ctx, ep, conv.HTTP1, opt)}
 		if err == nil {
@@ -88,28 +87,13 @@ func (r *Report) auto(ctx context.Context, opt Options) {
 	}
 	// A server that speaks only h2 there may refuse a handshake that offers http/1.1 alone
 	// (RFC 7301 §3.2): HTTP/1.1 is not offered, which is no failure of the diagnosis.
-	if _, err := alpnSelects(ctx, ep, within, "http/1.1"); err != nil {
+	if _, err := target.SelectsALPN(ctx, ep.Addr, ep.TLS, within, "http/1.1"); err != nil {
 		why := driver.HandshakeError(ep.Addr, ep.TLS, within, err)
 		r.NotPlayed = append(r.NotPlayed, "HTTP/1.1 not diagnosed: not offered (the server selects h2 when offered it; offered only http/1.1, the "+why+")")
 		r.Over = []*Diagnosis{Battery(ctx, ep, conv.H2, opt)}
 		return
 	}
 	r.Over = []*Diagnosis{Battery(ctx, ep, conv.HTTP1, opt), Battery(ctx, ep, conv.H2, opt)}
-}
-
-// alpnSelects is the protocol an https endpoint selects when offered protos by ALPN (RFC 7301),
-// "" for none, or the handshake's error.
-func alpnSelects(ctx context.Context, ep Endpoint, within time.Duration, protos ...string) (string, error) {
-	cfg := ep.TLS.Clone()
-	cfg.NextProtos = protos
-	ctx, cancel := context.WithTimeout(ctx, within)
-	defer cancel()
-	c, err := (&tls.Dialer{Config: cfg}).DialContext(ctx, "tcp", ep.Addr)
-	if err != nil {
-		return "", err
-	}
-	defer c.Close()
-	return c.(*tls.Conn).ConnectionState().NegotiatedProtocol, nil
 }
 
 func orNone(alpn string) string {

@@ -58,16 +58,21 @@ func who(d *Diagnosis, exp, plain Observed) []string {
 		}
 		out = append(out, line)
 	}
+	for _, s := range d.recognised() {
+		out = append(out, "recognised "+s.Name+" from the response fields")
+	}
+	return out
+}
+
+// recognised is the software recognised from the marker fields of every response the probes got.
+func (d *Diagnosis) recognised() []software {
 	var fields []string
 	for _, p := range d.Probes {
 		for _, m := range p.Timeline.Messages() {
 			fields = append(fields, markers(m.Msg)...)
 		}
 	}
-	for _, s := range recognise(fields) {
-		out = append(out, "recognised "+s.Name+" from the response fields")
-	}
-	return out
+	return recognise(fields)
 }
 
 // sameServer compares who made an early answer with who answers uploads: a different or missing
@@ -119,14 +124,8 @@ func fixLines(d *Diagnosis) []string {
 	if d.Problem == ProblemNone {
 		return nil
 	}
-	var fields []string
-	for _, p := range d.Probes {
-		for _, m := range p.Timeline.Messages() {
-			fields = append(fields, markers(m.Msg)...)
-		}
-	}
 	var out []string
-	for _, s := range recognise(fields) {
+	for _, s := range d.recognised() {
 		switch {
 		case d.Problem == ProblemRefused && s.OnRefuse != "":
 			out = append(out, s.Name+": "+s.OnRefuse+" ("+s.Source+")")

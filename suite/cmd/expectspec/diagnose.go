@@ -102,12 +102,17 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 2, err
 	}
-	// secure applies --ca and --insecure to an https endpoint; http ones stay as they are
-	secure := func(ep diagnose.Endpoint) diagnose.Endpoint {
-		if ep.TLS != nil {
+	// endpoint parses a URL, checks --protocol against it and applies --ca and --insecure to it
+	// when it is https
+	endpoint := func(raw string) (diagnose.Endpoint, error) {
+		ep, err := diagnose.ParseURL(raw)
+		if err == nil {
+			err = diagnose.CheckProtocol(*protocol, ep)
+		}
+		if err == nil && ep.TLS != nil {
 			ep.TLS = sec.TLSConfig(ep.TLS.ServerName)
 		}
-		return ep
+		return ep, err
 	}
 	var chain []diagnose.Hop
 	for _, h := range hops {
@@ -115,25 +120,17 @@ func diagnoseCmd(args []string, stdout, stderr io.Writer) (int, error) {
 		if !ok || name == "" || raw == "" {
 			return 2, fmt.Errorf("--hop %q is not NAME=URL, like app=http://127.0.0.1:8080/upload", h)
 		}
-		ep, err := diagnose.ParseURL(raw)
-		if err == nil {
-			err = diagnose.CheckProtocol(*protocol, ep)
-		}
+		ep, err := endpoint(raw)
 		if err != nil {
 			return 2, fmt.Errorf("--hop %s: %v", name, err)
 		}
-		chain = append(chain, diagnose.Hop{Name: name, Endpoint: secure(ep)})
+		chain = append(chain, diagnose.Hop{Name: name, Endpoint: ep})
 	}
 	var single diagnose.Endpoint
 	if url != "" {
-		ep, err := diagnose.ParseURL(url)
-		if err == nil {
-			err = diagnose.CheckProtocol(*protocol, ep)
-		}
-		if err != nil {
+		if single, err = endpoint(url); err != nil {
 			return 2, err
 		}
-		single = secure(ep)
 	}
 	var out *os.File
 	if *jsonOut != "" {
