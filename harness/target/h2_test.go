@@ -35,7 +35,10 @@ func TestChecksOverH2(t *testing.T) {
 			passesChecks(t, tg)
 		})
 	}
-	if !OffersH2(context.Background(), ts[1]) || !OffersH2(context.Background(), ts[3]) {
+	if ok1, _ := OffersH2(context.Background(), ts[1]); !ok1 {
+		t.Error("the embedded h2 target does not offer h2 by ALPN")
+	}
+	if ok3, _ := OffersH2(context.Background(), ts[3]); !ok3 {
 		t.Error("the h2 target does not offer h2 by ALPN")
 	}
 }
@@ -61,7 +64,7 @@ func TestChecksRefuseAServerWithoutH2(t *testing.T) {
 	defer tlsSrv.Close()
 	tg, _ = Parse(tlsSrv.URL(), "h1-tls")
 	tg.Secure(Security{Roots: ca.Pool()})
-	if OffersH2(context.Background(), tg) {
+	if offers, _ := OffersH2(context.Background(), tg); offers {
 		t.Error("an HTTP/1.1 server over TLS offers h2")
 	}
 	tg.Protocol = conv.H2

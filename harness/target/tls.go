@@ -23,14 +23,14 @@ import (
 var ALPN = []string{"http/1.1"}
 
 // OffersH2 reports whether t, reached over TLS, selects h2 by ALPN when offered h2 and
-// http/1.1 (--protocol auto adds an h2 row for it then). A failed handshake is no: the
-// HTTP/1.1 row's own handshake check says what failed.
-func OffersH2(ctx context.Context, t Target) bool {
+// http/1.1 (--protocol auto adds an h2 row for it then), or the error of a handshake that
+// failed, so that "no" and "could not tell" read differently.
+func OffersH2(ctx context.Context, t Target) (bool, error) {
 	if t.TLS == nil {
-		return false
+		return false, nil
 	}
 	selected, err := SelectsALPN(ctx, t.Address, t.TLS, 3*time.Second, "h2", "http/1.1")
-	return err == nil && selected == "h2"
+	return selected == "h2", err
 }
 
 // SelectsALPN is the protocol the server at addr selects when offered protos by ALPN (RFC 7301)

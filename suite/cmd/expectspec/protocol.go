@@ -68,7 +68,12 @@ func protocolRows(ctx context.Context, t target.Target, mode string, stdout io.W
 		if t.TLS == nil {
 			return []target.Target{t}
 		}
-		if !target.OffersH2(ctx, t) {
+		offers, err := target.OffersH2(ctx, t)
+		switch {
+		case err != nil: // the handshake check before the cases says why, in its own words
+			fmt.Fprintf(stdout, "target %s: could not tell whether it selects h2 by ALPN (the TLS handshake failed): tested over HTTP/1.1 only\n", t.Name)
+			return []target.Target{t}
+		case !offers:
 			fmt.Fprintf(stdout, "target %s does not select h2 by ALPN: tested over HTTP/1.1 only\n", t.Name)
 			return []target.Target{t}
 		}
