@@ -74,12 +74,7 @@ func (r *h2run) run(st conv.Step) bool {
 	case conv.Rounds:
 		return r.rounds(st)
 	case conv.HalfClose:
-		e := conv.Event{At: r.at(), Kind: conv.EvHalfClose}
-		if err := r.conn.closeWrite(); err != nil {
-			e.Cause, e.Error = ioCause(err), describe(err)
-		}
-		r.record(e)
-		return true
+		return r.halfClose(r.conn)
 	}
 	r.tl.Err = fmt.Sprintf("step %q has kind %d, which the HTTP/2 driver does not play (a defect of the script)", st.Label, st.Kind)
 	return false
