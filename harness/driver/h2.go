@@ -152,6 +152,10 @@ type h2run struct {
 	goaway       bool  // the peer sent GOAWAY
 
 	streams map[uint32]*h2stream
+	// pending are the streams whose final's header block arrived and whose end has not, in the
+	// order the blocks arrived: what placing a final, UntilFinalHead and the end of reading look
+	// at, so they need not walk every stream the peer named.
+	pending []*h2stream
 	block   *headerBlock // the header block in progress (CONTINUATION awaited)
 
 	msgs, finals int // messages and final responses recorded

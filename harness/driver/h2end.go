@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 
 	"golang.org/x/net/http2"
 
@@ -72,10 +70,10 @@ func (r *h2run) ended(kind conv.EventKind, cause conv.Cause, why string) {
 
 // cutAll cuts short every final still waiting for its stream to end.
 func (r *h2run) cutAll() {
-	for _, id := range slices.Sorted(maps.Keys(r.streams)) {
-		if s := r.streams[id]; s.final != nil {
-			r.cutShort(s)
-		}
+	// Each final goes where its header block arrived, so the order they are placed in does
+	// not matter; placeFinal takes each off pending.
+	for len(r.pending) > 0 {
+		r.cutShort(r.pending[0])
 	}
 }
 

@@ -220,6 +220,7 @@ func (r *h2run) blockDone(b *headerBlock) {
 		} else {
 			s.final = m
 			s.head = headNote{ok: true, at: r.at(), step: r.label, index: len(r.tl.Events)}
+			r.pending = append(r.pending, s)
 		}
 	}
 	if b.endStream {
@@ -299,11 +300,12 @@ func (r *h2run) cutShort(s *h2stream) {
 func (r *h2run) placeFinal(s *h2stream) {
 	m := s.final
 	s.final = nil
+	r.pending = slices.DeleteFunc(r.pending, func(o *h2stream) bool { return o == s })
 	r.count(m)
 	e := conv.Event{At: s.head.at, Kind: conv.EvMessage, Step: s.head.step, Msg: m}
 	r.tl.Events = slices.Insert(r.tl.Events, s.head.index, e)
-	for _, o := range r.streams { // the events after it moved by one
-		if o.final != nil && o.head.index >= s.head.index {
+	for _, o := range r.pending { // the events after it moved by one
+		if o.head.index >= s.head.index {
 			o.head.index++
 		}
 	}

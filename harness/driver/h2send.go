@@ -249,23 +249,12 @@ func (r *h2run) met(st conv.Step, start int) bool {
 	case conv.UntilFinals, conv.UntilFinalOrSwitch:
 		return r.finals >= st.Count
 	case conv.UntilFinalHead:
-		return r.finals+r.pendingHeads() >= st.Count
+		return r.finals+len(r.pending) >= st.Count
 	case conv.UntilClose:
 		s := r.streams[st.H2.StreamOr1()]
 		return r.goaway || s != nil && s.ended
 	}
 	return false
-}
-
-// pendingHeads counts the finals whose header block arrived and whose stream goes on.
-func (r *h2run) pendingHeads() int {
-	n := 0
-	for _, s := range r.streams {
-		if s.final != nil {
-			n++
-		}
-	}
-	return n
 }
 
 // headArrived records, when an UntilFinalHead await ended on a final still arriving, its head
@@ -274,8 +263,8 @@ func (r *h2run) headArrived(st conv.Step) {
 	if st.Until != conv.UntilFinalHead || r.finals >= st.Count {
 		return
 	}
-	for _, s := range r.streams {
-		if s.final != nil && !s.headed {
+	for _, s := range r.pending { // in the order the heads arrived
+		if !s.headed {
 			s.headed = true
 			m := *s.final
 			r.record(conv.Event{At: s.head.at, Kind: conv.EvHead, Step: s.head.step, Msg: &m})
