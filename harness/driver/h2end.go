@@ -26,8 +26,6 @@ func (r *h2run) readFailed(err error) {
 		return
 	case errors.Is(err, errRecvLimit):
 		r.limit(conv.CauseLimitOctets, fmt.Sprintf("read %d octets, the most one conversation may carry; reading stopped", r.opt.MaxRecv))
-	case errors.Is(err, errFrameLimit):
-		r.limit(conv.CauseLimitFrames, fmt.Sprintf("read %d frames, the most one conversation may carry; reading stopped", r.opt.H2.MaxFrames))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF) && !isFrameError(err):
 		r.ended(conv.EvFIN, conv.CauseFIN, "")
 	case isReset(err):

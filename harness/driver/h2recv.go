@@ -26,17 +26,13 @@ type rxFrame struct {
 }
 
 // readFrames reads frames until the connection ends, an error, or stopReading. The Framer's
-// frames are valid only until the next read, so each is copied.
+// frames are valid only until the next read, so each is copied. It needs no count of its own:
+// every frame handled records an event, so Options.MaxEvents bounds the frames read (handle
+// stops at it, and the reader then blocks on the full channel until stopReading).
 func (r *h2run) readFrames() {
 	defer close(r.readerGone)
-	for n := 0; ; n++ {
-		var rx rxFrame
-		if n >= r.opt.H2.MaxFrames {
-			rx.err = errFrameLimit
-		} else {
-			f, err := r.fr.ReadFrame()
-			rx = copyFrame(f, err)
-		}
+	for {
+		rx := copyFrame(r.fr.ReadFrame())
 		select {
 		case r.frames <- rx:
 		case <-r.quit:
@@ -50,8 +46,6 @@ func (r *h2run) readFrames() {
 		}
 	}
 }
-
-var errFrameLimit = errors.New("frame limit")
 
 func copyFrame(f http2.Frame, err error) rxFrame {
 	if err != nil {
