@@ -156,8 +156,10 @@ func (r *h2run) sendData(st conv.Step) bool {
 	}
 	deadline := time.Now().Add(within(st))
 	var sent int64
+	// room is how much the next frame may carry: the rest, within the frame size and both windows.
+	room := func() int64 { return min(total-sent, int64(r.maxFrame), r.sendConn, s.sendWindow, int64(len(filler))) }
 	for first := true; first || sent < total; first = false {
-		n := min(total-sent, int64(r.maxFrame), r.sendConn, s.sendWindow, int64(len(filler)))
+		n := room()
 		if n <= 0 && st.H2.NoWait && total > sent {
 			break
 		}
@@ -175,7 +177,7 @@ func (r *h2run) sendData(st conv.Step) bool {
 					Error: fmt.Sprintf("sent %d of %d octets: the peer's flow-control window stayed shut (stream %d, connection %d)", sent, total, s.sendWindow, r.sendConn)})
 				return true
 			}
-			n = min(total-sent, int64(r.maxFrame), r.sendConn, s.sendWindow, int64(len(filler)))
+			n = room()
 		}
 		end := st.H2.EndStream && sent+n == total
 		if !r.setDeadline(r.c.SetWriteDeadline, deadline) {
