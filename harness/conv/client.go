@@ -32,9 +32,6 @@ type ClientReport struct {
 	Truncated bool
 }
 
-// Ended reports whether the client ended on its own (it was not killed and it started).
-func (r *ClientReport) Ended() bool { return r != nil && r.StartErr == "" && !r.Killed }
-
 // Clone returns a deep copy.
 func (r ClientReport) Clone() ClientReport {
 	r.Stdout = append([]byte(nil), r.Stdout...)

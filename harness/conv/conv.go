@@ -232,8 +232,8 @@ func (t *Timeline) Finals() []Timed {
 
 // Timed is a response with its arrival offset and the step during which it arrived. A complete
 // HTTP/1 message arrived when its last octet did (an HTTP/2 final when its header block did,
-// h2.go); a Truncated one when its header section did, since that is when its status arrived (its event sits there in the timeline, before the RST, FIN or
-// parse error that cut it short).
+// h2.go); a Truncated one when its header section did, since that is when its status arrived
+// (its event sits there in the timeline, before the RST, FIN or parse error that cut it short).
 type Timed struct {
 	At   time.Duration
 	Step string

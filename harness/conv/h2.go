@@ -157,8 +157,6 @@ const (
 	// CauseConnectionWindow: like CauseFlowControl, but the window that stayed shut is the
 	// connection's (stream 0), whatever the stream's own window was (RFC 9113 §6.9.1).
 	CauseConnectionWindow Cause = "connection-window"
-	// CauseLimitFrames: more frames than one conversation may carry.
-	CauseLimitFrames Cause = "limit-frames"
 )
 
 // Frames returns the frames received on a stream (all streams when stream is 0), with their

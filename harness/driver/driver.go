@@ -194,7 +194,7 @@ func (r *runner) run(st conv.Step) bool {
 	case conv.Await:
 		return r.await(st)
 	case conv.HalfClose:
-		return r.halfClose()
+		return r.halfClose(r.conn)
 	}
 	r.tl.Err = fmt.Sprintf("step %q has unknown kind %d (a defect of the script)", st.Label, st.Kind)
 	return false

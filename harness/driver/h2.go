@@ -34,8 +34,7 @@ type H2Limits struct {
 	// MaxHeaderBlock bounds the encoded octets of one header block, HEADERS and CONTINUATION
 	// together: an endless CONTINUATION sequence ends here. Default 64 KiB.
 	MaxHeaderBlock int
-	// MaxFrames bounds the frames read on one conversation. Default 10000.
-	MaxFrames int
+	// (The frames read are bounded by Options.MaxEvents: each one handled records an event.)
 }
 
 func (l H2Limits) withDefaults() H2Limits {
@@ -44,9 +43,6 @@ func (l H2Limits) withDefaults() H2Limits {
 	}
 	if l.MaxHeaderBlock <= 0 {
 		l.MaxHeaderBlock = 64 << 10
-	}
-	if l.MaxFrames <= 0 {
-		l.MaxFrames = 10000
 	}
 	return l
 }
@@ -152,6 +148,10 @@ type h2run struct {
 	goaway       bool  // the peer sent GOAWAY
 
 	streams map[uint32]*h2stream
+	// pending are the streams whose final's header block arrived and whose end has not, in the
+	// order the blocks arrived: what placing a final, UntilFinalHead and the end of reading look
+	// at, so they need not walk every stream the peer named.
+	pending []*h2stream
 	block   *headerBlock // the header block in progress (CONTINUATION awaited)
 
 	msgs, finals int // messages and final responses recorded

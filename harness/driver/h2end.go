@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 
 	"golang.org/x/net/http2"
 
@@ -28,8 +26,6 @@ func (r *h2run) readFailed(err error) {
 		return
 	case errors.Is(err, errRecvLimit):
 		r.limit(conv.CauseLimitOctets, fmt.Sprintf("read %d octets, the most one conversation may carry; reading stopped", r.opt.MaxRecv))
-	case errors.Is(err, errFrameLimit):
-		r.limit(conv.CauseLimitFrames, fmt.Sprintf("read %d frames, the most one conversation may carry; reading stopped", r.opt.H2.MaxFrames))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF) && !isFrameError(err):
 		r.ended(conv.EvFIN, conv.CauseFIN, "")
 	case isReset(err):
@@ -72,10 +68,10 @@ func (r *h2run) ended(kind conv.EventKind, cause conv.Cause, why string) {
 
 // cutAll cuts short every final still waiting for its stream to end.
 func (r *h2run) cutAll() {
-	for _, id := range slices.Sorted(maps.Keys(r.streams)) {
-		if s := r.streams[id]; s.final != nil {
-			r.cutShort(s)
-		}
+	// Each final goes where its header block arrived, so the order they are placed in does
+	// not matter; placeFinal takes each off pending.
+	for len(r.pending) > 0 {
+		r.cutShort(r.pending[0])
 	}
 }
 

@@ -28,7 +28,7 @@ func FuzzH2Peer(f *testing.F) {
 		fr.WriteRSTStream(1, http2.ErrCodeCancel)
 	}))
 	f.Add([]byte("HTTP/1.1 200 OK\r\n\r\n"))
-	opt := Options{MaxRecv: 1 << 20, MaxEvents: 500, H2: H2Limits{MaxHeaderList: 8 << 10, MaxHeaderBlock: 16 << 10, MaxFrames: 1000}}
+	opt := Options{MaxRecv: 1 << 20, MaxEvents: 500, H2: H2Limits{MaxHeaderList: 8 << 10, MaxHeaderBlock: 16 << 10}}
 	f.Fuzz(func(t *testing.T, peer []byte) {
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)

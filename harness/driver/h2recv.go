@@ -26,17 +26,13 @@ type rxFrame struct {
 }
 
 // readFrames reads frames until the connection ends, an error, or stopReading. The Framer's
-// frames are valid only until the next read, so each is copied.
+// frames are valid only until the next read, so each is copied. It needs no count of its own:
+// every frame handled records an event, so Options.MaxEvents bounds the frames read (handle
+// stops at it, and the reader then blocks on the full channel until stopReading).
 func (r *h2run) readFrames() {
 	defer close(r.readerGone)
-	for n := 0; ; n++ {
-		var rx rxFrame
-		if n >= r.opt.H2.MaxFrames {
-			rx.err = errFrameLimit
-		} else {
-			f, err := r.fr.ReadFrame()
-			rx = copyFrame(f, err)
-		}
+	for {
+		rx := copyFrame(r.fr.ReadFrame())
 		select {
 		case r.frames <- rx:
 		case <-r.quit:
@@ -50,8 +46,6 @@ func (r *h2run) readFrames() {
 		}
 	}
 }
-
-var errFrameLimit = errors.New("frame limit")
 
 func copyFrame(f http2.Frame, err error) rxFrame {
 	if err != nil {
@@ -220,6 +214,7 @@ func (r *h2run) blockDone(b *headerBlock) {
 		} else {
 			s.final = m
 			s.head = headNote{ok: true, at: r.at(), step: r.label, index: len(r.tl.Events)}
+			r.pending = append(r.pending, s)
 		}
 	}
 	if b.endStream {
@@ -299,11 +294,12 @@ func (r *h2run) cutShort(s *h2stream) {
 func (r *h2run) placeFinal(s *h2stream) {
 	m := s.final
 	s.final = nil
+	r.pending = slices.DeleteFunc(r.pending, func(o *h2stream) bool { return o == s })
 	r.count(m)
 	e := conv.Event{At: s.head.at, Kind: conv.EvMessage, Step: s.head.step, Msg: m}
 	r.tl.Events = slices.Insert(r.tl.Events, s.head.index, e)
-	for _, o := range r.streams { // the events after it moved by one
-		if o.final != nil && o.head.index >= s.head.index {
+	for _, o := range r.pending { // the events after it moved by one
+		if o.head.index >= s.head.index {
 			o.head.index++
 		}
 	}

@@ -74,12 +74,7 @@ func (r *h2run) run(st conv.Step) bool {
 	case conv.Rounds:
 		return r.rounds(st)
 	case conv.HalfClose:
-		e := conv.Event{At: r.at(), Kind: conv.EvHalfClose}
-		if err := r.conn.closeWrite(); err != nil {
-			e.Cause, e.Error = ioCause(err), describe(err)
-		}
-		r.record(e)
-		return true
+		return r.halfClose(r.conn)
 	}
 	r.tl.Err = fmt.Sprintf("step %q has kind %d, which the HTTP/2 driver does not play (a defect of the script)", st.Label, st.Kind)
 	return false
@@ -161,8 +156,10 @@ func (r *h2run) sendData(st conv.Step) bool {
 	}
 	deadline := time.Now().Add(within(st))
 	var sent int64
+	// room is how much the next frame may carry: the rest, within the frame size and both windows.
+	room := func() int64 { return min(total-sent, int64(r.maxFrame), r.sendConn, s.sendWindow, int64(len(filler))) }
 	for first := true; first || sent < total; first = false {
-		n := min(total-sent, int64(r.maxFrame), r.sendConn, s.sendWindow, int64(len(filler)))
+		n := room()
 		if n <= 0 && st.H2.NoWait && total > sent {
 			break
 		}
@@ -180,7 +177,7 @@ func (r *h2run) sendData(st conv.Step) bool {
 					Error: fmt.Sprintf("sent %d of %d octets: the peer's flow-control window stayed shut (stream %d, connection %d)", sent, total, s.sendWindow, r.sendConn)})
 				return true
 			}
-			n = min(total-sent, int64(r.maxFrame), r.sendConn, s.sendWindow, int64(len(filler)))
+			n = room()
 		}
 		end := st.H2.EndStream && sent+n == total
 		if !r.setDeadline(r.c.SetWriteDeadline, deadline) {
@@ -254,23 +251,12 @@ func (r *h2run) met(st conv.Step, start int) bool {
 	case conv.UntilFinals, conv.UntilFinalOrSwitch:
 		return r.finals >= st.Count
 	case conv.UntilFinalHead:
-		return r.finals+r.pendingHeads() >= st.Count
+		return r.finals+len(r.pending) >= st.Count
 	case conv.UntilClose:
 		s := r.streams[st.H2.StreamOr1()]
 		return r.goaway || s != nil && s.ended
 	}
 	return false
-}
-
-// pendingHeads counts the finals whose header block arrived and whose stream goes on.
-func (r *h2run) pendingHeads() int {
-	n := 0
-	for _, s := range r.streams {
-		if s.final != nil {
-			n++
-		}
-	}
-	return n
 }
 
 // headArrived records, when an UntilFinalHead await ended on a final still arriving, its head
@@ -279,8 +265,8 @@ func (r *h2run) headArrived(st conv.Step) {
 	if st.Until != conv.UntilFinalHead || r.finals >= st.Count {
 		return
 	}
-	for _, s := range r.streams {
-		if s.final != nil && !s.headed {
+	for _, s := range r.pending { // in the order the heads arrived
+		if !s.headed {
 			s.headed = true
 			m := *s.final
 			r.record(conv.Event{At: s.head.at, Kind: conv.EvHead, Step: s.head.step, Msg: &m})

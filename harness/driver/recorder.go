@@ -35,3 +35,14 @@ func (r *recorder) cancel(n int64) bool {
 	r.record(conv.Event{At: r.at(), Kind: conv.EvDeadline, N: n, Cause: conv.CauseCancelled, Error: "cancelled"})
 	return false
 }
+
+// halfClose sends our FIN on d (over TLS a close_notify first), leaves the read side open and
+// records it, for both drivers; a failure is recorded on the event and the script goes on.
+func (r *recorder) halfClose(d *dialed) bool {
+	e := conv.Event{At: r.at(), Kind: conv.EvHalfClose}
+	if err := d.closeWrite(); err != nil {
+		e.Cause, e.Error = ioCause(err), describe(err)
+	}
+	r.record(e)
+	return true
+}

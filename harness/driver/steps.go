@@ -70,16 +70,6 @@ func (r *runner) writeFailed(written []byte, n int64, err error) bool {
 	return true
 }
 
-// halfClose sends our FIN (over TLS a close_notify first) and leaves the read side open.
-func (r *runner) halfClose() bool {
-	e := conv.Event{At: r.at(), Kind: conv.EvHalfClose}
-	if err := r.conn.closeWrite(); err != nil {
-		e.Cause, e.Error = ioCause(err), describe(err)
-	}
-	r.record(e)
-	return true
-}
-
 // await reads until the step's condition holds, the read side ends, or its deadline passes.
 // Reaching the deadline is an event, not a failure.
 func (r *runner) await(st conv.Step) bool {
