@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 
+	"github.com/expectspec/expectspec/harness/internal/h2field"
 	"github.com/expectspec/expectspec/harness/internal/listener"
 )
 
@@ -264,8 +264,8 @@ func (c *h2Conn) open(mh *http2.MetaHeadersFrame, wg *sync.WaitGroup) error {
 		return nil
 	}
 	for _, hf := range mh.RegularFields() {
-		padded := hf.Value != strings.Trim(hf.Value, " \t") // §8.2.1, which x/net's Framer leaves to us
-		if padded || h2ConnectionSpecific(hf.Name) || hf.Name == "te" && hf.Value != "trailers" {
+		// §8.2.1's padded value, which x/net's Framer leaves to us, and §8.2.2
+		if h2field.Padded(hf.Value) || h2field.ConnectionSpecific(hf.Name, hf.Value) {
 			c.reset(id, http2.ErrCodeProtocol)
 			return nil
 		}
