@@ -58,14 +58,9 @@ func StartH2FrontTLS(originAddr string, cfg *tls.Config) (string, func(), error)
 }
 
 func startH2Front(originAddr string, k h2Knobs, cfg *tls.Config) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listener.Loopback(cfg, "h2")
 	if err != nil {
 		return "", nil, fmt.Errorf("h2 gateway: %w", err)
-	}
-	if cfg != nil {
-		cfg = cfg.Clone()
-		cfg.NextProtos = []string{"h2"}
-		ln = tls.NewListener(ln, cfg)
 	}
 	f := &h2Front{upstream: originAddr, k: k}
 	loop := listener.Serve(ln, f.serve)
