@@ -6,14 +6,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/onsi/gomega/gexec"
 
 	"github.com/expectspec/expectspec/cases"
 	"github.com/expectspec/expectspec/harness/gateways"
@@ -23,20 +21,6 @@ import (
 // The CLI against intermediaries, as a proxy maintainer runs it: a gateway configured first to
 // forward to an address the suite's origin then listens on, and a forward proxy.
 var _ = Describe("the expectspec command against intermediaries", Ordered, func() {
-	var bin string
-
-	BeforeAll(func() {
-		bin = cliBinary()
-	})
-
-	runCLI := func(args ...string) (int, string, string) {
-		cmd := exec.Command(bin, args...)
-		s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
-		Expect(err).NotTo(HaveOccurred())
-		Eventually(s).WithTimeout(2 * time.Minute).Should(gexec.Exit())
-		return s.ExitCode(), string(s.Out.Contents()), string(s.Err.Contents())
-	}
-
 	It("tests a gateway named with --gateway in front of --origin", func() {
 		originAddr := freeAddr()
 		gw, stop, err := gateways.StartStreaming(originAddr) // configured first, as a user would

@@ -1,14 +1,11 @@
 package suite
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/onsi/gomega/gexec"
 
 	"github.com/expectspec/expectspec/results"
 )
@@ -22,12 +19,6 @@ var _ = Describe("the expectspec command with --client-tls", Ordered, func() {
 	var bin string
 	BeforeAll(func() { bin = cliBinary() })
 
-	runCLI := func(args ...string) (int, string, string) {
-		s, err := gexec.Start(exec.Command(bin, args...), GinkgoWriter, GinkgoWriter)
-		Expect(err).NotTo(HaveOccurred())
-		Eventually(s).WithTimeout(2 * time.Minute).Should(gexec.Exit())
-		return s.ExitCode(), string(s.Out.Contents()), string(s.Err.Contents())
-	}
 	runClient := func(args ...string) *results.File {
 		out := GinkgoT().TempDir()
 		code, stdout, stderr := runCLI(append([]string{"run", "--out", out, "--name", "c"}, args...)...)

@@ -2,14 +2,11 @@ package suite
 
 import (
 	"net"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/onsi/gomega/gexec"
 
 	"github.com/expectspec/expectspec/harness/reference"
 	"github.com/expectspec/expectspec/harness/target"
@@ -18,25 +15,14 @@ import (
 
 // The CLI as a user runs it: a built binary, real sockets, files on disk.
 var _ = Describe("the expectspec command", Ordered, func() {
-	var bin string
-
 	var refURL string
 
 	BeforeAll(func() {
-		bin = cliBinary()
 		ref, err := target.StartReference(reference.Behaviour{Name: "ref-continue"})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(ref.Stop)
 		refURL = "http://" + ref.Address + ref.Path
 	})
-
-	runCLI := func(args ...string) (int, string, string) {
-		cmd := exec.Command(bin, args...)
-		s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
-		Expect(err).NotTo(HaveOccurred())
-		Eventually(s).WithTimeout(2 * time.Minute).Should(gexec.Exit())
-		return s.ExitCode(), string(s.Out.Contents()), string(s.Err.Contents())
-	}
 
 	It("runs the embedded defaults and writes results.json and junit.xml", func() {
 		out := GinkgoT().TempDir()

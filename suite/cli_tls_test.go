@@ -2,14 +2,11 @@ package suite
 
 import (
 	"crypto/tls"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/onsi/gomega/gexec"
 
 	"github.com/expectspec/expectspec/harness/certs"
 	"github.com/expectspec/expectspec/harness/gateways"
@@ -23,13 +20,11 @@ import (
 // the run before any case with one line that says why.
 var _ = Describe("the expectspec command over TLS", Ordered, func() {
 	var (
-		bin    string
 		files  certs.Files
 		server *tls.Config
 	)
 
 	BeforeAll(func() {
-		bin = cliBinary()
 		ca, leaf, err := certs.Loopback("expectspec test CA")
 		Expect(err).NotTo(HaveOccurred())
 		files, err = certs.WriteFiles(GinkgoT().TempDir(), ca, leaf)
@@ -37,12 +32,6 @@ var _ = Describe("the expectspec command over TLS", Ordered, func() {
 		server = &tls.Config{Certificates: []tls.Certificate{leaf.TLS}, NextProtos: []string{"http/1.1"}}
 	})
 
-	runCLI := func(args ...string) (int, string, string) {
-		s, err := gexec.Start(exec.Command(bin, args...), GinkgoWriter, GinkgoWriter)
-		Expect(err).NotTo(HaveOccurred())
-		Eventually(s).WithTimeout(2 * time.Minute).Should(gexec.Exit())
-		return s.ExitCode(), string(s.Out.Contents()), string(s.Err.Contents())
-	}
 	// runFile runs the CLI into a fresh directory and reads its results.
 	runFile := func(wantCode int, args ...string) *results.File {
 		out := GinkgoT().TempDir()

@@ -144,10 +144,7 @@ func (s *scheduler) prefetch(n int, selected func(key string) bool) {
 		}
 	}
 	s.queue = q
-	s.workers = n
-	s.mu.Unlock()
-	s.mu.Lock()
-	s.active = n
+	s.workers, s.active = n, n
 	s.mu.Unlock()
 	for i := 0; i < n; i++ {
 		s.wg.Add(1)

@@ -1,8 +1,10 @@
 package suite
 
 import (
+	"os/exec"
 	"sync"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -26,6 +28,15 @@ func cliBinary() string {
 	cliOnce.Do(func() { cliPath, cliErr = gexec.Build("github.com/expectspec/expectspec/suite/cmd/expectspec") })
 	Expect(cliErr).NotTo(HaveOccurred())
 	return cliPath
+}
+
+// runCLI runs the expectspec command with args (2 minutes at most) and returns its exit status,
+// its stdout and its stderr.
+func runCLI(args ...string) (int, string, string) {
+	s, err := gexec.Start(exec.Command(cliBinary(), args...), GinkgoWriter, GinkgoWriter)
+	Expect(err).NotTo(HaveOccurred())
+	Eventually(s).WithTimeout(2 * time.Minute).Should(gexec.Exit())
+	return s.ExitCode(), string(s.Out.Contents()), string(s.Err.Contents())
 }
 
 var _ = AfterSuite(gexec.CleanupBuildArtifacts)

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 
+	"github.com/expectspec/expectspec/harness/internal/h2field"
 	"github.com/expectspec/expectspec/harness/internal/listener"
 )
 
@@ -52,7 +52,7 @@ func StartH2Front(originAddr string) (string, func(), error) {
 }
 
 func startH2Front(originAddr string, k h2Knobs) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listener.Loopback(nil)
 	if err != nil {
 		return "", nil, fmt.Errorf("h2 gateway: %w", err)
 	}
@@ -253,8 +253,8 @@ func (c *h2Conn) open(mh *http2.MetaHeadersFrame, wg *sync.WaitGroup) error {
 		return nil
 	}
 	for _, hf := range mh.RegularFields() {
-		padded := hf.Value != strings.Trim(hf.Value, " \t") // §8.2.1, which x/net's Framer leaves to us
-		if padded || h2ConnectionSpecific(hf.Name) || hf.Name == "te" && hf.Value != "trailers" {
+		// §8.2.1's padded value, which x/net's Framer leaves to us, and §8.2.2
+		if h2field.Padded(hf.Value) || h2field.ConnectionSpecific(hf.Name, hf.Value) {
 			c.reset(id, http2.ErrCodeProtocol)
 			return nil
 		}

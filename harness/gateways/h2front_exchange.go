@@ -303,12 +303,3 @@ func (c *h2Conn) relayContent(st *h2Stream, r *wire.Reader, resp *response) erro
 		}
 	}
 }
-
-// h2ConnectionSpecific are the fields RFC 9113 §8.2.2 bars from HTTP/2 messages (te aside).
-func h2ConnectionSpecific(name string) bool {
-	switch strings.ToLower(name) {
-	case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
-		return true
-	}
-	return false
-}

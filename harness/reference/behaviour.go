@@ -18,8 +18,8 @@
 // Every knob below defaults to conforming behaviour; a mutant sets one of them. Start serves a
 // Behaviour; Conforming and Mutants list the ones the suite uses.
 //
-// It may import h1, harness/internal (listener) and the standard library; never the scripted
-// origin, cases, suite or results.
+// It may import h1, harness/internal (listener, h2field), x/net/http2 and the standard library;
+// never the scripted origin, cases, suite or results.
 package reference
 
 import "time"

@@ -144,14 +144,9 @@ func StartH2(b H2Behaviour) (*H2Server, error) { return StartH2TLS(b, nil) }
 // StartH2TLS serves b on a loopback port over TLS with cfg (h2 by ALPN: cfg's NextProtos are
 // set to h2 alone), or as h2c when cfg is nil.
 func StartH2TLS(b H2Behaviour, cfg *tls.Config) (*H2Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listener.Loopback(cfg, "h2")
 	if err != nil {
 		return nil, err
-	}
-	if cfg != nil {
-		cfg = cfg.Clone()
-		cfg.NextProtos = []string{"h2"}
-		ln = tls.NewListener(ln, cfg)
 	}
 	s := &H2Server{b: b}
 	s.loop = listener.Serve(ln, s.serve)

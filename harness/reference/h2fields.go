@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/expectspec/expectspec/harness/internal/h2field"
 )
 
 // The field rules the HTTP/2 reference applies to a request's header block before it looks at
@@ -15,11 +17,6 @@ import (
 // reference decodes header blocks itself (x/net's Framer, asked to, would refuse an uppercase
 // name before a mutant could accept it), then resets a malformed request's stream.
 
-// connectionSpecific are the fields RFC 9113 §8.2.2 bars from HTTP/2 (te is allowed only as
-// "trailers", below).
-var connectionSpecific = map[string]bool{"connection": true, "keep-alive": true, "proxy-connection": true,
-	"transfer-encoding": true, "upgrade": true}
-
 // malformed reports whether a request's fields break a field rule this behaviour enforces.
 func (b H2Behaviour) malformed(fields []hpack.HeaderField) bool {
 	for _, f := range fields {
@@ -27,9 +24,9 @@ func (b H2Behaviour) malformed(fields []hpack.HeaderField) bool {
 		switch {
 		case lower != f.Name && !b.AcceptUppercaseName:
 			return true
-		case f.Value != strings.Trim(f.Value, " \t") && !b.AcceptPaddedValue:
+		case h2field.Padded(f.Value) && !b.AcceptPaddedValue:
 			return true
-		case (connectionSpecific[lower] || lower == "te" && f.Value != "trailers") && !b.AcceptConnectionField:
+		case h2field.ConnectionSpecific(f.Name, f.Value) && !b.AcceptConnectionField:
 			return true
 		case lower == "te" && b.RejectTETrailers:
 			return true

@@ -70,12 +70,9 @@ func Start(b Behaviour, opts ...Option) (*Server, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listener.Loopback(o.tls)
 	if err != nil {
 		return nil, fmt.Errorf("reference server %q: %w", b.Name, err)
-	}
-	if o.tls != nil {
-		ln = tls.NewListener(ln, o.tls)
 	}
 	s := &Server{b: b, opts: o}
 	s.loop = listener.Serve(ln, func(nc net.Conn) {

@@ -1,5 +1,6 @@
 // Package listener is the accept loop and lifecycle the suite's own raw-socket servers share
-// (the scripted origin and the reference servers): accept with a back-off on temporary errors,
+// (the scripted origin and the reference servers): the loopback port they listen on (Loopback),
+// accept with a back-off on temporary errors,
 // one goroutine per connection, and a Close that stops accepting, closes every live connection,
 // whatever it is waiting for, and returns once every goroutine has ended, so no test leaks one.
 //
@@ -7,6 +8,7 @@
 package listener
 
 import (
+	"crypto/tls"
 	"errors"
 	"net"
 	"sync"
@@ -25,6 +27,21 @@ type Loop struct {
 	closing bool
 	once    sync.Once
 	err     error
+}
+
+// Loopback listens on a free port of 127.0.0.1, over TLS with cfg unless it is nil. With protos,
+// a clone of cfg offers those protocols alone by ALPN (e.g. h2 for a server that speaks nothing
+// else).
+func Loopback(cfg *tls.Config, protos ...string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil || cfg == nil {
+		return ln, err
+	}
+	if len(protos) > 0 {
+		cfg = cfg.Clone()
+		cfg.NextProtos = protos
+	}
+	return tls.NewListener(ln, cfg), nil
 }
 
 // Serve accepts on ln until Close, handing each connection to handle in a goroutine of its own.
