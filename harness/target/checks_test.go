@@ -15,6 +15,19 @@ import (
 // and returns it as a target whose upload resource is /upload. Cleanup stops it.
 func rawTarget(t *testing.T, name string, answer func(c *net.TCPConn, request string)) Target {
 	t.Helper()
+	return rawTargetWorkers(t, name, 0, answer)
+}
+
+// rawTargetWorkers is rawTarget with a fixed number of workers (0: one per connection), each
+// taken in the accept loop, in the order the connections came, and held until its connection
+// is served: a pre-forked server, whose capacity no scheduling of its goroutines can change.
+func rawTargetWorkers(t *testing.T, name string, workers int, answer func(c *net.TCPConn, request string)) Target {
+	t.Helper()
+	var free chan struct{}
+	if workers > 0 {
+		free = make(chan struct{}, workers)
+	}
+	done := make(chan struct{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -33,10 +46,20 @@ func rawTarget(t *testing.T, name string, answer func(c *net.TCPConn, request st
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
+			if free != nil {
+				select {
+				case free <- struct{}{}:
+				case <-done:
+					return
+				}
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				defer c.Close()
+				if free != nil {
+					defer func() { <-free }()
+				}
 				r := bufio.NewReader(c)
 				request := ""
 				for {
@@ -56,6 +79,7 @@ func rawTarget(t *testing.T, name string, answer func(c *net.TCPConn, request st
 		}
 	}()
 	t.Cleanup(func() {
+		close(done)
 		ln.Close()
 		mu.Lock()
 		for _, c := range conns {
@@ -164,10 +188,7 @@ func TestProbeMeasuresTheTimeToTheFirstOctet(t *testing.T) {
 // Capacity holds its connections, each sent before the next, and finds how many a server with
 // three blocking workers takes: with 4 held the GET is not answered, with 2 it is.
 func TestCapacityOfThreeWorkers(t *testing.T) {
-	workers := make(chan struct{}, 3)
-	tg := rawTarget(t, "three-workers", func(c *net.TCPConn, request string) {
-		workers <- struct{}{} // a worker serves the connection to its end
-		defer func() { <-workers }()
+	tg := rawTargetWorkers(t, "three-workers", 3, func(c *net.TCPConn, request string) {
 		if strings.HasPrefix(request, "POST") {
 			io.ReadFull(c, make([]byte, 5)) // the content, which a held connection never sends
 		}
