@@ -209,6 +209,12 @@ func contentStart(q *conv.OriginRequest) (time.Duration, bool) {
 	return q.ContentAt[0].At, true
 }
 
+// closedByPeer: the connection of q ended by the sender's close (FIN or RST), not by the
+// origin's own close, its idle timeout or a bound.
+func closedByPeer(q *conv.OriginRequest) bool {
+	return q.Closed && (q.ClosedBy == conv.ClosedByPeer || q.ClosedBy == conv.ClosedByReset)
+}
+
 // headAhead reports whether the intermediary sent the header section upstream on its own, at
 // least lead before the content: judged on the origin's clock alone.
 func headAhead(q *conv.OriginRequest, lead time.Duration) bool {

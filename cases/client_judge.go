@@ -282,10 +282,11 @@ func judgeEarlyFinalKeepAlive(env Env, rep conv.ClientReport, rec conv.OriginRec
 // killMargin separates a close of the client's own from the one its kill at the deadline causes.
 const killMargin = 500 * time.Millisecond
 
-// closedBeforeKill: the connection of q ended well before the suite killed the client (rep is
-// the report of a killed client).
+// closedBeforeKill: the client closed the connection of q well before the suite killed it (rep
+// is the report of a killed client). A close by the origin (its idle timeout, which a scaled
+// deadline can outlast) is not the client's.
 func closedBeforeKill(q conv.OriginRequest, rep conv.ClientReport) bool {
-	return q.Closed && q.ClosedAt+killMargin < rep.StartedAt+rep.Duration
+	return closedByPeer(&q) && q.ClosedAt+killMargin < rep.StartedAt+rep.Duration
 }
 
 func followed(rec conv.OriginRecord) string {

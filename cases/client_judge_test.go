@@ -155,12 +155,19 @@ var _ = Describe("the client judges", func() {
 		q.EarlyFinal = true
 		expectVerdict(judge(id, ok, q), cases.Pass, "")
 		stopped := q
-		stopped.Complete, stopped.ContentLen, stopped.Closed, stopped.ClosedAt = false, 65536, true, ms(40)
+		stopped.Complete, stopped.ContentLen, stopped.Closed, stopped.ClosedAt, stopped.ClosedBy = false, 65536, true, ms(40), conv.ClosedByPeer
 		expectVerdict(judge(id, ok, stopped), cases.Pass, "")
 		expectVerdict(judge(id, killed, stopped), cases.Pass, "")
 		byKill := stopped
 		byKill.ClosedAt = 15*time.Second + ms(2)
 		expectVerdict(judge(id, killed, byKill), cases.Warn, "CLI-CONTINUE-ON-EARLY-RESPONSE")
+		// the origin's idle timeout closing before the kill (a scaled deadline outlasts it) is
+		// no close of the client's, whichever comes first
+		byOrigin := stopped
+		byOrigin.ClosedBy = conv.ClosedByIdle
+		expectVerdict(judge(id, killed, byOrigin), cases.Warn, "CLI-CONTINUE-ON-EARLY-RESPONSE")
+		byOrigin.ClosedAt = 15*time.Second + ms(2)
+		expectVerdict(judge(id, killed, byOrigin), cases.Warn, "CLI-CONTINUE-ON-EARLY-RESPONSE")
 		desync := stopped
 		desync.Closed, desync.NextRequestOnConn, desync.NextRequestLine = false, true, "GET /x HTTP/1.1"
 		expectVerdict(judge(id, ok, desync), cases.Fail, "INT-NO-FORWARD-WRONG-CL")

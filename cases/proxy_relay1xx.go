@@ -52,8 +52,7 @@ var relayInterims = Case{
 					originFinal = m.Status
 				}
 			}
-			cutShort := originFinal == 0 && len(sent) > 0 && q.Complete && q.Closed &&
-				(q.ClosedBy == conv.ClosedByPeer || q.ClosedBy == conv.ClosedByReset)
+			cutShort := originFinal == 0 && len(sent) > 0 && q.Complete && closedByPeer(q)
 			switch {
 			case cutShort && len(finals) > 0:
 				// The origin writes its 1xx and its final one after the other, at once, once the
