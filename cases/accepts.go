@@ -108,4 +108,4 @@ const (
 )
 
 // acceptsH2Malformed is what the T43 judges accept (h2fields.go).
-const acceptsH2Malformed = "Over HTTP/2, the malformed request and its content sent at once: RST_STREAM(PROTOCOL_ERROR), a 400, or GOAWAY(PROTOCOL_ERROR) passes; a reset with another code warns; a 100 or a 2xx (the request processed) fails; another 1xx (103 Early Hints may go out before validation) warns; another 4xx is info; a 3xx or 5xx warns. na when nothing came, or the connection ended without a word."
+const acceptsH2Malformed = "Over HTTP/2, the malformed request and its content sent at once: RST_STREAM(PROTOCOL_ERROR), a 400, or GOAWAY(PROTOCOL_ERROR) passes; a reset with another code warns; a 2xx, or a 100 followed by a 2xx (the request processed), fails; a 100 followed by a reset, a refusal or nothing, and another 1xx (103 Early Hints may go out before validation), warn; another 4xx is info; a 3xx or 5xx warns. na when nothing came, or the connection ended without a word."

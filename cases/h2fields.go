@@ -74,7 +74,7 @@ func fieldsText(fields []conv.Field) string {
 // a response header block, a reset of the stream, GOAWAY, or the end of the connection.
 func judgeH2Malformed(env Env, tl *conv.Timeline, rule, sent string) Outcome {
 	var j Judgement
-	for _, e := range tl.Events {
+	for i, e := range tl.Events {
 		switch {
 		case e.Kind == conv.EvFIN || e.Kind == conv.EvRST:
 			// As silence: a close may be the server's idle timeout, which no verdict may rest on.
@@ -102,11 +102,44 @@ func judgeH2Malformed(env Env, tl *conv.Timeline, rule, sent string) Outcome {
 			j.Pass(rule, "sent %s: the server reset the stream before any response, so it did not process the request", sent)
 			j.Warn("H2-MALFORMED-STREAM-ERROR", "reset the stream with %s: RFC 9113 §8.1.1 makes a malformed request a stream error of type PROTOCOL_ERROR", codeName(f.Code))
 			return j.Outcome()
+		case f.Type == "HEADERS" && statusField(f.Fields) == "100":
+			return judgeContinueToMalformed(tl.Events[i+1:], rule, sent)
 		case f.Type == "HEADERS" && len(f.Fields) > 0:
 			return judgeMalformedAnswer(statusField(f.Fields), rule, sent)
 		}
 	}
 	j.NA("sent %s: nothing about stream 1 arrived within %s, so how the server treats the malformed request is unknown", sent, ms(env.Timing.Response))
+	return j.Outcome()
+}
+
+// judgeContinueToMalformed judges a 100 as the first answer to a malformed request by what
+// followed it on the stream. A 100 invites the content, as for a normal request; but RFC 9113
+// §8.1.1 lets a server send a response before it resets, so only a 2xx after it shows the
+// request processed (fail); a reset or a refusal after it is a warning.
+func judgeContinueToMalformed(rest []conv.Event, rule, sent string) Outcome {
+	var j Judgement
+	then := "nothing more about the stream"
+	for _, e := range rest {
+		f := e.Frame
+		if e.Kind != conv.EvFrame || f == nil || f.Sent || f.Type != "GOAWAY" && f.Stream != 1 {
+			continue
+		}
+		code, _ := strconv.Atoi(statusField(f.Fields))
+		switch {
+		case f.Type == "HEADERS" && code >= 200 && code < 300:
+			j.Fail(rule, "sent %s, which makes the request malformed in HTTP/2, and the server answered 100, then %d: it processed the request as a normal one", sent, code)
+			j.Fail("H2-MALFORMED-STREAM-ERROR", "a malformed request is a stream error of type PROTOCOL_ERROR (RFC 9113 §8.1.1): reset the stream, with a 400 before it if you like, and never answer it as a normal request")
+			return j.Outcome()
+		case f.Type == "HEADERS" && code >= 200:
+			then = "a " + strconv.Itoa(code)
+		case f.Type == "RST_STREAM" || f.Type == "GOAWAY":
+			then = f.Type + " " + codeName(f.Code)
+		default:
+			continue
+		}
+		break
+	}
+	j.Warn(rule, "sent %s, which makes the request malformed in HTTP/2, and the server first answered 100, inviting the content as for a normal request, then %s; a response before the reset is allowed (RFC 9113 §8.1.1), but a 100 suggests the request was taken as a normal one", sent, then)
 	return j.Outcome()
 }
 

@@ -74,12 +74,19 @@ var _ = Describe("the HTTP/2 field-rule judges (T43)", func() {
 		check(func(b *h2TL) *h2TL { return b.reset(1, "answer", conv.CodeCancel) }, cases.Warn, "H2-MALFORMED-STREAM-ERROR")
 		check(func(b *h2TL) *h2TL { return goaway(b, 1, conv.CodeNoError) }, cases.Info, "H2-MALFORMED-STREAM-ERROR")
 	})
-	It("fails a 100 or a 2xx, whatever follows", func() {
+	It("fails a 2xx, and a 100 followed by a 2xx", func() {
 		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 200, true) }, cases.Fail, "rule", "H2-MALFORMED-STREAM-ERROR")
-		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 100, false).headers(3, "answer", 200, true) }, cases.Fail, "rule")
+		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 100, false).headers(3, "answer", 200, true) }, cases.Fail, "rule", "H2-MALFORMED-STREAM-ERROR")
+	})
+	It("warns a 100 followed by a reset, a refusal or nothing: RFC 9113 §8.1.1 lets a response precede the reset", func() {
 		check(func(b *h2TL) *h2TL {
 			return b.headers(1, "answer", 100, false).reset(2, "answer", conv.CodeProtocolError)
-		}, cases.Fail, "rule")
+		}, cases.Warn, "rule")
+		check(func(b *h2TL) *h2TL { return goaway(b.headers(1, "answer", 100, false), 2, conv.CodeProtocolError) }, cases.Warn, "rule")
+		check(func(b *h2TL) *h2TL { return b.headers(1, "answer", 100, false).headers(3, "answer", 400, true) }, cases.Warn, "rule")
+		check(func(b *h2TL) *h2TL {
+			return b.headers(1, "answer", 100, false).add(5000, "answer", conv.Event{Kind: conv.EvDeadline, Cause: conv.CauseDeadline})
+		}, cases.Warn, "rule")
 	})
 	It("warns an interim response other than 100, which proves no processing, whatever follows", func() {
 		check(func(b *h2TL) *h2TL {
