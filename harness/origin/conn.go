@@ -184,11 +184,10 @@ func (c *conn) onHead(x *exchange) (early conv.RawMessage, ok bool) {
 	if early == "" {
 		return "", true
 	}
-	if !c.send(x, early) {
+	if !c.send(x, early, markEarly(x)) {
 		return early, false
 	}
 	x.responded = true
-	c.o.update(func() { x.rec.EarlyFinal = true })
 	return early, true
 }
 
@@ -199,11 +198,10 @@ func (c *conn) earlyInContent(x *exchange) (closing, ok bool) {
 	if x.script.OnHead != conv.HeadContinueThenFinal || x.responded {
 		return false, true
 	}
-	if !c.send(x, or(x.script.Early, conv.ExpectationFailed417)) {
+	if !c.send(x, or(x.script.Early, conv.ExpectationFailed417), markEarly(x)) {
 		return false, false
 	}
 	x.responded = true
-	c.o.update(func() { x.rec.EarlyFinal = true })
 	return x.script.AfterEarly == conv.EarlyClose, true
 }
 
@@ -230,8 +228,9 @@ func (c *conn) respond(x *exchange) (final conv.RawMessage, ok bool) {
 }
 
 // send writes raw and records it once written; false means the write failed and the connection
-// is done.
-func (c *conn) send(x *exchange, raw conv.RawMessage) bool {
+// is done. also runs in the same record update as the Sent entry, so that no reader sees the
+// one without the other.
+func (c *conn) send(x *exchange, raw conv.RawMessage, also ...func()) bool {
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.o.opts.idle))
 	_, err := io.WriteString(c.nc, string(raw))
 	if err != nil {
@@ -247,9 +246,15 @@ func (c *conn) send(x *exchange, raw conv.RawMessage) bool {
 			kept = kept[:maxSentKept]
 		}
 		x.rec.Sent = append(x.rec.Sent, conv.Sent{At: x.at(now), Msg: kept})
+		for _, f := range also {
+			f()
+		}
 	})
 	return true
 }
+
+// markEarly records that the message being sent is an early final.
+func markEarly(x *exchange) func() { return func() { x.rec.EarlyFinal = true } }
 
 // closeStaged is the lingering close of RFC 9112 §9.6: half-close so the intermediary sees the
 // end of the response, then keep reading until it closes or the linger time is up, logging what
