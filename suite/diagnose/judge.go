@@ -30,6 +30,13 @@ const (
 // DefaultTransport, .NET: 1 s): a 100 later than this stalls them all.
 const clientTimer = time.Second
 
+// stallFrom is the first arrival of a 100 judged a stall. A server or a hop that sends its own
+// 100 on a timer tends to use a round one, often the same 1 s as the clients: its 100 then lands
+// at 1 s plus a few milliseconds, and a line drawn at exactly 1 s would flip the verdict between
+// runs. Drawn at three quarters of the timer, it leaves a quarter of a second either side of the
+// common timers (500 ms, 1 s), and a 100 that late costs each upload most of a client's wait.
+const stallFrom = clientTimer * 3 / 4
+
 // Diagnosis is the outcome of a battery at one URL.
 type Diagnosis struct {
 	Endpoint Endpoint
@@ -160,6 +167,8 @@ func handshake(o Observed, plain Observed, spelled string, maxWait, finalWait ti
 			return ProblemRefused, fmt.Sprintf("uploads that send %s fail here with %s after 100 Continue and the content; the same upload without Expect gets %s", spelled, status(o.Final), status(ok))
 		case o.FirstAt > clientTimer:
 			return ProblemStall, fmt.Sprintf("each upload that sends %s stalls about 1 s: 100 Continue comes only after %s, later than common clients wait, so they wait out their timer (see below)", spelled, ms(o.FirstAt))
+		case o.FirstAt >= stallFrom:
+			return ProblemStall, fmt.Sprintf("each upload that sends %s stalls: 100 Continue comes only after %s, about as long as common clients wait (1 s), so each upload waits that long and clients whose timer runs out first send without it (see below)", spelled, ms(o.FirstAt))
 		}
 		return ProblemNone, fmt.Sprintf("works: 100 Continue in %s, then %s", ms(o.FirstAt), status(o.Final))
 	}

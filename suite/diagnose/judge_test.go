@@ -39,6 +39,13 @@ func TestJudgeOrdersOfRacingEvents(t *testing.T) {
 		// client had already waited it out, a stall.
 		{"100 after the wait", []conv.Event{sent(0, stepHead), {At: 1500 * ms, Kind: conv.EvDeadline, Step: stepWait}, sent(1500*ms, stepContent), msg(1501*ms, stepFinal, 100), msg(1502*ms, stepFinal, 200)}, ProblemStall},
 		{"100 late but within the wait", []conv.Event{sent(0, stepHead), msg(1200*ms, stepWait, 100), sent(1200*ms, stepContent), msg(1201*ms, stepFinal, 200)}, ProblemStall},
+		// A hop with a 1 s timer of its own sends its 100 just before or just after the
+		// clients' 1 s, from run to run: a stall either way, never "works" one run in two.
+		{"100 just before the clients' timer", []conv.Event{sent(0, stepHead), msg(990*ms, stepWait, 100), sent(990*ms, stepContent), msg(991*ms, stepFinal, 200)}, ProblemStall},
+		{"100 just after the clients' timer", []conv.Event{sent(0, stepHead), msg(1010*ms, stepWait, 100), sent(1010*ms, stepContent), msg(1011*ms, stepFinal, 200)}, ProblemStall},
+		// A hop with a 500 ms timer: works either side of it.
+		{"100 just before 500 ms", []conv.Event{sent(0, stepHead), msg(490*ms, stepWait, 100), sent(490*ms, stepContent), msg(491*ms, stepFinal, 200)}, ProblemNone},
+		{"100 just after 500 ms", []conv.Event{sent(0, stepHead), msg(510*ms, stepWait, 100), sent(510*ms, stepContent), msg(511*ms, stepFinal, 200)}, ProblemNone},
 		// A final status from the header section is an answer (RFC 9110 §10.1.1).
 		{"200 from the head", []conv.Event{sent(0, stepHead), msg(ms, stepWait, 200)}, ProblemNone},
 		{"silence, then the final after the content", []conv.Event{sent(0, stepHead), {At: 1500 * ms, Kind: conv.EvDeadline, Step: stepWait}, sent(1500*ms, stepContent), msg(1501*ms, stepFinal, 200)}, ProblemStall},
