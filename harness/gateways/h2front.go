@@ -95,6 +95,9 @@ type h2Stream struct {
 	once    sync.Once
 	ended   bool          // END_STREAM received (the reading goroutine's)
 	done    chan struct{} // closed with ended, for the stream's exchange to see
+	// declared is the request's content-length (-1: none), received the DATA so far (the
+	// reading goroutine's).
+	declared, received int64
 }
 
 func (st *h2Stream) end() { st.once.Do(func() { close(st.gone) }) }
@@ -147,13 +150,11 @@ func (f *h2Front) serve(nc net.Conn) {
 			c.reset(se.StreamID, se.Code)
 			continue
 		case err != nil:
-			var ce http2.ConnectionError
-			if errors.As(err, &ce) {
-				_ = c.write(func(fr *http2.Framer) error { return fr.WriteGoAway(c.lastID, http2.ErrCode(ce), nil) })
-			}
+			c.goAway(err)
 			return
 		}
 		if err := c.handle(fr, &wg); err != nil {
+			c.goAway(err)
 			return
 		}
 	}
@@ -166,7 +167,10 @@ func (c *h2Conn) handle(f http2.Frame, wg *sync.WaitGroup) error {
 		if f.IsAck() {
 			return nil
 		}
-		table, limited := c.settings(f)
+		table, limited, err := c.settings(f)
+		if err != nil {
+			return err
+		}
 		return c.write(func(fr *http2.Framer) error {
 			if limited { // the encoder is the writers', so it changes under wmu (RFC 7541 §4.2)
 				c.enc.SetMaxDynamicTableSizeLimit(table)
@@ -179,14 +183,7 @@ func (c *h2Conn) handle(f http2.Frame, wg *sync.WaitGroup) error {
 		}
 		return c.write(func(fr *http2.Framer) error { return fr.WritePing(true, f.Data) })
 	case *http2.WindowUpdateFrame:
-		c.mu.Lock()
-		if f.StreamID == 0 {
-			c.connWindow += int64(f.Increment)
-		} else if st := c.streams[f.StreamID]; st != nil {
-			st.window += int64(f.Increment)
-		}
-		c.wake()
-		c.mu.Unlock()
+		return c.windowUpdate(f)
 	case *http2.MetaHeadersFrame:
 		return c.open(f, wg)
 	case *http2.DataFrame:
@@ -200,15 +197,24 @@ func (c *h2Conn) handle(f http2.Frame, wg *sync.WaitGroup) error {
 
 // settings applies the client's SETTINGS: a new initial window moves every stream's window by
 // the difference (RFC 9113 §6.9.2). It returns the header table size the client allows, if the
-// frame sets one, for the response encoder.
-func (c *h2Conn) settings(f *http2.SettingsFrame) (table uint32, limited bool) {
+// frame sets one, for the response encoder, and a connection error for a value out of its
+// range (§6.5.2) or a window pushed past the largest (§6.9.2).
+func (c *h2Conn) settings(f *http2.SettingsFrame) (table uint32, limited bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_ = f.ForeachSetting(func(s http2.Setting) error {
+	err = f.ForeachSetting(func(s http2.Setting) error {
+		if err := s.Valid(); err != nil {
+			return err
+		}
 		switch s.ID {
 		case http2.SettingHeaderTableSize:
 			table, limited = s.Val, true
 		case http2.SettingInitialWindowSize:
+			for _, st := range c.streams {
+				if st.window+int64(s.Val)-c.initWindow > maxWindow {
+					return http2.ConnectionError(http2.ErrCodeFlowControl)
+				}
+			}
 			for _, st := range c.streams {
 				st.window += int64(s.Val) - c.initWindow
 			}
@@ -219,7 +225,7 @@ func (c *h2Conn) settings(f *http2.SettingsFrame) (table uint32, limited bool) {
 		return nil
 	})
 	c.wake()
-	return table, limited
+	return table, limited, err
 }
 
 // wake tells every writer waiting for a window to look again; the caller holds mu.
@@ -238,7 +244,10 @@ func (c *h2Conn) open(mh *http2.MetaHeadersFrame, wg *sync.WaitGroup) error {
 	c.mu.Unlock()
 	switch {
 	case st != nil: // trailers, which end the request; the gateway does not forward them
-		if mh.StreamEnded() && !st.ended {
+		switch {
+		case mh.StreamEnded() && st.overDeclared(true):
+			c.reset(id, http2.ErrCodeProtocol)
+		case mh.StreamEnded() && !st.ended:
 			st.finish()
 		}
 		return nil
@@ -259,15 +268,25 @@ func (c *h2Conn) open(mh *http2.MetaHeadersFrame, wg *sync.WaitGroup) error {
 			return nil
 		}
 	}
+	declared, ok := declaredLength(mh)
+	if !ok {
+		c.reset(id, http2.ErrCodeProtocol)
+		return nil
+	}
 	c.mu.Lock()
 	if len(c.streams) >= h2MaxStreams {
 		c.mu.Unlock()
 		c.reset(id, http2.ErrCodeRefusedStream)
 		return nil
 	}
-	st = &h2Stream{id: id, window: c.initWindow, content: make(chan []byte, h2QueuedFrames), gone: make(chan struct{}), done: make(chan struct{})}
+	st = &h2Stream{id: id, window: c.initWindow, content: make(chan []byte, h2QueuedFrames), gone: make(chan struct{}), done: make(chan struct{}),
+		declared: declared}
 	c.streams[id] = st
 	c.mu.Unlock()
+	if st.overDeclared(mh.StreamEnded()) {
+		c.reset(id, http2.ErrCodeProtocol)
+		return nil
+	}
 	if mh.StreamEnded() {
 		st.finish()
 	}
@@ -291,6 +310,11 @@ func (c *h2Conn) data(f *http2.DataFrame) {
 	st := c.streams[f.StreamID]
 	c.mu.Unlock()
 	if st == nil || st.ended {
+		return
+	}
+	st.received += int64(len(f.Data()))
+	if st.overDeclared(f.StreamEnded()) {
+		c.reset(st.id, http2.ErrCodeProtocol)
 		return
 	}
 	select {

@@ -1,0 +1,90 @@
+package gateways_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/net/http2"
+
+	"github.com/expectspec/expectspec/harness/conv"
+)
+
+// The reference gateway's checks of its client: a declared length its DATA breaks, and
+// SETTINGS or WINDOW_UPDATE values out of range. Each is what a conforming gateway must refuse
+// rather than relay upstream or count on.
+
+// nextErrorFrame reads until the gateway resets stream 1 or sends GOAWAY, and returns the code
+// and the frame's type; a closed connection or the deadline fails the spec.
+func nextErrorFrame(fr *http2.Framer) (string, http2.ErrCode) {
+	GinkgoHelper()
+	for {
+		f, err := fr.ReadFrame()
+		Expect(err).NotTo(HaveOccurred())
+		switch f := f.(type) {
+		case *http2.RSTStreamFrame:
+			return "RST_STREAM", f.ErrCode
+		case *http2.GoAwayFrame:
+			return "GOAWAY", f.ErrCode
+		}
+	}
+}
+
+var _ = Describe("the HTTP/2 reference gateway's checks of its client", func() {
+	post := func(o interface{ Addr() string }, token string, fields ...string) *http2.Framer {
+		GinkgoHelper()
+		return rawH2Request(o.Addr(), false, append([]string{":method", "POST", ":scheme", "http", ":authority", "t",
+			":path", conv.OriginPath(token, "x")}, fields...)...)
+	}
+
+	It("resets a request whose DATA runs past its content-length (RFC 9113 §8.1.1)", func() {
+		o := startOrigin()
+		o.Register("ck1", conv.OriginScript{OnHead: conv.HeadWait})
+		fr := post(o, "ck1", "content-length", "3")
+		Expect(fr.WriteData(1, false, []byte("abcdef"))).To(Succeed())
+		kind, code := nextErrorFrame(fr)
+		Expect(kind).To(Equal("RST_STREAM"))
+		Expect(code).To(Equal(http2.ErrCodeProtocol))
+	})
+
+	It("resets a request that ends short of its content-length", func() {
+		o := startOrigin()
+		o.Register("ck2", conv.OriginScript{OnHead: conv.HeadWait})
+		fr := post(o, "ck2", "content-length", "5")
+		Expect(fr.WriteData(1, true, []byte("abc"))).To(Succeed())
+		kind, code := nextErrorFrame(fr)
+		Expect(kind).To(Equal("RST_STREAM"))
+		Expect(code).To(Equal(http2.ErrCodeProtocol))
+	})
+
+	It("resets a request with two different content-length values", func() {
+		o := startOrigin()
+		fr := post(o, "ck3", "content-length", "3", "content-length", "4")
+		kind, code := nextErrorFrame(fr)
+		Expect(kind).To(Equal("RST_STREAM"))
+		Expect(code).To(Equal(http2.ErrCodeProtocol))
+	})
+
+	DescribeTable("ends the connection on a SETTINGS value out of its range (RFC 9113 §6.5.2)",
+		func(s http2.Setting, want http2.ErrCode) {
+			o := startOrigin()
+			o.Register("ck4", conv.OriginScript{OnHead: conv.HeadWait})
+			fr := post(o, "ck4", "content-length", "3")
+			Expect(fr.WriteSettings(s)).To(Succeed())
+			kind, code := nextErrorFrame(fr)
+			Expect(kind).To(Equal("GOAWAY"))
+			Expect(code).To(Equal(want))
+		},
+		Entry("ENABLE_PUSH 2", http2.Setting{ID: http2.SettingEnablePush, Val: 2}, http2.ErrCodeProtocol),
+		Entry("INITIAL_WINDOW_SIZE 2^31", http2.Setting{ID: http2.SettingInitialWindowSize, Val: 1 << 31}, http2.ErrCodeFlowControl),
+		Entry("MAX_FRAME_SIZE under 16384", http2.Setting{ID: http2.SettingMaxFrameSize, Val: 100}, http2.ErrCodeProtocol),
+	)
+
+	It("ends the connection when WINDOW_UPDATE pushes its window past 2^31-1 (RFC 9113 §6.9.1)", func() {
+		o := startOrigin()
+		o.Register("ck5", conv.OriginScript{OnHead: conv.HeadWait})
+		fr := post(o, "ck5", "content-length", "3")
+		Expect(fr.WriteWindowUpdate(0, 1<<31-1)).To(Succeed())
+		kind, code := nextErrorFrame(fr)
+		Expect(kind).To(Equal("GOAWAY"))
+		Expect(code).To(Equal(http2.ErrCodeFlowControl))
+	})
+})
