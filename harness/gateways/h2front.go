@@ -254,7 +254,7 @@ func (c *h2Conn) open(mh *http2.MetaHeadersFrame, wg *sync.WaitGroup) error {
 	case id <= c.lastID: // a stream that is over: ignored, as RFC 9113 §5.1 allows for a while
 		return nil
 	case id%2 == 0:
-		return fmt.Errorf("stream %d opened by the client is even", id) // a connection error (§5.1.1)
+		return http2.ConnectionError(http2.ErrCodeProtocol) // a client opened an even stream (§5.1.1)
 	}
 	c.lastID = id
 	if mh.PseudoValue("method") == "" || mh.PseudoValue("path") == "" {

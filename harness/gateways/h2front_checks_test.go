@@ -1,9 +1,12 @@
 package gateways_test
 
 import (
+	"bytes"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 
 	"github.com/expectspec/expectspec/harness/conv"
 )
@@ -86,5 +89,22 @@ var _ = Describe("the HTTP/2 reference gateway's checks of its client", func() {
 		kind, code := nextErrorFrame(fr)
 		Expect(kind).To(Equal("GOAWAY"))
 		Expect(code).To(Equal(http2.ErrCodeFlowControl))
+	})
+})
+
+var _ = Describe("the HTTP/2 reference gateway's stream numbers", func() {
+	It("ends the connection with PROTOCOL_ERROR when the client opens an even stream (RFC 9113 §5.1.1)", func() {
+		o := startOrigin()
+		o.Register("ck6", conv.OriginScript{OnHead: conv.HeadWait})
+		fr := rawH2Request(o.Addr(), false, ":method", "POST", ":scheme", "http", ":authority", "t", ":path", conv.OriginPath("ck6", "x"), "content-length", "3")
+		var block bytes.Buffer
+		enc := hpack.NewEncoder(&block)
+		for _, f := range [][2]string{{":method", "GET"}, {":scheme", "http"}, {":authority", "t"}, {":path", "/"}} {
+			Expect(enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})).To(Succeed())
+		}
+		Expect(fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 4, BlockFragment: block.Bytes(), EndHeaders: true, EndStream: true})).To(Succeed())
+		kind, code := nextErrorFrame(fr)
+		Expect(kind).To(Equal("GOAWAY"))
+		Expect(code).To(Equal(http2.ErrCodeProtocol))
 	})
 })
