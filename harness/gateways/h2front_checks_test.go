@@ -38,33 +38,27 @@ var _ = Describe("the HTTP/2 reference gateway's checks of its client", func() {
 			":path", conv.OriginPath(token, "x")}, fields...)...)
 	}
 
-	It("resets a request whose DATA runs past its content-length (RFC 9113 §8.1.1)", func() {
-		o := startOrigin()
-		o.Register("ck1", conv.OriginScript{OnHead: conv.HeadWait})
-		fr := post(o, "ck1", "content-length", "3")
-		Expect(fr.WriteData(1, false, []byte("abcdef"))).To(Succeed())
-		kind, code := nextErrorFrame(fr)
-		Expect(kind).To(Equal("RST_STREAM"))
-		Expect(code).To(Equal(http2.ErrCodeProtocol))
-	})
-
-	It("resets a request that ends short of its content-length", func() {
-		o := startOrigin()
-		o.Register("ck2", conv.OriginScript{OnHead: conv.HeadWait})
-		fr := post(o, "ck2", "content-length", "5")
-		Expect(fr.WriteData(1, true, []byte("abc"))).To(Succeed())
-		kind, code := nextErrorFrame(fr)
-		Expect(kind).To(Equal("RST_STREAM"))
-		Expect(code).To(Equal(http2.ErrCodeProtocol))
-	})
-
-	It("resets a request with two different content-length values", func() {
-		o := startOrigin()
-		fr := post(o, "ck3", "content-length", "3", "content-length", "4")
-		kind, code := nextErrorFrame(fr)
-		Expect(kind).To(Equal("RST_STREAM"))
-		Expect(code).To(Equal(http2.ErrCodeProtocol))
-	})
+	// data is the DATA the client sends after the head, none when empty; end ends the stream.
+	DescribeTable("resets a request whose DATA breaks its content-length with PROTOCOL_ERROR (RFC 9113 §8.1.1)",
+		func(lengths []string, data string, end bool) {
+			o := startOrigin()
+			o.Register("ck1", conv.OriginScript{OnHead: conv.HeadWait})
+			var fields []string
+			for _, l := range lengths {
+				fields = append(fields, "content-length", l)
+			}
+			fr := post(o, "ck1", fields...)
+			if data != "" {
+				Expect(fr.WriteData(1, end, []byte(data))).To(Succeed())
+			}
+			kind, code := nextErrorFrame(fr)
+			Expect(kind).To(Equal("RST_STREAM"))
+			Expect(code).To(Equal(http2.ErrCodeProtocol))
+		},
+		Entry("DATA past it", []string{"3"}, "abcdef", false),
+		Entry("the stream ends short of it", []string{"5"}, "abc", true),
+		Entry("two different values", []string{"3", "4"}, "", false),
+	)
 
 	DescribeTable("ends the connection on a SETTINGS value out of its range (RFC 9113 §6.5.2)",
 		func(s http2.Setting, want http2.ErrCode) {
