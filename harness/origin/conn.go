@@ -74,10 +74,9 @@ func (c *conn) serve() {
 func (c *conn) begin(h *wire.Head, inside bool) *exchange {
 	p := parseHead(h)
 	token, script := c.o.scriptFor(tokenOf(p.target, p.fields))
-	e, rec := c.o.newRequest(token, c.info)
-	x := &exchange{e: e, rec: rec, script: script, head: p, headSeq: h.EndSeq}
-	c.last = x
-	c.o.update(func() {
+	x := &exchange{script: script, head: p, headSeq: h.EndSeq}
+	c.o.newRequest(token, c.info, func(e *entry, rec *conv.OriginRequest) {
+		x.e, x.rec = e, rec
 		rec.StartAt, rec.HeadAt = x.at(h.StartAt), x.at(h.EndAt)
 		rec.RequestLine, rec.Method, rec.Target, rec.Proto = h.Lines[0], p.method, p.target, p.proto
 		rec.Fields, rec.Head = p.fields, h.Raw
@@ -95,6 +94,7 @@ func (c *conn) begin(h *wire.Head, inside bool) *exchange {
 		}
 		rec.HeadBeforeContent = x.hasContent()
 	})
+	c.last = x
 	return x
 }
 

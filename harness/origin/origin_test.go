@@ -100,6 +100,9 @@ var _ = Describe("the scripted origin", func() {
 		c.send(post("w", 10, "Expect: 100-continue"))
 		c.silent()
 		c.send("01234")
+		// Wait until the origin has read the first part before timing the gap to the second:
+		// a fixed sleep alone lets a busy machine deliver both parts in one read.
+		requests(o, "w", 1, contentLen(5))
 		time.Sleep(30 * time.Millisecond)
 		c.send("56789")
 		c.expect(string(conv.OK200))
@@ -141,7 +144,10 @@ var _ = Describe("the scripted origin", func() {
 			c.send(post("e2", len(smuggled), "Expect: 100-continue"))
 			c.expect(string(conv.Unauthorized401))
 			c.send("GET /__sm") // part of the body, then the body is abandoned
-			time.Sleep(20 * time.Millisecond)
+			// The next request must come in a later read than the partial body, or both carry
+			// the same time: wait until the origin has logged the partial body.
+			Eventually(func() string { return string(o.Record("e2").Requests[0].AfterBytes) }).
+				WithTimeout(within).WithPolling(5 * time.Millisecond).Should(Equal("GET /__sm"))
 			c.send(head("GET", conv.OriginPath("next", "ok"), "HTTP/1.1"))
 			c.expect(string(conv.OK200)) // the next request was served, not swallowed
 
@@ -286,7 +292,7 @@ var _ = Describe("the scripted origin", func() {
 		c.send(head("POST", conv.OriginPath("ch", "echo"), "HTTP/1.1", "Transfer-Encoding: chunked", "Expect: 100-continue"))
 		c.expect(string(conv.Continue100))
 		c.send("5\r\nhel")
-		time.Sleep(20 * time.Millisecond)
+		requests(o, "ch", 1, func(q conv.OriginRequest) bool { return len(q.ContentAt) == 1 }) // two reads, not one
 		c.send("lo\r\n0\r\nX-Trailer: 1\r\n\r\n")
 		c.expect(string(conv.OK200))
 		q := requests(o, "ch", 1, sentN(2)).Requests[0]
