@@ -231,16 +231,21 @@ func (c *conn) respond(x *exchange) (final conv.RawMessage, ok bool) {
 // is done. also runs in the same record update as the Sent entry, so that no reader sees the
 // one without the other.
 func (c *conn) send(x *exchange, raw conv.RawMessage, also ...func()) bool {
+	// Counted as being sent until recorded, so that a reader waiting for the record to settle
+	// does not take it as final while the peer may already have the message.
+	c.o.update(func() { x.e.sending++ })
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.o.opts.idle))
 	_, err := io.WriteString(c.nc, string(raw))
 	if err != nil {
 		// Not recorded as sent: the intermediary reset or closed the connection, and judges
 		// that read the record must not name a response that never left.
 		c.closed(c.cause(err))
+		c.o.update(func() { x.e.sending-- })
 		return false
 	}
 	now := time.Now()
 	c.o.update(func() {
+		x.e.sending--
 		kept := raw
 		if len(kept) > maxSentKept {
 			kept = kept[:maxSentKept]

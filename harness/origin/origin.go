@@ -112,6 +112,7 @@ type entry struct {
 	reqs    []*conv.OriginRequest
 	connIDs []int
 	dropped int
+	sending int // writes begun and not yet recorded (OriginRecord.Sending)
 }
 
 // connInfo is what the origin knows about one connection, for OriginRecord.Conns.
@@ -177,7 +178,7 @@ func (o *Origin) Record(token string) conv.OriginRecord {
 	if e == nil {
 		return rec
 	}
-	rec.Dropped = e.dropped
+	rec.Dropped, rec.Sending = e.dropped, e.sending
 	for _, q := range e.reqs {
 		rec.Requests = append(rec.Requests, *q)
 	}

@@ -2,6 +2,7 @@ package origin_test
 
 import (
 	"runtime"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -360,6 +361,19 @@ var _ = Describe("the scripted origin", func() {
 			Expect(rec.Requests[0].ContentLen).To(Equal(int64(2)))
 			Expect(rec.Requests[0].Complete).To(BeFalse())
 		})
+	})
+
+	It("counts a message as being sent until its write returns, so that a reader can wait for it", func() {
+		big := conv.RawMessage("HTTP/1.1 200 OK\r\nContent-Length: 16777216\r\n\r\n" + strings.Repeat("x", 16<<20))
+		o.Register("big", conv.OriginScript{Final: big})
+		c := dial(o.Addr())
+		c.send(post("big", 0)) // the client does not read: the write blocks on full buffers
+		Eventually(func() int { return o.Record("big").Sending }).WithTimeout(within).Should(Equal(1))
+		Expect(o.Record("big").Requests[0].Sent).To(BeEmpty())
+		c.expect(string(big))
+		q := requests(o, "big", 1, sentN(1)).Requests[0]
+		Expect(q.Sent).To(HaveLen(1))
+		Expect(o.Record("big").Sending).To(BeZero())
 	})
 
 	It("records the idle timeout and a shutdown as the causes of a close", func() {
