@@ -24,8 +24,10 @@ const (
 	defaultSettleBound = 300 * time.Millisecond
 )
 
-// settle polls the origin's record for token until it has not changed for a short quiet time,
-// bound passes or ctx is done, and returns the last copy.
+// settle polls the origin's record for token until it has not changed for a short quiet time
+// with no message being written, bound passes or ctx is done, and returns the last copy. A
+// message being written is not yet in the record though the client may have it already: on a
+// busy machine the origin can take longer than the quiet time to record it.
 func settle(ctx context.Context, o *origin.Origin, token string, bound time.Duration) conv.OriginRecord {
 	if bound <= 0 {
 		bound = defaultSettleBound
@@ -36,7 +38,7 @@ func settle(ctx context.Context, o *origin.Origin, token string, bound time.Dura
 	last, since := fingerprint(rec), time.Now()
 	t := time.NewTicker(settlePoll)
 	defer t.Stop()
-	for time.Since(since) < quiet && time.Now().Before(deadline) {
+	for (time.Since(since) < quiet || rec.Sending > 0) && time.Now().Before(deadline) {
 		select {
 		case <-ctx.Done():
 			return o.Record(token)
@@ -52,7 +54,7 @@ func settle(ctx context.Context, o *origin.Origin, token string, bound time.Dura
 
 // fingerprint summarises everything in a record that grows or flips while the origin works.
 func fingerprint(r conv.OriginRecord) string {
-	s := fmt.Sprintf("%d/%d|", len(r.Requests), r.Dropped)
+	s := fmt.Sprintf("%d/%d/%d|", len(r.Requests), r.Dropped, r.Sending)
 	for _, q := range r.Requests {
 		s += fmt.Sprintf("%d.%d:%v%v%d,%d,%d,%d,%v%v%v;", q.Conn, q.Seq, q.Complete, q.EarlyFinal, len(q.ContentAt), q.ContentLen,
 			len(q.Sent), len(q.AfterResponse), q.NextRequestOnConn, q.Closed, q.Truncated)

@@ -323,6 +323,10 @@ type OriginRecord struct {
 	Conns    []OriginConn
 	// Dropped counts requests beyond the origin's bound per token that were served but not kept.
 	Dropped int
+	// Sending counts messages whose write has begun but not returned: the origin records a
+	// message once written, so the client can have it before the record does. A record with
+	// Sending > 0 is about to change.
+	Sending int
 }
 
 // Clone returns a deep copy, so a record handed to a judge never changes under it.

@@ -30,7 +30,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 			tl, _ := timed(ctx, addr, send("head", head), tc.step, send("after", "hello"))
 			// Measured from the cancellation, with slack for a loaded machine: the point is that
 			// the run does not wait for the step's 10 s deadline.
-			if took := time.Since(<-cancelled); took > 300*time.Millisecond {
+			if took := time.Since(<-cancelled); took > time.Second {
 				t.Errorf("returned %v after the cancellation\n%s", took, tl.Transcript())
 			}
 			last := tl.Events[len(tl.Events)-1]

@@ -109,7 +109,9 @@ func TestAwaitEndsAtTheContextsDeadline(t *testing.T) {
 	defer cancel()
 	tl, took := timed(ctx, addr, send("request", head+"hello"), await("answer", conv.UntilFinalHead, 1, 5*time.Second))
 	e, ok := tl.First(conv.EvDeadline)
-	if !ok || e.Error != "cancelled" || took > 350*time.Millisecond || len(tl.Messages()) > 0 {
-		t.Fatalf("took %s, want the context's 200 ms and a cancellation\n%s", took, tl.Transcript())
+	// took is bounded well below the await's own 5 s, not within a few scheduler slices of the
+	// context's 200 ms: on a busy machine the run can return a few hundred ms late.
+	if !ok || e.Error != "cancelled" || took > 1500*time.Millisecond || len(tl.Messages()) > 0 {
+		t.Fatalf("took %s, want the context's 200 ms (not the await's 5 s) and a cancellation\n%s", took, tl.Transcript())
 	}
 }

@@ -74,10 +74,9 @@ func (c *conn) serve() {
 func (c *conn) begin(h *wire.Head, inside bool) *exchange {
 	p := parseHead(h)
 	token, script := c.o.scriptFor(tokenOf(p.target, p.fields))
-	e, rec := c.o.newRequest(token, c.info)
-	x := &exchange{e: e, rec: rec, script: script, head: p, headSeq: h.EndSeq}
-	c.last = x
-	c.o.update(func() {
+	x := &exchange{script: script, head: p, headSeq: h.EndSeq}
+	c.o.newRequest(token, c.info, func(e *entry, rec *conv.OriginRequest) {
+		x.e, x.rec = e, rec
 		rec.StartAt, rec.HeadAt = x.at(h.StartAt), x.at(h.EndAt)
 		rec.RequestLine, rec.Method, rec.Target, rec.Proto = h.Lines[0], p.method, p.target, p.proto
 		rec.Fields, rec.Head = p.fields, h.Raw
@@ -95,6 +94,7 @@ func (c *conn) begin(h *wire.Head, inside bool) *exchange {
 		}
 		rec.HeadBeforeContent = x.hasContent()
 	})
+	c.last = x
 	return x
 }
 
@@ -231,16 +231,21 @@ func (c *conn) respond(x *exchange) (final conv.RawMessage, ok bool) {
 // is done. also runs in the same record update as the Sent entry, so that no reader sees the
 // one without the other.
 func (c *conn) send(x *exchange, raw conv.RawMessage, also ...func()) bool {
+	// Counted as being sent until recorded, so that a reader waiting for the record to settle
+	// does not take it as final while the peer may already have the message.
+	c.o.update(func() { x.e.sending++ })
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.o.opts.idle))
 	_, err := io.WriteString(c.nc, string(raw))
 	if err != nil {
 		// Not recorded as sent: the intermediary reset or closed the connection, and judges
 		// that read the record must not name a response that never left.
 		c.closed(c.cause(err))
+		c.o.update(func() { x.e.sending-- })
 		return false
 	}
 	now := time.Now()
 	c.o.update(func() {
+		x.e.sending--
 		kept := raw
 		if len(kept) > maxSentKept {
 			kept = kept[:maxSentKept]

@@ -99,8 +99,11 @@ func head(method, target, proto string, fields ...string) string {
 	return b.String()
 }
 
-// requests waits until the origin has recorded n requests for token, each satisfying done
-// when given, and returns the record.
+// requests waits until the origin has recorded n requests for token, the LAST of them
+// satisfying every done, and returns the record. Earlier requests on the same connection are
+// settled by then (one goroutine serves a connection in order), except for a close or octets
+// logged after it; a request on another connection may still be updating: wait for it on its
+// own before asserting on it.
 func requests(o *origin.Origin, token string, n int, done ...func(conv.OriginRequest) bool) conv.OriginRecord {
 	GinkgoHelper()
 	var rec conv.OriginRecord
@@ -120,6 +123,9 @@ func requests(o *origin.Origin, token string, n int, done ...func(conv.OriginReq
 }
 
 func complete(q conv.OriginRequest) bool { return q.Complete }
+func contentLen(n int) func(conv.OriginRequest) bool {
+	return func(q conv.OriginRequest) bool { return q.ContentLen == int64(n) }
+}
 func sentN(n int) func(conv.OriginRequest) bool {
 	return func(q conv.OriginRequest) bool { return len(q.Sent) >= n }
 }

@@ -112,6 +112,7 @@ type entry struct {
 	reqs    []*conv.OriginRequest
 	connIDs []int
 	dropped int
+	sending int // writes begun and not yet recorded (OriginRecord.Sending)
 }
 
 // connInfo is what the origin knows about one connection, for OriginRecord.Conns.
@@ -177,7 +178,7 @@ func (o *Origin) Record(token string) conv.OriginRecord {
 	if e == nil {
 		return rec
 	}
-	rec.Dropped = e.dropped
+	rec.Dropped, rec.Sending = e.dropped, e.sending
 	for _, q := range e.reqs {
 		rec.Requests = append(rec.Requests, *q)
 	}
@@ -210,22 +211,24 @@ func (o *Origin) track(nc net.Conn) *conn {
 }
 
 // newRequest starts the record of a request on connection info for token (which must be
-// registered, or "").
-func (o *Origin) newRequest(token string, info *connInfo) (*entry, *conv.OriginRequest) {
+// registered, or ""). fill completes the record under the same lock that makes it visible, so
+// that no reader sees a request without its head (a judge that waits for the request to arrive
+// would otherwise read an empty request-line or no Expect).
+func (o *Origin) newRequest(token string, info *connInfo, fill func(*entry, *conv.OriginRequest)) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	e := o.entries[token]
 	info.requests++
 	rec := &conv.OriginRequest{Conn: info.id, Seq: info.requests, DeclaredLength: -1, Framing: "none"}
+	fill(e, rec)
 	if len(e.reqs) >= maxRequestsKept {
 		e.dropped++
-		return e, rec // served, recorded nowhere
+		return // served, recorded nowhere
 	}
 	e.reqs = append(e.reqs, rec)
 	if len(e.connIDs) == 0 || !contains(e.connIDs, info.id) {
 		e.connIDs = append(e.connIDs, info.id)
 	}
-	return e, rec
 }
 
 // scriptFor resolves a token to a registered one and its script; unknown tokens become "".

@@ -2,6 +2,7 @@ package origin_test
 
 import (
 	"runtime"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -100,6 +101,9 @@ var _ = Describe("the scripted origin", func() {
 		c.send(post("w", 10, "Expect: 100-continue"))
 		c.silent()
 		c.send("01234")
+		// Wait until the origin has read the first part before timing the gap to the second:
+		// a fixed sleep alone lets a busy machine deliver both parts in one read.
+		requests(o, "w", 1, contentLen(5))
 		time.Sleep(30 * time.Millisecond)
 		c.send("56789")
 		c.expect(string(conv.OK200))
@@ -141,7 +145,10 @@ var _ = Describe("the scripted origin", func() {
 			c.send(post("e2", len(smuggled), "Expect: 100-continue"))
 			c.expect(string(conv.Unauthorized401))
 			c.send("GET /__sm") // part of the body, then the body is abandoned
-			time.Sleep(20 * time.Millisecond)
+			// The next request must come in a later read than the partial body, or both carry
+			// the same time: wait until the origin has logged the partial body.
+			Eventually(func() string { return string(o.Record("e2").Requests[0].AfterBytes) }).
+				WithTimeout(within).WithPolling(5 * time.Millisecond).Should(Equal("GET /__sm"))
 			c.send(head("GET", conv.OriginPath("next", "ok"), "HTTP/1.1"))
 			c.expect(string(conv.OK200)) // the next request was served, not swallowed
 
@@ -286,7 +293,7 @@ var _ = Describe("the scripted origin", func() {
 		c.send(head("POST", conv.OriginPath("ch", "echo"), "HTTP/1.1", "Transfer-Encoding: chunked", "Expect: 100-continue"))
 		c.expect(string(conv.Continue100))
 		c.send("5\r\nhel")
-		time.Sleep(20 * time.Millisecond)
+		requests(o, "ch", 1, func(q conv.OriginRequest) bool { return len(q.ContentAt) == 1 }) // two reads, not one
 		c.send("lo\r\n0\r\nX-Trailer: 1\r\n\r\n")
 		c.expect(string(conv.OK200))
 		q := requests(o, "ch", 1, sentN(2)).Requests[0]
@@ -354,6 +361,19 @@ var _ = Describe("the scripted origin", func() {
 			Expect(rec.Requests[0].ContentLen).To(Equal(int64(2)))
 			Expect(rec.Requests[0].Complete).To(BeFalse())
 		})
+	})
+
+	It("counts a message as being sent until its write returns, so that a reader can wait for it", func() {
+		big := conv.RawMessage("HTTP/1.1 200 OK\r\nContent-Length: 16777216\r\n\r\n" + strings.Repeat("x", 16<<20))
+		o.Register("big", conv.OriginScript{Final: big})
+		c := dial(o.Addr())
+		c.send(post("big", 0)) // the client does not read: the write blocks on full buffers
+		Eventually(func() int { return o.Record("big").Sending }).WithTimeout(within).Should(Equal(1))
+		Expect(o.Record("big").Requests[0].Sent).To(BeEmpty())
+		c.expect(string(big))
+		q := requests(o, "big", 1, sentN(1)).Requests[0]
+		Expect(q.Sent).To(HaveLen(1))
+		Expect(o.Record("big").Sending).To(BeZero())
 	})
 
 	It("records the idle timeout and a shutdown as the causes of a close", func() {

@@ -382,14 +382,3 @@ func (in *Instance) logTail() string {
 	}
 	return "\n--- end of " + in.Log + " ---\n" + strings.TrimRight(string(b), "\n")
 }
-
-// FreePort asks the kernel for a free loopback port. Another process may take it before the
-// implementation binds it; Start then fails with the implementation's own message.
-func FreePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}

@@ -13,9 +13,10 @@ func TestCloseEndsBlockedHandlers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ended := make(chan struct{})
+	started, ended := make(chan struct{}), make(chan struct{})
 	l := Serve(ln, func(c net.Conn) {
 		defer close(ended)
+		close(started)
 		_, _ = io.ReadAll(c) // blocks until Close closes c
 	})
 	c, err := net.Dial("tcp", l.Addr().String())
@@ -23,7 +24,13 @@ func TestCloseEndsBlockedHandlers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	time.Sleep(50 * time.Millisecond) // let the handler start
+	// Wait for the handler itself, not a fixed time: a connection still in the backlog when
+	// Close stops accepting never gets a handler, and the check below would fail.
+	select {
+	case <-started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the handler did not start")
+	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}

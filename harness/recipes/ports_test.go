@@ -1,0 +1,25 @@
+package recipes
+
+import (
+	"net"
+	"strconv"
+	"testing"
+)
+
+// FreePort's port is bindable and, where the kernel says its ephemeral range, below it: no bind
+// to port 0 or outgoing connection elsewhere can be handed the same port before the
+// implementation binds it.
+func TestFreePortIsBelowTheEphemeralRange(t *testing.T) {
+	p, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lo := ephemeralStart(); lo > minPickedPort && (p < minPickedPort || p >= lo) {
+		t.Errorf("port %d, want one in [%d, %d)", p, minPickedPort, lo)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+	if err != nil {
+		t.Fatalf("port %d is not free: %v", p, err)
+	}
+	_ = ln.Close()
+}
