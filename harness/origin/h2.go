@@ -25,10 +25,10 @@ import (
 
 // Bounds of one HTTP/2 connection, beside the origin's bounds on what it keeps.
 const (
-	maxH2HeaderList = maxHead   // decoded header list of one request (SETTINGS_MAX_HEADER_LIST_SIZE)
-	maxH2Frames     = 1 << 16   // frames read on one connection
-	maxH2Streams    = 64        // request streams on one connection (SETTINGS_MAX_CONCURRENT_STREAMS is lower)
-	maxH2Concurrent = 16        // advertised in SETTINGS_MAX_CONCURRENT_STREAMS
+	maxH2HeaderList = maxHead // decoded header list of one request (SETTINGS_MAX_HEADER_LIST_SIZE)
+	maxH2Frames     = 1 << 16 // frames read on one connection
+	maxH2Streams    = 64      // request streams on one connection (SETTINGS_MAX_CONCURRENT_STREAMS is lower)
+	maxH2Concurrent = 16      // advertised in SETTINGS_MAX_CONCURRENT_STREAMS
 )
 
 // WithH2 makes a TLS origin offer h2 before http/1.1 by ALPN, and serve a connection that
