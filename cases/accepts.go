@@ -91,6 +91,9 @@ var caseAccepts = func() map[string]string {
 	for id, a := range clientAccepts {
 		m[id] = a
 	}
+	for id, a := range clientH2Accepts {
+		m[id] = a
+	}
 	for _, c := range gatewayCases {
 		if _, ok := m[c.ID]; !ok {
 			m[c.ID] = "A 100 or a final status at the client within the immediate bound, relayed or the gateway's own (interpretation gateway-own-100); later is a warning. When the backend by its script never answers the header section, a stall or a timer's 100 is info (interpretation stalling-backend). A final response after the content."

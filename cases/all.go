@@ -22,6 +22,7 @@ func All() []Case {
 		gatewayH2Cases,  // T45, an h2 front end to HTTP/1.1 (gateway_h2.go)
 		h2ValidCases,    // T43e: what HTTP/2 does not make malformed (h2valid.go)
 		clientCases,     // T60-T65 (client.go)
+		clientH2Cases,   // T44, a client over HTTP/2 (client_h2.go)
 	} {
 		out = append(out, topic...)
 	}

@@ -71,6 +71,10 @@ func unknownExpectationAnswered() map[string]unbroken {
 
 // cannotFailIn are the entries, by case ID, then requirement.
 var cannotFailIn = map[string]map[string]unbroken{
+	"client/h2-keeps-response-after-reset": {
+		"CLI-PARSE-1XX":                  {why: "the 1xx of this conversation are 100 and 103 as HEADERS frames, which every HTTP/2 client library parses; the one mutant client over HTTP/2 breaks the reset alone, and a client failing on the 1xx fails here under H2-CLIENT-KEEP-RESPONSE's exit check (the reason names both); mut-client-1xx-is-final breaks it over HTTP/1.1", witnessedIn: "client/two-100s"},
+		"CLI-CONTINUE-ON-EARLY-RESPONSE": {why: "the server's RST_STREAM is the explicit indication to stop that the SHOULD allows for (RFC 9110 §7.5, RFC 9113 §8.1), so what the client does with the rest of its upload is reported as info", witnessedIn: "client/early-final-keep-alive"},
+	},
 	"client/orphan-100-after-final": {
 		"CLI-ASSOCIATE-RESPONSES": {why: "the breach needs two faults at once: a client that keeps the connection after the stray 100 (mut-client-keeps-orphaned-conn, warned for CLI-NO-ORPHAN-RESPONSE) and then takes that 100 for the final response of its next request; each mutant client has one knob, and the one that keeps the connection skips 1xx as it should", witnessedIn: ""},
 	},

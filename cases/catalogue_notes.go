@@ -185,6 +185,7 @@ var scenarioTitles = map[string]string{
 	"T41": "An early final response over HTTP/2 and the end of its stream",
 	"T42": "Nothing after the final response over HTTP/2",
 	"T43": "HTTP/2 field rules as they apply to expect",
+	"T44": "A client over HTTP/2 keeps a final response that a reset follows",
 	"T45": "An HTTP/2 front end to an HTTP/1.1 origin",
 	"T60": "A client's Expect: only with content, and always when it waits",
 	"T61": "A client facing a server that never answers the header section",

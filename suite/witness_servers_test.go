@@ -98,6 +98,7 @@ func witnessServers() map[string]witnessServer {
 		out[name] = witnessServer{name: name, mutant: true, breaks: m.Breaks, role: cases.ClientUnderTest,
 			command: "{bin} ref-client --knob " + string(m.Knob) + " {url} {file}"}
 	}
+	addH2Clients(out)
 	return out
 }
 
@@ -136,6 +137,8 @@ func (s witnessServer) targetName(r cases.Role) string {
 // startAs starts server s as a target in role r; intermediaries sit in front of the origin o.
 func (s witnessServer) startAs(r cases.Role, o *origin.Origin) (target.Target, error) {
 	switch {
+	case s.command != "" && s.protocol == conv.H2:
+		return startH2Client(s)
 	case s.command != "":
 		t, err := target.ParseClient(strings.ReplaceAll(s.command, "{bin}", cliBinary()), s.name, o, "")
 		t.Stop = func() {} // nothing runs between its cases

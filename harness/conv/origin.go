@@ -105,6 +105,10 @@ const (
 	// EarlyClose closes the connection in stages right after the early final (half-close, then a
 	// short drain that still logs what arrives): the close branch of RFC 9112 §9.3.
 	EarlyClose
+	// EarlyResetNoError, over HTTP/2, follows the early final (which ends the stream) with
+	// RST_STREAM(NO_ERROR) to stop the upload (RFC 9113 §8.1), then reads on: DATA still in
+	// flight is logged in AfterResponse. Over HTTP/1.1 it reads on as EarlyKeepReading does.
+	EarlyResetNoError
 )
 
 // OriginScript is what the origin does with every request of one case.
@@ -287,6 +291,23 @@ type OriginRequest struct {
 
 	// Truncated: a bound on what is recorded (arrivals, octets) was hit; totals stay exact.
 	Truncated bool
+
+	// Over HTTP/2 (Proto "HTTP/2", from a client under test): the request is a stream, and its
+	// RequestLine is made up as "METHOD :path HTTP/2". Fields then hold the decoded header list,
+	// pseudo-header fields first, and Head is empty; Framing is "content-length" as in
+	// HTTP/1.1, "data" for a stream left open without content-length, "none" for a header
+	// block that ended the stream. Stream is the stream id; EndStream says the client ended its
+	// stream (END_STREAM on its HEADERS or last DATA), at EndStreamAt; ClientReset is the code
+	// of an RST_STREAM the client sent on it ("" for none, "NO_ERROR", "CANCEL", ...), at
+	// ClientResetAt; ServerReset is the code of the origin's own RST_STREAM. DATA counts in
+	// ContentAt and ContentLen wherever it arrives; what arrives after the final also in
+	// AfterResponse and AfterBytes.
+	Stream        uint32
+	EndStream     bool
+	EndStreamAt   time.Duration
+	ClientReset   string
+	ClientResetAt time.Duration
+	ServerReset   string
 }
 
 // Get returns the values of the fields named exactly name (case-insensitive), in order.

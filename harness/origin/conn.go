@@ -44,6 +44,14 @@ func (x *exchange) followUp() bool { return x.script.FollowUp != "" && !x.hasCon
 
 // serve reads and answers requests until one of them ends the connection.
 func (c *conn) serve() {
+	if h2, ok := c.selectsH2(); !ok || h2 {
+		if h2 {
+			c.serveH2()
+		} else {
+			_ = c.nc.Close()
+		}
+		return
+	}
 	c.r = wire.NewReader(c.nc, c.o.opts.idle)
 	defer func() {
 		_ = c.nc.Close()

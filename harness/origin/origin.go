@@ -14,8 +14,12 @@
 // Requests with an unknown token (a proxy's own health checks) get a plain 200 and are recorded
 // under the token "".
 //
-// It may import conv, h1 and harness/internal (listener, wire) and the standard library; never
-// the gateways it judges, nor cases, suite or results.
+// WithH2 adds an HTTP/2 side for clients under test (h2.go): over TLS a connection that selects
+// h2 by ALPN is served frame by frame on golang.org/x/net/http2's Framer and hpack, and its
+// streams are recorded as requests of the same records.
+//
+// It may import conv, h1 and harness/internal (listener, wire), golang.org/x/net/http2 and the
+// standard library; never the gateways it judges, nor cases, suite or results.
 package origin
 
 import (
@@ -66,6 +70,7 @@ type options struct {
 	idle   time.Duration
 	linger time.Duration
 	tls    *tls.Config
+	h2     bool // WithH2
 }
 
 // WithIdleTimeout sets how long a connection may stay silent (DefaultIdleTimeout when unset).
@@ -138,6 +143,10 @@ func StartOn(addr string, opts ...Option) (*Origin, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("scripted origin: %w", err)
+	}
+	if o.tls != nil && o.h2 {
+		o.tls = o.tls.Clone()
+		o.tls.NextProtos = []string{"h2", "http/1.1"}
 	}
 	if o.tls != nil {
 		ln = tls.NewListener(ln, o.tls)

@@ -6,8 +6,10 @@
 // closed when the server said close or sent data nobody asked for. Each mutant breaks one of
 // those with one knob. `expectspec ref-client` runs them as commands.
 //
-// It may import the standard library only: it is a client under test, and shares nothing with
-// the origin that judges it.
+// RunH2 (h2.go) is the same client over HTTP/2, on golang.org/x/net/http2's Framer and hpack.
+//
+// It may import the standard library and golang.org/x/net/http2 only: it is a client under
+// test, and shares nothing with the origin that judges it.
 package refclient
 
 import "time"
@@ -64,6 +66,7 @@ func Mutants() []Mutant {
 		{ReusesAfterEarly, "after an early final, sends its next request on the same connection without finishing the content, whatever the response said", []string{"INT-NO-FORWARD-WRONG-CL", "CLI-HONOR-CLOSE"}},
 		{HangsAfterEarly, "after an early final, neither sends the content nor closes: it waits", []string{"CLI-CONTINUE-ON-EARLY-RESPONSE", "CLI-STOP-ON-CLOSE"}},
 		{KeepsOrphanedConn, "reuses a connection on which data arrived that answers no request", []string{"CLI-NO-ORPHAN-RESPONSE"}},
+		{H2DiscardsOnReset, "over HTTP/2 (--h2), takes RST_STREAM(NO_ERROR) after a complete final response for a failure and discards the response", []string{"H2-CLIENT-KEEP-RESPONSE"}},
 	}
 }
 

@@ -49,6 +49,18 @@ func (t Target) ClientScheme() string {
 // and nothing is added to the system's trust. It offers only http/1.1 by ALPN, as the suite
 // speaks only HTTP/1.1 to clients. stop closes the origin and removes the directory.
 func StartTLSOrigin() (o *origin.Origin, caFile string, stop func(), err error) {
+	return startClientOrigin(false)
+}
+
+// StartH2Origin is StartTLSOrigin for clients under test over HTTP/2 (run --client-tls
+// --client-protocol h2): the origin offers h2 before http/1.1 by ALPN and serves a connection
+// that selects h2 in HTTP/2 (origin.WithH2). A client that selects http/1.1 is served and
+// recorded as over StartTLSOrigin, and the HTTP/2 cases find it did not speak HTTP/2.
+func StartH2Origin() (o *origin.Origin, caFile string, stop func(), err error) {
+	return startClientOrigin(true)
+}
+
+func startClientOrigin(h2 bool) (o *origin.Origin, caFile string, stop func(), err error) {
 	ca, leaf, err := certs.Loopback("expectspec client run")
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("--client-tls: %w", err)
@@ -63,7 +75,11 @@ func StartTLSOrigin() (o *origin.Origin, caFile string, stop func(), err error) 
 		return nil, "", nil, fmt.Errorf("the CA file of --client-tls: %w", err)
 	}
 	cfg := &tls.Config{Certificates: []tls.Certificate{leaf.TLS}, NextProtos: ALPN, MinVersion: tls.VersionTLS12}
-	o, err = origin.Start(origin.WithTLS(cfg))
+	opts := []origin.Option{origin.WithTLS(cfg)}
+	if h2 {
+		opts = append(opts, origin.WithH2())
+	}
+	o, err = origin.Start(opts...)
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, "", nil, err

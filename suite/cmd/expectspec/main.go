@@ -138,6 +138,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.Var(&proxies, "proxy", "URL of a forward proxy, like http://127.0.0.1:3128 (repeatable): the suite sends it absolute-form requests for its own origin")
 	fs.Var(&clients, "client", "shell command of an HTTP client to test (repeatable), run once per case with {url} (the case's URL on the suite's server), {file} (the content to upload) and {size} (its octets) filled, e.g. 'curl -sS --data-binary @{file} {url}'; {ca} comes with --client-tls")
 	clientTLS := fs.Bool("client-tls", false, "the suite's server speaks TLS to the --client commands: {url} is https:// and {ca} the PEM file of a throwaway authority made for the run, which signed the server's certificate (for 127.0.0.1 and localhost)")
+	clientProtocol := fs.String("client-protocol", "h1", "HTTP version of the suite's server to the --client commands: h1 (HTTP/1.1) or h2 (HTTP/2 over TLS, needs --client-tls; the server offers h2, then http/1.1, by ALPN, and the HTTP/2 client cases run, T44)")
 	originAddr := fs.String("origin", "", "host:port where the suite's scripted origin listens, behind --gateway (required with --gateway) or --proxy (default: a free loopback port)")
 	name := fs.String("name", "", "name of the target in the results (default: host:port of --target, --gateway or --proxy)")
 	out := fs.String("out", "out", "directory for results.json and junit.xml")
@@ -159,18 +160,19 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr, map[string]string{
-		"timeout-scale": "a number above 0 and at most 100, like 3",
-		"concurrency":   "a whole number from 1 to 64",
-		"repeat":        "a whole number from 1 to 100",
-		"target":        "the URL of an upload resource, like http://127.0.0.1:8080/upload",
-		"gateway":       "the URL of a gateway, like http://127.0.0.1:8081/",
-		"proxy":         "the URL of a forward proxy, like http://127.0.0.1:3128",
-		"origin":        "host:port where the suite's origin listens, like 127.0.0.1:9000",
-		"out":           "a directory",
-		"label-filter":  "a Ginkgo label filter, like 'keyword:MUST'",
-		"focus":         "a regular expression",
-		"protocol":      "h1, h2, h2c or auto",
-		"ca":            "a PEM file of certificate authorities",
+		"timeout-scale":   "a number above 0 and at most 100, like 3",
+		"concurrency":     "a whole number from 1 to 64",
+		"repeat":          "a whole number from 1 to 100",
+		"target":          "the URL of an upload resource, like http://127.0.0.1:8080/upload",
+		"gateway":         "the URL of a gateway, like http://127.0.0.1:8081/",
+		"proxy":           "the URL of a forward proxy, like http://127.0.0.1:3128",
+		"origin":          "host:port where the suite's origin listens, like 127.0.0.1:9000",
+		"out":             "a directory",
+		"label-filter":    "a Ginkgo label filter, like 'keyword:MUST'",
+		"focus":           "a regular expression",
+		"protocol":        "h1, h2, h2c or auto",
+		"client-protocol": "h1 or h2",
+		"ca":              "a PEM file of certificate authorities",
 	}); err != nil {
 		return 2, err
 	}
@@ -255,7 +257,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 			return 2, err
 		}
 	}
-	if err := checkClients(clients, *clientTLS); err != nil {
+	if err := checkClients(clients, *clientTLS, *clientProtocol); err != nil {
 		return 2, err
 	}
 	var ts []target.Target
@@ -286,7 +288,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 			t.Upgrade = *upgrade
 			ts = append(ts, t)
 		}
-		cts, stopTLS, err := clientTargets(clients, *name, o, *clientTLS)
+		cts, stopTLS, err := clientTargets(clients, *name, o, *clientTLS, *clientProtocol == "h2")
 		if err != nil {
 			return 2, err
 		}
