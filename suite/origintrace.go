@@ -185,7 +185,10 @@ func statusLines(m conv.RawMessage) string {
 		}
 		rest = rest[n:]
 	}
-	if len(out) == 0 {
+	switch {
+	case len(out) == 0 && (strings.HasPrefix(string(m), "HEADERS ") || strings.HasPrefix(string(m), "RST_STREAM ")):
+		return results.OneLine(string(m), 160) // the HTTP/2 side records its frames described, not raw
+	case len(out) == 0:
 		return fmt.Sprintf("%d octets", len(m))
 	}
 	return strings.Join(out, " + ")

@@ -65,10 +65,10 @@ func (h *h2conn) begin(f *http2.MetaHeadersFrame) *exchange {
 	}
 	c := h.c
 	token, script := c.o.scriptFor(tokenOf(p.target, p.fields))
-	e, rec := c.o.newRequest(token, c.info)
-	x := &exchange{e: e, rec: rec, script: script, head: p}
+	x := &exchange{script: script, head: p}
 	c.last = x
-	c.o.update(func() {
+	c.o.newRequest(token, c.info, func(e *entry, rec *conv.OriginRequest) {
+		x.e, x.rec = e, rec
 		rec.StartAt, rec.HeadAt = x.at(now), x.at(now)
 		rec.RequestLine = fmt.Sprintf("%s %s HTTP/2", p.method, p.target)
 		rec.Method, rec.Target, rec.Proto, rec.Stream = p.method, p.target, p.proto, f.StreamID
@@ -162,16 +162,10 @@ func (h *h2conn) early(s *h2stream) error {
 	if s.x.script.AfterEarly != conv.EarlyResetNoError || s.ended || s.reset {
 		return nil
 	}
-	if err := h.fr.WriteRSTStream(s.x.rec.Stream, http2.ErrCodeNo); err != nil {
-		return err
-	}
-	s.reset = true
-	now := time.Now()
-	s.xUpdate(func() {
-		s.x.rec.ServerReset = http2.ErrCodeNo.String()
-		s.x.rec.Sent = append(s.x.rec.Sent, conv.Sent{At: s.x.at(now), Msg: "RST_STREAM NO_ERROR"})
-	})
-	return nil
+	err := h.sending(s, "RST_STREAM NO_ERROR", func() error { return h.fr.WriteRSTStream(s.x.rec.Stream, http2.ErrCodeNo) },
+		func() { s.x.rec.ServerReset = http2.ErrCodeNo.String() })
+	s.reset = err == nil
+	return err
 }
 
 // interim sends the 1xx messages of raw (any final in it is a defect of the script: refused).
@@ -198,31 +192,52 @@ func (h *h2conn) respond(s *h2stream, raw conv.RawMessage, early bool) error {
 		return err
 	}
 	for _, m := range ms {
-		if err := h.write(s, m); err != nil || m.status >= 200 {
-			if err == nil {
-				s.x.responded = true
-				s.xUpdate(func() { s.x.rec.EarlyFinal = early && !s.ended })
+		if m.status < 200 {
+			if err := h.write(s, m); err != nil {
+				return err
 			}
-			return err
+			continue
 		}
+		isEarly := early && !s.ended
+		err := h.write(s, m, func() { s.x.rec.EarlyFinal = isEarly })
+		s.x.responded = err == nil
+		return err
 	}
 	return nil
 }
 
-// write sends one message on the stream and records it.
-func (h *h2conn) write(s *h2stream, m h2Message) error {
+// write sends one message on the stream and records it; also runs in the same record update.
+func (h *h2conn) write(s *h2stream, m h2Message, also ...func()) error {
 	id := s.x.rec.Stream
 	final := m.status >= 200
-	if err := h.headers(id, final && len(m.content) == 0, m); err != nil {
-		return err
-	}
-	if final && len(m.content) > 0 {
-		if err := h.fr.WriteData(id, true, m.content); err != nil {
+	return h.sending(s, conv.RawMessage(m.describe()), func() error {
+		if err := h.headers(id, final && len(m.content) == 0, m); err != nil {
 			return err
 		}
+		if final && len(m.content) > 0 {
+			return h.fr.WriteData(id, true, m.content)
+		}
+		return nil
+	}, also...)
+}
+
+// sending runs send, which writes what desc describes, counted in the record as being sent
+// until it is recorded (OriginRecord.Sending), as the HTTP/1.1 side does: a reader waiting for
+// the record to settle must not take it as final while the client may already have the frames.
+func (h *h2conn) sending(s *h2stream, desc conv.RawMessage, send func() error, also ...func()) error {
+	s.xUpdate(func() { s.x.e.sending++ })
+	if err := send(); err != nil {
+		s.xUpdate(func() { s.x.e.sending-- })
+		return err
 	}
 	now := time.Now()
-	s.xUpdate(func() { s.x.rec.Sent = append(s.x.rec.Sent, conv.Sent{At: s.x.at(now), Msg: m.describe()}) })
+	s.xUpdate(func() {
+		s.x.e.sending--
+		s.x.rec.Sent = append(s.x.rec.Sent, conv.Sent{At: s.x.at(now), Msg: desc})
+		for _, f := range also {
+			f()
+		}
+	})
 	return nil
 }
 
