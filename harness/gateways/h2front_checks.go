@@ -3,8 +3,11 @@ package gateways
 import (
 	"errors"
 	"strconv"
+	"time"
 
 	"golang.org/x/net/http2"
+
+	"github.com/expectspec/expectspec/harness/internal/listener"
 )
 
 // What the reference gateway checks of its client beyond what x/net's Framer does: the windows'
@@ -15,14 +18,18 @@ import (
 // maxWindow is the largest flow-control window (RFC 9113 §6.9.1).
 const maxWindow = 1<<31 - 1
 
-// goAway ends the connection with GOAWAY when err is a connection error; any other error (a
-// write that failed, a peer gone) just ends it.
+// goAway ends the connection with GOAWAY when err is a connection error, then closes in stages
+// so that a client still sending reads the GOAWAY instead of a reset; any other error (a write
+// that failed, a peer gone) just ends it.
 func (c *h2Conn) goAway(err error) {
 	var ce http2.ConnectionError
-	if errors.As(err, &ce) {
-		_ = c.write(func(fr *http2.Framer) error { return fr.WriteGoAway(c.lastID, http2.ErrCode(ce), nil) })
+	if errors.As(err, &ce) && c.write(func(fr *http2.Framer) error { return fr.WriteGoAway(c.lastID, http2.ErrCode(ce), nil) }) == nil {
+		listener.LingerClose(c.nc, goAwayLinger)
 	}
 }
+
+// goAwayLinger bounds the staged close after a GOAWAY.
+const goAwayLinger = time.Second
 
 // windowUpdate credits a send window. A window pushed past maxWindow is a flow-control error of
 // the stream or, for the connection's own window, of the connection (RFC 9113 §6.9.1).

@@ -243,7 +243,7 @@ func (s *H2Server) serve(c net.Conn) {
 			q := streams[f.StreamID]
 			if early.reset[f.StreamID] && s.b.GoawayAfterReset {
 				fr.WriteGoAway(f.StreamID, http2.ErrCodeStreamClosed, nil)
-				lingerClose(c, h2GoawayLinger)
+				listener.LingerClose(c, h2GoawayLinger)
 				return
 			}
 			if n := f.Length; n > 0 && !(early.answered[f.StreamID] && s.b.NoCreditAfterEarly) {
@@ -267,22 +267,11 @@ func (s *H2Server) serve(c net.Conn) {
 	}
 }
 
-// h2GoawayLinger bounds the lingering close after a mutant's GOAWAY.
+// h2GoawayLinger bounds the lingering close after a mutant's GOAWAY. The GOAWAY is the mutant's
+// one departure from the reference: closing at once with the client's in-flight DATA unread
+// reset the connection, and the witness saw a reset (info) instead of the connection error it
+// names, once in a few runs.
 const h2GoawayLinger = time.Second
-
-// lingerClose half-closes c and reads (and drops) what still arrives until the peer closes or
-// linger passes; the deferred Close follows. The mutant's GOAWAY is its one departure from the
-// reference: closing at once with the client's in-flight DATA unread would make the kernel
-// reset the connection, and the reset can destroy the GOAWAY before the client reads it, so
-// the witness saw a reset (info) instead of the connection error it names, once in a few runs.
-func lingerClose(c net.Conn, linger time.Duration) {
-	hc, ok := c.(interface{ CloseWrite() error })
-	if !ok || hc.CloseWrite() != nil {
-		return
-	}
-	_ = c.SetReadDeadline(time.Now().Add(linger))
-	_, _ = io.Copy(io.Discard, c)
-}
 
 // earlyStreams are the streams of a connection the reference answered early, and those of them
 // it reset: what the mutants need to treat the DATA that still arrives on them otherwise.

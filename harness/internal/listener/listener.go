@@ -10,6 +10,7 @@ package listener
 import (
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -125,4 +126,17 @@ func (l *Loop) untrack(nc net.Conn) {
 	delete(l.live, nc)
 	l.mu.Unlock()
 	l.wg.Done()
+}
+
+// LingerClose half-closes c and reads (and drops) what still arrives until the peer closes or
+// linger passes; the caller closes c after. A server that ends a connection with a message
+// (HTTP/2's GOAWAY) while the peer's data is still unread would otherwise make the kernel reset
+// the connection, and the reset can destroy the message before the peer reads it.
+func LingerClose(c net.Conn, linger time.Duration) {
+	hc, ok := c.(interface{ CloseWrite() error })
+	if !ok || hc.CloseWrite() != nil {
+		return
+	}
+	_ = c.SetReadDeadline(time.Now().Add(linger))
+	_, _ = io.Copy(io.Discard, c)
 }
