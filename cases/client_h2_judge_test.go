@@ -32,18 +32,9 @@ var _ = Describe("the HTTP/2 client judge (T44)", func() {
 		return q
 	}
 	judge := func(rep conv.ClientReport, reqs ...conv.OriginRequest) cases.Outcome {
-		c, found := cases.ByID(id)
-		Expect(found).To(BeTrue())
-		rec := conv.OriginRecord{Token: tok, Requests: reqs}
-		return c.Decide(env, cases.Observed{Origin: &rec, Reported: &rep})
+		return decideClient(env, id, rep, reqs...)
 	}
-	verdict := func(o cases.Outcome, v cases.Verdict, req string) {
-		GinkgoHelper()
-		Expect(o.Verdict).To(Equal(v), o.String())
-		if req != "" {
-			Expect(o.Requirements).To(ContainElement(req), o.String())
-		}
-	}
+	verdict := expectVerdict
 
 	It("passes a client that returns the final, with or without Expect, whether it reset its stream before or after the server's reset", func() {
 		for _, expect := range []bool{true, false} {

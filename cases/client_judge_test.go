@@ -33,17 +33,7 @@ var _ = Describe("the client judges", func() {
 		return q
 	}
 	judge := func(id string, rep conv.ClientReport, reqs ...conv.OriginRequest) cases.Outcome {
-		c, found := cases.ByID(id)
-		Expect(found).To(BeTrue(), id)
-		rec := conv.OriginRecord{Token: tok, Requests: reqs}
-		return c.Decide(env, cases.Observed{Origin: &rec, Reported: &rep})
-	}
-	expectVerdict := func(o cases.Outcome, v cases.Verdict, req string) {
-		GinkgoHelper()
-		Expect(o.Verdict).To(Equal(v), o.String())
-		if req != "" {
-			Expect(o.Requirements).To(ContainElement(req), o.String())
-		}
+		return decideClient(env, id, rep, reqs...)
 	}
 
 	It("says error, not a verdict, when the command made no request or has no report", func() {

@@ -152,7 +152,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	verbose := fs.Bool("v", false, "verbose: print every case as it finishes")
 	software := fs.String("software", "", "what the target is, for the results (e.g. nginx); --target, --gateway or --proxy, one of them")
 	softwareVersion := fs.String("software-version", "", "the target's version, for the results (e.g. 1.22.1)")
-	protocol := fs.String("protocol", "auto", "HTTP version to speak to --target: h1 (HTTP/1.1; over TLS for https:// URLs), h2 (HTTP/2 over TLS), h2c (HTTP/2 in cleartext, by prior knowledge) or auto (HTTP/1.1, and for an https:// target or gateway that selects h2 by ALPN an h2 row of its own, NAME [h2]); the same for --gateway; forward proxies and clients are tested over HTTP/1.1")
+	protocol := fs.String("protocol", "auto", "HTTP version to speak to --target: h1 (HTTP/1.1; over TLS for https:// URLs), h2 (HTTP/2 over TLS), h2c (HTTP/2 in cleartext, by prior knowledge) or auto (HTTP/1.1, and for an https:// target or gateway that selects h2 by ALPN an h2 row of its own, NAME [h2]); the same for --gateway; forward proxies are tested over HTTP/1.1, clients as --client-protocol says")
 	insecure := fs.Bool("insecure", false, "do not verify the certificates of https:// targets and gateways (any authority, any name)")
 	caFile := fs.String("ca", "", "PEM file of the certificate authorities that https:// targets and gateways are verified against (default: the system's)")
 	fs.Usage = func() {
