@@ -47,8 +47,12 @@ type h2conn struct {
 	content int64 // DATA octets read on the connection
 }
 
-// errH2Limit ends a connection that went past one of the bounds above.
-var errH2Limit = errors.New("origin: an HTTP/2 bound was hit")
+// errH2Limit ends a connection that went past one of the bounds above; errNoPreface one that
+// selected h2 and then did not speak it.
+var (
+	errH2Limit   = errors.New("origin: an HTTP/2 bound was hit")
+	errNoPreface = errors.New("origin: no HTTP/2 connection preface after h2 was selected")
+)
 
 // selectsH2 completes the TLS handshake of a connection of an origin WithH2 (within the idle
 // timeout) and reports whether it selected h2. ok is false when the handshake failed: the
@@ -78,6 +82,8 @@ func (c *conn) serveH2() {
 	}()
 	err := h.run()
 	switch {
+	case errors.Is(err, errNoPreface):
+		c.closed(conv.ClosedByOrigin)
 	case errors.Is(err, errH2Limit):
 		_ = h.fr.WriteGoAway(h.lastID, http2.ErrCodeEnhanceYourCalm, nil)
 		c.closed(conv.ClosedByLimit)
@@ -105,7 +111,7 @@ func (h *h2conn) run() error {
 		return err
 	}
 	if string(preface) != http2.ClientPreface {
-		return errH2Limit // not HTTP/2 after all: nothing to serve
+		return errNoPreface // not HTTP/2 after all: nothing to serve, and no framer to say so
 	}
 	h.fr = http2.NewFramer(deadlineWriter{h.c.nc, idle}, h.c.nc)
 	h.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)

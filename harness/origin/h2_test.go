@@ -173,3 +173,25 @@ func (c *h2client) nextHeaders() string {
 	Expect(fields[0].Name).To(Equal(":status"))
 	return fields[0].Value
 }
+
+var _ = Describe("the scripted origin over HTTP/2, against a client that is not HTTP/2", func() {
+	It("closes a connection that selected h2 and then sent no connection preface, and goes on serving", func() {
+		ca, leaf, err := certs.Loopback("origin h2 preface test")
+		Expect(err).NotTo(HaveOccurred())
+		o, err := origin.Start(origin.WithTLS(&tls.Config{Certificates: []tls.Certificate{leaf.TLS}}), origin.WithH2(),
+			origin.WithIdleTimeout(2*time.Second))
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { _ = o.Close() })
+		cfg := &tls.Config{RootCAs: ca.Pool(), ServerName: "127.0.0.1", NextProtos: []string{"h2"}}
+		for i := 0; i < 2; i++ { // the second connection shows the origin survived the first
+			c, err := tls.Dial("tcp", o.Addr(), cfg)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(c.SetDeadline(time.Now().Add(within))).To(Succeed())
+			_, err = io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n") // as long as a preface, and not one
+			Expect(err).NotTo(HaveOccurred())
+			_, err = io.Copy(io.Discard, c)
+			Expect(err).NotTo(HaveOccurred(), "the origin closes the connection")
+			_ = c.Close()
+		}
+	})
+})
