@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/expectspec/expectspec/cases"
+	"github.com/expectspec/expectspec/harness/conv"
 	"github.com/expectspec/expectspec/harness/recipes"
 	"github.com/expectspec/expectspec/results"
 )
@@ -139,7 +140,12 @@ func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixO
 		if err != nil {
 			return placeholder(cfg, r, results.Error, MatrixDidNotStart, err.Error())
 		}
-		return runChild(ctx, cfg, r, dir, []string{"--client", cmd})
+		target := []string{"--client", cmd}
+		if r.H2 {
+			// the run's server speaks HTTP/2 over TLS with an authority of its own ({ca})
+			target = append([]string{"--client-tls", "--client-protocol", "h2"}, target...)
+		}
+		return runChild(ctx, cfg, r, dir, target)
 	}
 	var origin string
 	if r.Role != recipes.Origin {
@@ -180,7 +186,7 @@ func runRecipe(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe) MatrixO
 // runChild runs `expectspec run` for recipe r with the flags that name its target, in a process
 // of its own writing into dir, and copies its results file to Out/NAME.json.
 func runChild(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe, dir string, target []string) MatrixOutcome {
-	args := []string{"run", "--name", r.Name, "--software", r.Software, "--out", dir}
+	args := []string{"run", "--name", r.Row(), "--software", r.Software, "--out", dir}
 	if r.Version != nil {
 		if version := r.Version(ctx); version != "" {
 			args = append(args, "--software-version", version)
@@ -233,7 +239,7 @@ func runChild(ctx context.Context, cfg MatrixConfig, r *recipes.Recipe, dir stri
 		status = MatrixInterrupted
 	}
 	f, _ := results.Read(final)
-	return MatrixOutcome{Recipe: r, File: final, Status: status, Detail: results.CountTarget(f, r.Name).String()}
+	return MatrixOutcome{Recipe: r, File: final, Status: status, Detail: results.CountTarget(f, r.Row()).String()}
 }
 
 // placeholder writes the results file of a recipe that could not be tested: every case of its
@@ -242,11 +248,17 @@ func placeholder(cfg MatrixConfig, r *recipes.Recipe, v results.Verdict, status 
 	f := &results.File{
 		Schema:  results.Schema,
 		Suite:   results.Suite{Version: cfg.Version, Started: time.Now().UTC()},
-		Targets: []results.Target{{Name: r.Name, Role: string(r.Role), Software: r.Software}},
+		Targets: []results.Target{{Name: r.Row(), Role: string(r.Role), Software: r.Software}},
 	}
-	for _, c := range applicable(cases.All(), r.Role) {
+	proto := conv.HTTP1
+	if r.H2 {
+		// an HTTP/2 client's row holds the HTTP/2 client cases, as its run's would
+		proto = conv.H2
+		f.Targets[0].Protocol = string(conv.H2)
+	}
+	for _, c := range applicableOver(cases.All(), r.Role, proto) {
 		f.Cases = append(f.Cases, caseEntry(c))
-		f.Results = append(f.Results, results.Result{Target: r.Name, Case: c.ID, Verdict: v, Reason: reason, NotRun: status == MatrixInterrupted})
+		f.Results = append(f.Results, results.Result{Target: r.Row(), Case: c.ID, Verdict: v, Reason: reason, NotRun: status == MatrixInterrupted})
 	}
 	final := filepath.Join(cfg.Out, r.Name+".json")
 	if err := results.Write(final, f); err != nil {

@@ -93,7 +93,9 @@ var _ = Describe("the scripted origin over HTTP/2", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.StatusCode).To(Equal(200))
 		Expect(string(body)).To(Equal("final\n"))
-		q := requests(o, tok, 1, complete).Requests[0]
+		// the origin records the final after writing it, so the client may read it first: wait
+		// for the record of all three messages, not only for the content
+		q := requests(o, tok, 1, complete, sentN(3)).Requests[0]
 		Expect(q.ContentLen).To(BeEquivalentTo(5))
 		Expect(q.EndStream).To(BeTrue())
 		Expect(q.Sent).To(HaveLen(3))

@@ -85,6 +85,9 @@ type Recipe struct {
 	// TLS makes the recipe listen on TLS (tls.go): Start issues it a certificate from a
 	// throwaway authority, and the matrix runs it with --ca and --protocol auto.
 	TLS bool
+	// H2 makes a client recipe an HTTP/2 one (clients_h2.go): the matrix runs it with
+	// --client-tls --client-protocol h2, its CommandLine trusts {ca}, and its row is Row().
+	H2 bool
 }
 
 // Instance is one running implementation.
