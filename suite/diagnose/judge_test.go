@@ -22,13 +22,31 @@ func plainOK() Observed {
 	return observe(&conv.Timeline{Events: []conv.Event{sent(0, stepUpload), sent(0, stepContent), msg(time.Millisecond, stepFinal, 200)}})
 }
 
+// timeline is a made-up probe timeline and the problem its handshake must be judged to show.
+type timeline struct {
+	name   string
+	events []conv.Event
+	want   Problem
+}
+
+// judgeTimelines judges each timeline's handshake against a plain upload that worked, and
+// returns the verdicts by name for checks of their words.
+func judgeTimelines(t *testing.T, tcs []timeline) map[string]string {
+	t.Helper()
+	verdicts := map[string]string{}
+	for _, tc := range tcs {
+		got, verdict := handshake(observe(&conv.Timeline{Events: tc.events}), plainOK(), "Expect: 100-continue", 1500*time.Millisecond, 5*time.Second)
+		if got != tc.want {
+			t.Errorf("%s: problem %q (%s), want %q", tc.name, got, verdict, tc.want)
+		}
+		verdicts[tc.name] = verdict
+	}
+	return verdicts
+}
+
 func TestJudgeOrdersOfRacingEvents(t *testing.T) {
 	ms := time.Millisecond
-	for _, tc := range []struct {
-		name   string
-		events []conv.Event
-		want   Problem
-	}{
+	judgeTimelines(t, []timeline{
 		// A 417 and the close that follows it, in one read or two: refused either way.
 		{"417 then FIN", []conv.Event{sent(0, stepHead), msg(ms, stepWait, 417), {At: ms, Kind: conv.EvFIN, Step: stepWait}}, ProblemRefused},
 		{"417 with the FIN later, after the content step was skipped", []conv.Event{sent(0, stepHead), msg(ms, stepWait, 417), {At: 2 * ms, Kind: conv.EvFIN, Step: stepFinal}}, ProblemRefused},
@@ -50,12 +68,7 @@ func TestJudgeOrdersOfRacingEvents(t *testing.T) {
 		{"200 from the head", []conv.Event{sent(0, stepHead), msg(ms, stepWait, 200)}, ProblemNone},
 		{"silence, then the final after the content", []conv.Event{sent(0, stepHead), {At: 1500 * ms, Kind: conv.EvDeadline, Step: stepWait}, sent(1500*ms, stepContent), msg(1501*ms, stepFinal, 200)}, ProblemStall},
 		{"close before anything", []conv.Event{sent(0, stepHead), {At: ms, Kind: conv.EvRST, Step: stepWait}}, ProblemClose},
-	} {
-		got, verdict := handshake(observe(&conv.Timeline{Events: tc.events}), plainOK(), "Expect: 100-continue", 1500*ms, 5*time.Second)
-		if got != tc.want {
-			t.Errorf("%s: problem %q (%s), want %q", tc.name, got, verdict, tc.want)
-		}
-	}
+	})
 }
 
 func frame(at time.Duration, step, typ string, stream, code uint32) conv.Event {
@@ -66,11 +79,7 @@ func frame(at time.Duration, step, typ string, stream, code uint32) conv.Event {
 // timelines in which they race the responses.
 func TestJudgeH2StreamEnds(t *testing.T) {
 	ms := time.Millisecond
-	for _, tc := range []struct {
-		name   string
-		events []conv.Event
-		want   Problem
-	}{
+	tcs := []timeline{
 		// An early 417 whose stream is then reset with NO_ERROR (RFC 9113 §8.1): the 417 is the
 		// answer, whether the reset is read in the wait or after it.
 		{"417 then RST_STREAM(NO_ERROR) in the wait", []conv.Event{sent(0, stepHead), msg(ms, stepWait, 417), frame(ms, stepWait, "RST_STREAM", 1, conv.CodeNoError)}, ProblemRefused},
@@ -82,13 +91,11 @@ func TestJudgeH2StreamEnds(t *testing.T) {
 		{"GOAWAY(NO_ERROR), then the 100", []conv.Event{sent(0, stepHead), frame(ms, stepWait, "GOAWAY", 0, conv.CodeNoError), msg(ms, stepWait, 100), sent(2*ms, stepContent), msg(3*ms, stepFinal, 200)}, ProblemNone},
 		// A reset of another stream is not this upload's.
 		{"RST_STREAM on stream 3, then the 100", []conv.Event{sent(0, stepHead), frame(ms, stepWait, "RST_STREAM", 3, conv.CodeCancel), msg(ms, stepWait, 100), sent(2*ms, stepContent), msg(3*ms, stepFinal, 200)}, ProblemNone},
-	} {
-		got, verdict := handshake(observe(&conv.Timeline{Events: tc.events}), plainOK(), "Expect: 100-continue", 1500*ms, 5*time.Second)
-		if got != tc.want {
-			t.Errorf("%s: problem %q (%s), want %q", tc.name, got, verdict, tc.want)
-		}
-		if tc.want == ProblemClose && !strings.Contains(verdict, "the server") {
-			t.Errorf("%s: the verdict does not say how the server ended it: %s", tc.name, verdict)
+	}
+	verdicts := judgeTimelines(t, tcs)
+	for _, tc := range tcs {
+		if tc.want == ProblemClose && !strings.Contains(verdicts[tc.name], "the server") {
+			t.Errorf("%s: the verdict does not say how the server ended it: %s", tc.name, verdicts[tc.name])
 		}
 	}
 }
