@@ -161,6 +161,16 @@ var _ = Describe("the T41 flow-control judges", func() {
 				Expect(o.Reason).To(ContainSubstring("no WINDOW_UPDATE on stream 0"))
 			})
 		})
+		It("passes rounds that used the window up exactly when the upload after them still went out, whichever came first", func() {
+			bothOrders(func(resetFirst bool) {
+				b := (&flowTL{}).round(1, 65535, 0, resetFirst, 0)
+				for s := uint32(3); s < 32; s += 2 {
+					b.round(s, 0, 0, resetFirst, 0)
+				}
+				b.credit("upload-head", 65535)
+				expect(judge(discarded, &b.upload(false).tl), cases.Pass, "H2-FLOW-ACCOUNT")
+			})
+		})
 		It("fails a window that stops coming back after some credit", func() {
 			b := (&flowTL{}).rounds(2, 0, true).round(5, 65535, 0, true, 0)
 			expect(judge(discarded, &b.upload(true).tl), cases.Fail, "H2-FLOW-ACCOUNT")
