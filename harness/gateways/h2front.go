@@ -301,7 +301,7 @@ func (c *h2Conn) open(mh *http2.MetaHeadersFrame, wg *sync.WaitGroup) error {
 // data queues a DATA frame's content for its stream's upstream. The connection's credit comes
 // back at once, DATA on a stream no longer open included (RFC 9113 §6.9: it still counts); the
 // stream's when the upstream has taken it (h2front_exchange.go), so a client never has more than
-// a window queued.
+// a window queued, except the padding's, which comes back at once.
 func (c *h2Conn) data(f *http2.DataFrame) {
 	if n := f.Length; n > 0 {
 		_ = c.write(func(fr *http2.Framer) error { return fr.WriteWindowUpdate(0, n) })
@@ -325,6 +325,12 @@ func (c *h2Conn) data(f *http2.DataFrame) {
 	}
 	if f.StreamEnded() {
 		st.finish()
+		return
+	}
+	// Padding counts against the stream's window too (RFC 9113 §6.9.1) but never goes upstream,
+	// so its credit comes back now; the pump gives back only the content's.
+	if pad := f.Length - uint32(len(f.Data())); pad > 0 {
+		_ = c.write(func(fr *http2.Framer) error { return fr.WriteWindowUpdate(st.id, pad) })
 	}
 }
 

@@ -84,6 +84,23 @@ var _ = Describe("the HTTP/2 reference gateway's checks of its client", func() {
 		Expect(kind).To(Equal("GOAWAY"))
 		Expect(code).To(Equal(http2.ErrCodeFlowControl))
 	})
+
+	It("gives back the stream credit of a DATA frame's padding as well as its content's (RFC 9113 §6.9.1)", func() {
+		o := startOrigin()
+		o.Register("ck6", conv.OriginScript{OnHead: conv.HeadWait})
+		fr := post(o, "ck6", "content-length", "6")
+		// 3 octets of content and 10 of padding, behind the pad length's octet: 14 of window.
+		Expect(fr.WriteDataPadded(1, false, []byte("abc"), make([]byte, 10))).To(Succeed())
+		var credit uint32
+		for credit < 14 { // the connection's deadline (rawH2Request) ends a read that waits for more
+			f, err := fr.ReadFrame()
+			Expect(err).NotTo(HaveOccurred(), "stream 1 got %d octets of credit back, of 14", credit)
+			if wu, ok := f.(*http2.WindowUpdateFrame); ok && wu.StreamID == 1 {
+				credit += wu.Increment
+			}
+		}
+		Expect(credit).To(Equal(uint32(14)))
+	})
 })
 
 var _ = Describe("the HTTP/2 reference gateway's stream numbers", func() {
