@@ -157,7 +157,7 @@ func judgeMalformedAnswer(status, rule, sent string) Outcome {
 		// before it resets: unlike a 100, it does not invite the content, so it proves no
 		// processing
 		j.Warn(rule, "sent %s, which makes the request malformed in HTTP/2, and the server first answered %d; an interim response before the reset is not clearly allowed or forbidden, but it suggests the request was taken as a normal one", sent, code)
-	case code >= 100 && code < 300:
+	case code >= 200 && code < 300: // a 100 is judgeContinueToMalformed's
 		j.Fail(rule, "sent %s, which makes the request malformed in HTTP/2, and the server answered %d: it processed the request as a normal one", sent, code)
 		j.Fail("H2-MALFORMED-STREAM-ERROR", "a malformed request is a stream error of type PROTOCOL_ERROR (RFC 9113 §8.1.1): reset the stream, with a 400 before it if you like, and never send a %d", code)
 	case code >= 400 && code < 500:
