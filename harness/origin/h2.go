@@ -147,9 +147,16 @@ func (h *h2conn) run() error {
 func (h *h2conn) frame(f http2.Frame) error {
 	switch f := f.(type) {
 	case *http2.SettingsFrame:
-		if !f.IsAck() {
-			return h.fr.WriteSettingsAck()
+		if f.IsAck() {
+			return nil
 		}
+		// the client's SETTINGS_HEADER_TABLE_SIZE bounds the table the encoder may use from the
+		// next header block on (RFC 9113 §6.5.2, RFC 7541 §4.2): a client that allows less than
+		// 4096, or none, must not get a block it cannot decode
+		if size, ok := f.Value(http2.SettingHeaderTableSize); ok {
+			h.enc.SetMaxDynamicTableSizeLimit(size)
+		}
+		return h.fr.WriteSettingsAck()
 	case *http2.PingFrame:
 		if !f.IsAck() {
 			return h.fr.WritePing(true, f.Data)
