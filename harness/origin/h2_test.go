@@ -94,6 +94,21 @@ var _ = Describe("the scripted origin over HTTP/2", func() {
 		Expect(c.nextHeaders()).To(Equal("100"))
 	})
 
+	It("ends a connection whose client sends a frame larger than the origin's SETTINGS allow", func() {
+		o := start()
+		o.Register(tok, t44)
+		c := dialH2(o.Addr(), pool)
+		c.headers(1, false, ":method", "POST", ":scheme", "https", ":authority", "127.0.0.1", ":path", conv.OriginPath(tok, "upload"),
+			"content-length", "100000")
+		Expect(c.nextHeaders()).To(Equal("100"))
+		Expect(c.nextHeaders()).To(Equal("103"))
+		Expect(c.fr.WriteData(1, false, make([]byte, 16385))).To(Succeed())
+		// the origin closes the connection instead of taking the frame's content
+		q := requests(o, tok, 1, closed).Requests[0]
+		Expect(q.ContentLen).To(BeZero())
+		Expect(q.EarlyFinal).To(BeFalse())
+	})
+
 	It("serves Go's HTTP/2 client the final after its content, with 1xx before it", func() {
 		o := start()
 		o.Register(tok, conv.OriginScript{OnHead: conv.HeadContinueAlways, Final: final,

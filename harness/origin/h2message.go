@@ -26,7 +26,7 @@ type h2Message struct {
 
 // maxH2Content bounds a scripted response's content: it goes in one DATA frame, within the
 // smallest frame size (16384, RFC 9113 §4.2) and the initial window a client starts with.
-const maxH2Content = 16384
+const maxH2Content = h2FrameSize
 
 // h2Messages splits raw into its messages: 1xx end at their empty line (RFC 9110 §15.2), a
 // final takes the Content-Length octets after it as content.
