@@ -102,8 +102,9 @@ var _ = Describe("the scripted origin over HTTP/2", func() {
 			"content-length", "100000")
 		Expect(c.nextHeaders()).To(Equal("100"))
 		Expect(c.nextHeaders()).To(Equal("103"))
-		Expect(c.fr.WriteData(1, false, make([]byte, 16385))).To(Succeed())
-		// the origin closes the connection instead of taking the frame's content
+		// the origin closes the connection once it has the frame's header, instead of taking its
+		// content: the write may fail with a broken pipe, so only the record is checked
+		_ = c.fr.WriteData(1, false, make([]byte, 16385))
 		q := requests(o, tok, 1, closed).Requests[0]
 		Expect(q.ContentLen).To(BeZero())
 		Expect(q.EarlyFinal).To(BeFalse())
