@@ -322,16 +322,33 @@ func closeWrite(nc net.Conn) error {
 // logAfter records octets that arrived after the final response; false once the bound is hit.
 func (c *conn) logAfter(x *exchange, seg wire.Segment) bool {
 	ok := true
-	c.o.update(func() {
-		q := x.rec
-		q.AfterResponse = appendArrival(q, q.AfterResponse, conv.Arrival{At: x.at(seg.At), N: len(seg.Data)})
-		room := maxAfterBytes - len(q.AfterBytes)
-		if len(seg.Data) > room {
-			q.Truncated, ok = true, false
-		}
-		q.AfterBytes = append(q.AfterBytes, seg.Data[:min(len(seg.Data), room)]...)
-	})
+	c.o.update(func() { ok = x.keepAfter(seg.At, seg.Data) })
 	return ok
+}
+
+// keepAfter logs data that arrived at at, after the final response, in x's record (the records
+// locked); false, and the record Truncated, once more came than maxAfterBytes.
+func (x *exchange) keepAfter(at time.Time, data []byte) bool {
+	q := x.rec
+	q.AfterResponse = appendArrival(q, q.AfterResponse, conv.Arrival{At: x.at(at), N: len(data)})
+	room := maxAfterBytes - len(q.AfterBytes)
+	q.AfterBytes = append(q.AfterBytes, data[:min(len(data), room)]...)
+	if len(data) > room {
+		q.Truncated = true
+		return false
+	}
+	return true
+}
+
+// keepContent adds decoded content to q (the records locked), up to maxContentKept; the record
+// is Truncated when some did not fit.
+func keepContent(q *conv.OriginRequest, d []byte) {
+	q.ContentLen += int64(len(d))
+	room := maxContentKept - len(q.Content)
+	if len(d) > room {
+		q.Truncated = true
+	}
+	q.Content = append(q.Content, d[:min(len(d), room)]...)
 }
 
 func appendArrival(q *conv.OriginRequest, list []conv.Arrival, a conv.Arrival) []conv.Arrival {

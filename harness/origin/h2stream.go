@@ -96,15 +96,9 @@ func (s *h2stream) record(data []byte, ended bool, now time.Time) {
 	update := func() {
 		if len(data) > 0 {
 			o.ContentAt = appendArrival(o, o.ContentAt, conv.Arrival{At: x.at(now), N: len(data)})
-			o.ContentLen += int64(len(data))
-			if room := maxContentKept - len(o.Content); room > 0 {
-				o.Content = append(o.Content, data[:min(len(data), room)]...)
-			}
+			keepContent(o, data)
 			if x.responded {
-				o.AfterResponse = appendArrival(o, o.AfterResponse, conv.Arrival{At: x.at(now), N: len(data)})
-				if room := maxAfterBytes - len(o.AfterBytes); room > 0 {
-					o.AfterBytes = append(o.AfterBytes, data[:min(len(data), room)]...)
-				}
+				x.keepAfter(now, data) // past its bound it keeps no more; maxContentRead ends the connection
 			}
 		}
 		if ended && !o.EndStream {
