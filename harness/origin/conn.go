@@ -236,34 +236,41 @@ func (c *conn) respond(x *exchange) (final conv.RawMessage, ok bool) {
 }
 
 // send writes raw and records it once written; false means the write failed and the connection
-// is done. also runs in the same record update as the Sent entry, so that no reader sees the
-// one without the other.
+// is done.
 func (c *conn) send(x *exchange, raw conv.RawMessage, also ...func()) bool {
-	// Counted as being sent until recorded, so that a reader waiting for the record to settle
-	// does not take it as final while the peer may already have the message.
-	c.o.update(func() { x.e.sending++ })
-	_ = c.nc.SetWriteDeadline(time.Now().Add(c.o.opts.idle))
-	_, err := io.WriteString(c.nc, string(raw))
-	if err != nil {
-		// Not recorded as sent: the intermediary reset or closed the connection, and judges
-		// that read the record must not name a response that never left.
-		c.closed(c.cause(err))
-		c.o.update(func() { x.e.sending-- })
-		return false
+	err := c.o.sendRecorded(x, raw, func() error {
+		_ = c.nc.SetWriteDeadline(time.Now().Add(c.o.opts.idle))
+		_, err := io.WriteString(c.nc, string(raw))
+		if err != nil {
+			// Not recorded as sent: the intermediary reset or closed the connection, and judges
+			// that read the record must not name a response that never left.
+			c.closed(c.cause(err))
+		}
+		return err
+	}, also...)
+	return err == nil
+}
+
+// sendRecorded runs write, which sends what msg says, and records msg in x's Sent once write
+// succeeded; also runs in the same record update, so that no reader sees the one without the
+// other. Until then the message counts as being sent (OriginRecord.Sending), so that a reader
+// waiting for the record to settle does not take it as final while the peer may already have
+// the message. Both sides of the origin send through it: HTTP/1.1 octets and HTTP/2 frames.
+func (o *Origin) sendRecorded(x *exchange, msg conv.RawMessage, write func() error, also ...func()) error {
+	o.update(func() { x.e.sending++ })
+	if err := write(); err != nil {
+		o.update(func() { x.e.sending-- })
+		return err
 	}
 	now := time.Now()
-	c.o.update(func() {
+	o.update(func() {
 		x.e.sending--
-		kept := raw
-		if len(kept) > maxSentKept {
-			kept = kept[:maxSentKept]
-		}
-		x.rec.Sent = append(x.rec.Sent, conv.Sent{At: x.at(now), Msg: kept})
+		x.rec.Sent = append(x.rec.Sent, conv.Sent{At: x.at(now), Msg: msg[:min(len(msg), maxSentKept)]})
 		for _, f := range also {
 			f()
 		}
 	})
-	return true
+	return nil
 }
 
 // markEarly records that the message being sent is an early final.
@@ -315,16 +322,33 @@ func closeWrite(nc net.Conn) error {
 // logAfter records octets that arrived after the final response; false once the bound is hit.
 func (c *conn) logAfter(x *exchange, seg wire.Segment) bool {
 	ok := true
-	c.o.update(func() {
-		q := x.rec
-		q.AfterResponse = appendArrival(q, q.AfterResponse, conv.Arrival{At: x.at(seg.At), N: len(seg.Data)})
-		room := maxAfterBytes - len(q.AfterBytes)
-		if len(seg.Data) > room {
-			q.Truncated, ok = true, false
-		}
-		q.AfterBytes = append(q.AfterBytes, seg.Data[:min(len(seg.Data), room)]...)
-	})
+	c.o.update(func() { ok = x.keepAfter(seg.At, seg.Data) })
 	return ok
+}
+
+// keepAfter logs data that arrived at at, after the final response, in x's record (the records
+// locked); false, and the record Truncated, once more came than maxAfterBytes.
+func (x *exchange) keepAfter(at time.Time, data []byte) bool {
+	q := x.rec
+	q.AfterResponse = appendArrival(q, q.AfterResponse, conv.Arrival{At: x.at(at), N: len(data)})
+	room := maxAfterBytes - len(q.AfterBytes)
+	q.AfterBytes = append(q.AfterBytes, data[:min(len(data), room)]...)
+	if len(data) > room {
+		q.Truncated = true
+		return false
+	}
+	return true
+}
+
+// keepContent adds decoded content to q (the records locked), up to maxContentKept; the record
+// is Truncated when some did not fit.
+func keepContent(q *conv.OriginRequest, d []byte) {
+	q.ContentLen += int64(len(d))
+	room := maxContentKept - len(q.Content)
+	if len(d) > room {
+		q.Truncated = true
+	}
+	q.Content = append(q.Content, d[:min(len(d), room)]...)
 }
 
 func appendArrival(q *conv.OriginRequest, list []conv.Arrival, a conv.Arrival) []conv.Arrival {

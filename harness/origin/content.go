@@ -125,12 +125,7 @@ func (cr *contentReader) consume(seg wire.Segment, b []byte) {
 		}
 		q.ContentAt = appendArrival(q, q.ContentAt, conv.Arrival{At: at, N: len(b)})
 		for _, d := range decoded {
-			q.ContentLen += int64(len(d))
-			room := maxContentKept - len(q.Content)
-			if len(d) > room {
-				q.Truncated = true
-			}
-			q.Content = append(q.Content, d[:min(len(d), room)]...)
+			keepContent(q, d)
 		}
 	})
 	if x.responded {

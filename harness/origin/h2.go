@@ -29,6 +29,7 @@ const (
 	maxH2Frames     = 1 << 16 // frames read on one connection
 	maxH2Streams    = 64      // request streams on one connection (SETTINGS_MAX_CONCURRENT_STREAMS is lower)
 	maxH2Concurrent = 16      // advertised in SETTINGS_MAX_CONCURRENT_STREAMS
+	h2FrameSize     = 16384   // the initial SETTINGS_MAX_FRAME_SIZE, which the origin keeps; its frames fit any client
 )
 
 // WithH2 makes a TLS origin offer h2 before http/1.1 by ALPN, and serve a connection that
@@ -116,6 +117,9 @@ func (h *h2conn) run() error {
 	h.fr = http2.NewFramer(deadlineWriter{h.c.nc, idle}, h.c.nc)
 	h.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	h.fr.MaxHeaderListSize = maxH2HeaderList
+	// no larger frame than the origin's SETTINGS leave in force (RFC 9113 §4.2): the framer
+	// would otherwise take, and buffer, frames of up to 16 MiB
+	h.fr.SetMaxReadFrameSize(h2FrameSize)
 	h.enc = hpack.NewEncoder(&h.block)
 	if err := h.fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: maxH2Concurrent},
 		http2.Setting{ID: http2.SettingMaxHeaderListSize, Val: maxH2HeaderList}); err != nil {
@@ -147,9 +151,16 @@ func (h *h2conn) run() error {
 func (h *h2conn) frame(f http2.Frame) error {
 	switch f := f.(type) {
 	case *http2.SettingsFrame:
-		if !f.IsAck() {
-			return h.fr.WriteSettingsAck()
+		if f.IsAck() {
+			return nil
 		}
+		// the client's SETTINGS_HEADER_TABLE_SIZE bounds the table the encoder may use from the
+		// next header block on (RFC 9113 §6.5.2, RFC 7541 §4.2): a client that allows less than
+		// 4096, or none, must not get a block it cannot decode
+		if size, ok := f.Value(http2.SettingHeaderTableSize); ok {
+			h.enc.SetMaxDynamicTableSizeLimit(size)
+		}
+		return h.fr.WriteSettingsAck()
 	case *http2.PingFrame:
 		if !f.IsAck() {
 			return h.fr.WritePing(true, f.Data)

@@ -80,6 +80,36 @@ var _ = Describe("the scripted origin over HTTP/2", func() {
 		Expect(c.next()).To(BeAssignableToTypeOf(&http2.PingFrame{}))
 	})
 
+	It("encodes its header blocks within the header table size the client's SETTINGS allow", func() {
+		o := start()
+		// two 100s: the second :status=100 would be a reference to the dynamic table
+		o.Register(tok, conv.OriginScript{OnHead: conv.HeadContinueAlways, Final: final,
+			Continue: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"})
+		c := dialH2(o.Addr(), pool)
+		Expect(c.fr.WriteSettings(http2.Setting{ID: http2.SettingHeaderTableSize, Val: 0})).To(Succeed())
+		c.dec = hpack.NewDecoder(0, nil)
+		c.headers(1, false, ":method", "POST", ":scheme", "https", ":authority", "127.0.0.1", ":path", conv.OriginPath(tok, "upload"),
+			"content-length", "2")
+		Expect(c.nextHeaders()).To(Equal("100"))
+		Expect(c.nextHeaders()).To(Equal("100"))
+	})
+
+	It("ends a connection whose client sends a frame larger than the origin's SETTINGS allow", func() {
+		o := start()
+		o.Register(tok, t44)
+		c := dialH2(o.Addr(), pool)
+		c.headers(1, false, ":method", "POST", ":scheme", "https", ":authority", "127.0.0.1", ":path", conv.OriginPath(tok, "upload"),
+			"content-length", "100000")
+		Expect(c.nextHeaders()).To(Equal("100"))
+		Expect(c.nextHeaders()).To(Equal("103"))
+		// the origin closes the connection once it has the frame's header, instead of taking its
+		// content: the write may fail with a broken pipe, so only the record is checked
+		_ = c.fr.WriteData(1, false, make([]byte, 16385))
+		q := requests(o, tok, 1, closed).Requests[0]
+		Expect(q.ContentLen).To(BeZero())
+		Expect(q.EarlyFinal).To(BeFalse())
+	})
+
 	It("serves Go's HTTP/2 client the final after its content, with 1xx before it", func() {
 		o := start()
 		o.Register(tok, conv.OriginScript{OnHead: conv.HeadContinueAlways, Final: final,

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/expectspec/expectspec/harness/conv"
+	"github.com/expectspec/expectspec/harness/internal/h2field"
 )
 
 // A case writes its script's responses as HTTP/1.1 octets (conv.RawMessage). Over HTTP/2 the
@@ -25,10 +26,7 @@ type h2Message struct {
 
 // maxH2Content bounds a scripted response's content: it goes in one DATA frame, within the
 // smallest frame size (16384, RFC 9113 §4.2) and the initial window a client starts with.
-const maxH2Content = 16384
-
-// connectionSpecific are the fields RFC 9113 §8.2.2 bars from HTTP/2 messages.
-var connectionSpecific = map[string]bool{"connection": true, "keep-alive": true, "proxy-connection": true, "transfer-encoding": true, "upgrade": true}
+const maxH2Content = h2FrameSize
 
 // h2Messages splits raw into its messages: 1xx end at their empty line (RFC 9110 §15.2), a
 // final takes the Content-Length octets after it as content.
@@ -55,7 +53,7 @@ func h2Messages(raw conv.RawMessage) ([]h2Message, error) {
 		for _, l := range lines[1:] {
 			name, value, ok := strings.Cut(l, ":")
 			name, value = strings.ToLower(strings.TrimSpace(name)), strings.TrimSpace(value)
-			if !ok || connectionSpecific[name] {
+			if !ok || h2field.ConnectionSpecific(name, value) {
 				continue
 			}
 			if name == "content-length" {

@@ -18,8 +18,8 @@
 // h2 by ALPN is served frame by frame on golang.org/x/net/http2's Framer and hpack, and its
 // streams are recorded as requests of the same records.
 //
-// It may import conv, h1 and harness/internal (listener, wire), golang.org/x/net/http2 and the
-// standard library; never the gateways it judges, nor cases, suite or results.
+// It may import conv, h1 and harness/internal (listener, wire, h2field), golang.org/x/net/http2
+// and the standard library; never the gateways it judges, nor cases, suite or results.
 package origin
 
 import (

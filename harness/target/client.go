@@ -46,8 +46,8 @@ func (t Target) ClientScheme() string {
 // for clients under test (run --client-tls). Its certificate, for 127.0.0.1 and localhost, is
 // signed by an authority made for this run alone, whose certificate it writes to caFile in a
 // fresh directory: the {ca} a client is told to trust, so no client needs to skip verification
-// and nothing is added to the system's trust. It offers only http/1.1 by ALPN, as the suite
-// speaks only HTTP/1.1 to clients. stop closes the origin and removes the directory.
+// and nothing is added to the system's trust. It offers only http/1.1 by ALPN (StartH2Origin
+// offers h2 too). stop closes the origin and removes the directory.
 func StartTLSOrigin() (o *origin.Origin, caFile string, stop func(), err error) {
 	return startClientOrigin(false)
 }

@@ -2,7 +2,8 @@
 // (harness/reference) and the HTTP/2 reference gateway (harness/gateways) both apply to a
 // request's header block: one statement of RFC 9113 §8.2.1 and §8.2.2, so the two targets under
 // test cannot drift apart on what makes a request malformed. Each keeps its own knobs for the
-// mutants that break a rule.
+// mutants that break a rule. The scripted origin (harness/origin) applies ConnectionSpecific to
+// the responses it sends over HTTP/2, so what it leaves out is what the targets refuse.
 //
 // It imports only the standard library.
 package h2field
