@@ -239,31 +239,43 @@ func (c *conn) respond(x *exchange) (final conv.RawMessage, ok bool) {
 // is done. also runs in the same record update as the Sent entry, so that no reader sees the
 // one without the other.
 func (c *conn) send(x *exchange, raw conv.RawMessage, also ...func()) bool {
-	// Counted as being sent until recorded, so that a reader waiting for the record to settle
-	// does not take it as final while the peer may already have the message.
-	c.o.update(func() { x.e.sending++ })
-	_ = c.nc.SetWriteDeadline(time.Now().Add(c.o.opts.idle))
-	_, err := io.WriteString(c.nc, string(raw))
-	if err != nil {
-		// Not recorded as sent: the intermediary reset or closed the connection, and judges
-		// that read the record must not name a response that never left.
-		c.closed(c.cause(err))
-		c.o.update(func() { x.e.sending-- })
-		return false
+	kept := raw
+	if len(kept) > maxSentKept {
+		kept = kept[:maxSentKept]
+	}
+	err := c.o.sendRecorded(x, kept, func() error {
+		_ = c.nc.SetWriteDeadline(time.Now().Add(c.o.opts.idle))
+		_, err := io.WriteString(c.nc, string(raw))
+		if err != nil {
+			// Not recorded as sent: the intermediary reset or closed the connection, and judges
+			// that read the record must not name a response that never left.
+			c.closed(c.cause(err))
+		}
+		return err
+	}, also...)
+	return err == nil
+}
+
+// sendRecorded runs write and, once it returned without error, records kept as sent on x's
+// request, also in the same update. Meanwhile the write counts in the record as being sent
+// (OriginRecord.Sending), so that a reader waiting for the record to settle does not take it as
+// final while the peer may already have the message. Both the HTTP/1.1 and the HTTP/2 side send
+// through it.
+func (o *Origin) sendRecorded(x *exchange, kept conv.RawMessage, write func() error, also ...func()) error {
+	o.update(func() { x.e.sending++ })
+	if err := write(); err != nil {
+		o.update(func() { x.e.sending-- })
+		return err
 	}
 	now := time.Now()
-	c.o.update(func() {
+	o.update(func() {
 		x.e.sending--
-		kept := raw
-		if len(kept) > maxSentKept {
-			kept = kept[:maxSentKept]
-		}
 		x.rec.Sent = append(x.rec.Sent, conv.Sent{At: x.at(now), Msg: kept})
 		for _, f := range also {
 			f()
 		}
 	})
-	return true
+	return nil
 }
 
 // markEarly records that the message being sent is an early final.

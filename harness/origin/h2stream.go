@@ -162,7 +162,7 @@ func (h *h2conn) early(s *h2stream) error {
 	if s.x.script.AfterEarly != conv.EarlyResetNoError || s.ended || s.reset {
 		return nil
 	}
-	err := h.sending(s, "RST_STREAM NO_ERROR", func() error { return h.fr.WriteRSTStream(s.x.rec.Stream, http2.ErrCodeNo) },
+	err := s.o.sendRecorded(s.x, "RST_STREAM NO_ERROR", func() error { return h.fr.WriteRSTStream(s.x.rec.Stream, http2.ErrCodeNo) },
 		func() { s.x.rec.ServerReset = http2.ErrCodeNo.String() })
 	s.reset = err == nil
 	return err
@@ -210,7 +210,7 @@ func (h *h2conn) respond(s *h2stream, raw conv.RawMessage, early bool) error {
 func (h *h2conn) write(s *h2stream, m h2Message, also ...func()) error {
 	id := s.x.rec.Stream
 	final := m.status >= 200
-	return h.sending(s, conv.RawMessage(m.describe()), func() error {
+	return s.o.sendRecorded(s.x, conv.RawMessage(m.describe()), func() error {
 		if err := h.headers(id, final && len(m.content) == 0, m); err != nil {
 			return err
 		}
@@ -219,26 +219,6 @@ func (h *h2conn) write(s *h2stream, m h2Message, also ...func()) error {
 		}
 		return nil
 	}, also...)
-}
-
-// sending runs send, which writes what desc describes, counted in the record as being sent
-// until it is recorded (OriginRecord.Sending), as the HTTP/1.1 side does: a reader waiting for
-// the record to settle must not take it as final while the client may already have the frames.
-func (h *h2conn) sending(s *h2stream, desc conv.RawMessage, send func() error, also ...func()) error {
-	s.xUpdate(func() { s.x.e.sending++ })
-	if err := send(); err != nil {
-		s.xUpdate(func() { s.x.e.sending-- })
-		return err
-	}
-	now := time.Now()
-	s.xUpdate(func() {
-		s.x.e.sending--
-		s.x.rec.Sent = append(s.x.rec.Sent, conv.Sent{At: s.x.at(now), Msg: desc})
-		for _, f := range also {
-			f()
-		}
-	})
-	return nil
 }
 
 // xUpdate runs f with the records locked.
