@@ -56,8 +56,8 @@ func settle(ctx context.Context, o *origin.Origin, token string, bound time.Dura
 func fingerprint(r conv.OriginRecord) string {
 	s := fmt.Sprintf("%d/%d/%d|", len(r.Requests), r.Dropped, r.Sending)
 	for _, q := range r.Requests {
-		s += fmt.Sprintf("%d.%d:%v%v%d,%d,%d,%d,%v%v%v;", q.Conn, q.Seq, q.Complete, q.EarlyFinal, len(q.ContentAt), q.ContentLen,
-			len(q.Sent), len(q.AfterResponse), q.NextRequestOnConn, q.Closed, q.Truncated)
+		s += fmt.Sprintf("%d.%d:%v%v%d,%d,%d,%d,%v%v%v%v%s;", q.Conn, q.Seq, q.Complete, q.EarlyFinal, len(q.ContentAt), q.ContentLen,
+			len(q.Sent), len(q.AfterResponse), q.NextRequestOnConn, q.Closed, q.Truncated, q.EndStream, q.ClientReset)
 	}
 	for _, c := range r.Conns {
 		s += fmt.Sprintf("c%d:%d%v;", c.ID, c.Requests, c.Closed)

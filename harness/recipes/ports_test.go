@@ -23,3 +23,19 @@ func TestFreePortIsBelowTheEphemeralRange(t *testing.T) {
 	}
 	_ = ln.Close()
 }
+
+// FreePort never hands out the same port twice in one process: an instance's port, its extra
+// ports and the matrix's origin are all drawn before any of them is bound.
+func TestFreePortNeverRepeats(t *testing.T) {
+	seen := map[int]bool{}
+	for range 200 {
+		p, err := FreePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[p] {
+			t.Fatalf("port %d handed out twice", p)
+		}
+		seen[p] = true
+	}
+}
