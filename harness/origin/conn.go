@@ -44,12 +44,12 @@ func (x *exchange) followUp() bool { return x.script.FollowUp != "" && !x.hasCon
 
 // serve reads and answers requests until one of them ends the connection.
 func (c *conn) serve() {
-	if h2, ok := c.selectsH2(); !ok || h2 {
-		if h2 {
-			c.serveH2()
-		} else {
-			_ = c.nc.Close()
-		}
+	switch h2, ok := c.selectsH2(); {
+	case !ok: // the TLS handshake failed (recorded)
+		_ = c.nc.Close()
+		return
+	case h2:
+		c.serveH2()
 		return
 	}
 	c.r = wire.NewReader(c.nc, c.o.opts.idle)
